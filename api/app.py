@@ -1,0 +1,56 @@
+"""The FastAPI app factory. One engine and one Temporal client per process, opened in lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import ORJSONResponse
+from temporalio.client import Client
+
+from api.errors import install_error_handlers
+from api.idempotency import IdempotencyMiddleware
+from api.observability import RequestContextMiddleware
+from api.routes import ROUTERS, health
+from api.temporal_client import TemporalHolder
+from config.settings import Settings, get_settings
+from db.session import make_engine, make_session_factory
+from domain.money import set_credit_exponent
+
+
+def create_app(settings: Settings | None = None, *, temporal_client: Client | None = None,
+               log_requests: bool = True) -> FastAPI:
+    settings = settings or get_settings()
+    set_credit_exponent(settings.credit_exponent)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
+        app.state.engine = engine
+        app.state.session_factory = make_session_factory(engine)
+        app.state.temporal = TemporalHolder(settings.temporal_address, settings.temporal_namespace,
+                                            temporal_client)
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    app = FastAPI(
+        title="meshpay",
+        version="0.1.0",
+        description="Payments, escrow, credits, dynamic pricing and billing for an AI-agent marketplace.",
+        default_response_class=ORJSONResponse,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.include_router(health.router)
+    v1 = APIRouter(prefix="/api/v1/payments")
+    for router in ROUTERS:
+        v1.include_router(router)
+    app.include_router(v1)
+    # Outermost first: request context wraps idempotency, so replays are logged and measured too.
+    app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(RequestContextMiddleware, log_requests=log_requests)
+    return app

@@ -1,0 +1,66 @@
+"""Dependency aliases: SessionDep, TemporalDep, SettingsDep, CurrentPrincipal, and role guards."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+from temporalio.client import Client
+
+from api.auth import Principal, Role, principal_from_header
+from api.errors import ApiError
+from config.settings import Settings
+from db.session import SessionFactory
+
+
+def get_settings_dep(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_session_factory(request: Request) -> SessionFactory:
+    return request.app.state.session_factory
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """The unit of work of one request: commits when the handler returns, before the response."""
+    async with request.app.state.session_factory() as session, session.begin():
+        yield session
+
+
+async def get_temporal(request: Request) -> Client:
+    client = await request.app.state.temporal.get()
+    return client
+
+
+def get_principal(request: Request) -> Principal:
+    cached = getattr(request.state, "principal", None)
+    if cached is not None:
+        return cached
+    s: Settings = request.app.state.settings
+    principal = principal_from_header(request.headers.get("authorization"), s.jwt_secret, s.jwt_audience)
+    request.state.principal = principal
+    return principal
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+SessionFactoryDep = Annotated[SessionFactory, Depends(get_session_factory)]
+TemporalDep = Annotated[Client, Depends(get_temporal)]
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+def require_roles(*roles: Role) -> Callable[..., Any]:
+    allowed = frozenset(roles)
+
+    def guard(principal: CurrentPrincipal) -> Principal:
+        if principal.role not in allowed:
+            raise ApiError(403, "forbidden", f"role {principal.role.value!r} may not do this")
+        return principal
+
+    return guard
+
+
+AdminPrincipal = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
+ServicePrincipal = Annotated[Principal, Depends(require_roles(Role.SERVICE, Role.ADMIN))]

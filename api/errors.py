@@ -1,0 +1,82 @@
+"""One error shape for every failure: {"error": {"type", "code", "message", "param"}}."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import ORJSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.auth import AuthError
+from domain.errors import DomainError
+
+log = logging.getLogger("meshpay.api")
+
+_TYPES = {401: "authentication_error", 403: "permission_error", 404: "not_found", 409: "conflict",
+          422: "invalid_request", 429: "rate_limited"}
+
+
+class ApiError(Exception):
+    """An HTTP refusal raised by the API layer itself (not by the rules of money)."""
+
+    def __init__(self, status: int, code: str, message: str, *, param: str | None = None,
+                 type_: str | None = None, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.param = status, code, message, param
+        self.type = type_ or _TYPES.get(status, "api_error")
+        self.headers = headers
+
+
+def error_body(type_: str, code: str, message: str, param: str | None = None) -> dict[str, Any]:
+    return {"error": {"type": type_, "code": code, "message": message, "param": param}}
+
+
+def error_response(status: int, code: str, message: str, *, param: str | None = None,
+                   type_: str | None = None, headers: dict[str, str] | None = None) -> ORJSONResponse:
+    body = error_body(type_ or _TYPES.get(status, "api_error"), code, message, param)
+    return ORJSONResponse(body, status_code=status, headers=headers)
+
+
+def _param_from_loc(loc: tuple[Any, ...]) -> str | None:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or None
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(_: Request, exc: ApiError) -> ORJSONResponse:
+        return error_response(exc.status, exc.code, exc.message, param=exc.param, type_=exc.type,
+                              headers=exc.headers)
+
+    @app.exception_handler(DomainError)
+    async def _domain_error(_: Request, exc: DomainError) -> ORJSONResponse:
+        type_ = {"conflict": "conflict", "not_found": "not_found", "forbidden": "permission_error"}.get(
+            exc.kind, "invalid_request")
+        return error_response(exc.status, exc.code, exc.message, param=exc.param, type_=type_)
+
+    @app.exception_handler(AuthError)
+    async def _auth_error(_: Request, exc: AuthError) -> ORJSONResponse:
+        return error_response(401, "unauthenticated", exc.message, headers={"WWW-Authenticate": "Bearer"})
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_: Request, exc: RequestValidationError) -> ORJSONResponse:
+        errors = exc.errors()
+        first = errors[0] if errors else {}
+        param = _param_from_loc(tuple(first.get("loc", ())))
+        msg = str(first.get("msg", "invalid request"))
+        # Values a client sent are never echoed: they may hold card numbers.
+        message = f"{param}: {msg}" if param else msg
+        return error_response(422, "invalid_request", message, param=param)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_: Request, exc: StarletteHTTPException) -> ORJSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return error_response(exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> ORJSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_response(500, "internal_error", "an internal error occurred", type_="api_error")

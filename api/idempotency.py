@@ -1,0 +1,157 @@
+"""Idempotency-Key on POSTs, with Stripe's semantics, as ASGI middleware.
+
+The first response (status + body) is stored and replayed for 24 h with `Idempotent-Replayed: true`;
+the same key with a different body → 409 idempotency_key_reused; a duplicate while the first is in
+flight → 409 idempotency_key_in_use. Keys are scoped per principal. 5xx responses are not stored
+(the key is released so the client can retry).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+import orjson
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.auth import AuthError, principal_from_header
+from api.errors import error_body
+from db.base import utcnow
+from db.repositories import idempotency as repo
+
+_REPLAYED_HEADERS = ("content-type", "location")
+
+
+class IdempotencyMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers", []))
+        key_raw = headers.get(b"idempotency-key")
+        if key_raw is None:
+            await self.app(scope, receive, send)
+            return
+        state = scope["app"].state
+        settings = state.settings
+        try:
+            principal = principal_from_header(
+                headers.get(b"authorization", b"").decode("latin-1"), settings.jwt_secret, settings.jwt_audience
+            )
+        except AuthError:
+            await self.app(scope, receive, send)  # the route answers 401
+            return
+        key = key_raw.decode("latin-1")
+        if not 1 <= len(key) <= 255:
+            await _send_json(send, 422, error_body("invalid_request", "invalid_idempotency_key",
+                                                    "Idempotency-Key must be 1 to 255 characters",
+                                                    "Idempotency-Key"))
+            return
+
+        body = await _read_body(receive)
+        request_hash = hashlib.sha256(
+            scope["method"].encode() + b" " + scope["path"].encode() + b"\n" + body
+        ).hexdigest()
+        factory = state.session_factory
+        now = utcnow()
+        async with factory() as session, session.begin():
+            record_id = await repo.claim(
+                session, principal_id=principal.id, key=key, method=scope["method"], path=scope["path"],
+                request_hash=request_hash, expires_at=now + timedelta(hours=settings.idempotency_ttl_hours),
+            )
+            existing = None if record_id is not None else await repo.find(session, principal.id, key)
+            if existing is not None and existing.expires_at < now:
+                await repo.delete_expired(session, existing.id, now)
+                record_id = await repo.claim(
+                    session, principal_id=principal.id, key=key, method=scope["method"], path=scope["path"],
+                    request_hash=request_hash,
+                    expires_at=now + timedelta(hours=settings.idempotency_ttl_hours),
+                )
+                existing = None
+        if record_id is None:
+            await self._answer_duplicate(existing, request_hash, send)
+            return
+
+        captured: dict[str, object] = {"status": 500, "headers": [], "body": b""}
+        chunks: list[bytes] = []
+
+        async def capture_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                captured["status"] = message["status"]
+                captured["headers"] = message.get("headers", [])
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, _replay_receive(body, receive), capture_send)
+        except BaseException:
+            async with factory() as session, session.begin():
+                await repo.release(session, record_id)
+            raise
+        status = int(captured["status"])  # type: ignore[call-overload]
+        async with factory() as session, session.begin():
+            if status >= 500:
+                await repo.release(session, record_id)
+            else:
+                kept = {
+                    k.decode("latin-1"): v.decode("latin-1")
+                    for k, v in captured["headers"]  # type: ignore[attr-defined]
+                    if k.decode("latin-1").lower() in _REPLAYED_HEADERS
+                }
+                await repo.complete(session, record_id, status, b"".join(chunks), kept)
+
+    async def _answer_duplicate(self, existing: object, request_hash: str, send: Send) -> None:
+        from db.models.platform import IdempotencyRecord
+
+        assert isinstance(existing, IdempotencyRecord)
+        if existing.request_hash != request_hash:
+            await _send_json(send, 409, error_body(
+                "idempotency_error", "idempotency_key_reused",
+                "this Idempotency-Key was used with a different request", "Idempotency-Key"))
+            return
+        if existing.status_code is None:
+            await _send_json(send, 409, error_body(
+                "idempotency_error", "idempotency_key_in_use",
+                "a request with this Idempotency-Key is still being processed; retry later",
+                "Idempotency-Key"))
+            return
+        headers = [(k.encode(), v.encode()) for k, v in (existing.response_headers or {}).items()]
+        headers.append((b"idempotent-replayed", b"true"))
+        await send({"type": "http.response.start", "status": existing.status_code, "headers": headers})
+        await send({"type": "http.response.body", "body": existing.response_body or b""})
+
+
+async def _read_body(receive: Receive) -> bytes:
+    parts = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        parts.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(parts)
+
+
+def _replay_receive(body: bytes, original: Receive) -> Receive:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await original()  # after the body: wait for the real disconnect
+
+    return receive
+
+
+async def _send_json(send: Send, status: int, doc: dict[str, object]) -> None:
+    payload = orjson.dumps(doc)
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]})
+    await send({"type": "http.response.body", "body": payload})

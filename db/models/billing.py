@@ -1,0 +1,3 @@
+"""billing tables. Owned by the billing issue."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""escrow tables. Owned by the escrow issue."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""payments tables. Owned by the payments issue."""
+
+from __future__ import annotations

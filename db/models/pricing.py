@@ -1,0 +1,3 @@
+"""pricing tables. Owned by the pricing issue."""
+
+from __future__ import annotations

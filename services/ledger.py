@@ -1,0 +1,92 @@
+"""The ledger service: `transfer(postings, idempotency_key)` — the only way a balance changes.
+
+One call is one balanced ledger transaction, written with its balance updates inside the caller's
+DB transaction (the unit of work commits). The same idempotency key never posts twice: the second
+call returns the first transaction. An overdraft of a non-negative account raises
+InsufficientFunds and — because the caller's transaction rolls back — writes nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.repositories import ledger as repo
+from domain.errors import InsufficientFunds
+from domain.ledger import Posting, net_by_account, reverse, validate_postings
+
+
+@dataclass(frozen=True, slots=True)
+class TransferResult:
+    transaction_id: str
+    created: bool  # False: the idempotency key had already posted; nothing moved this time
+    balances: dict[str, int] = field(default_factory=dict)  # balances after, for accounts touched
+
+
+def new_transaction_id() -> str:
+    return f"txn_{uuid.uuid4().hex}"
+
+
+async def transfer(
+    session: AsyncSession,
+    postings: list[Posting],
+    idempotency_key: str,
+    *,
+    kind: str = "transfer",
+    description: str | None = None,
+    metadata: dict[str, Any] | None = None,
+    reverses_id: str | None = None,
+    txn_id: str | None = None,
+) -> TransferResult:
+    validate_postings(postings)
+    txn_id = txn_id or new_transaction_id()
+    created = await repo.insert_transaction(
+        session,
+        txn_id=txn_id,
+        idempotency_key=idempotency_key,
+        kind=kind,
+        description=description,
+        metadata=metadata,
+        reverses_id=reverses_id,
+    )
+    if not created:
+        existing = await repo.transaction_by_key(session, idempotency_key)
+        assert existing is not None
+        return TransferResult(existing.id, created=False)
+
+    balances: dict[str, int] = {}
+    # Lock balance rows in a stable order so two transfers over the same accounts cannot deadlock.
+    for (code, currency), amount in sorted(net_by_account(postings).items()):
+        new_balance = await repo.apply_delta(session, code, amount)
+        if new_balance is None:
+            if await repo.account_exists(session, code):
+                raise InsufficientFunds(f"account {code} has insufficient funds", param="amount")
+            await repo.ensure_accounts(session, [(code, currency)])
+            new_balance = await repo.apply_delta(session, code, amount)
+            if new_balance is None:
+                raise InsufficientFunds(f"account {code} has insufficient funds", param="amount")
+        balances[code] = new_balance
+    await repo.insert_postings(session, txn_id, postings)
+    return TransferResult(txn_id, created=True, balances=balances)
+
+
+async def reverse_transaction(
+    session: AsyncSession, transaction_id: str, idempotency_key: str, *, description: str | None = None
+) -> TransferResult:
+    """Undo a transaction with a reversing one (the ledger is append-only)."""
+    postings = await repo.transaction_postings(session, transaction_id)
+    return await transfer(
+        session,
+        reverse(postings),
+        idempotency_key,
+        kind="reversal",
+        description=description,
+        reverses_id=transaction_id,
+    )
+
+
+async def balance(session: AsyncSession, account_code: str) -> int:
+    return await repo.balance_of(session, account_code)
