@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Regenerates the single initial migration from the models (pre-release: there is no deployed
-# schema to migrate yet). Uses a scratch PostgreSQL database so the DDL is PostgreSQL's.
+# Regenerates the single initial migration from ALL models (pre-release: no deployed schema yet).
+# Autogenerates against an empty scratch PostgreSQL database, so the DDL is PostgreSQL's.
+# The old file is only replaced when generation succeeds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY=.venv/bin/python
-SCRATCH=meshpay_regen_$$
+SCRATCH=meshpay_regen_$$_$RANDOM
+OUT=$(mktemp -d)
 psql -h 127.0.0.1 -U postgres -q -c "CREATE DATABASE $SCRATCH" >/dev/null
-trap 'psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS $SCRATCH" >/dev/null' EXIT
-rm -f migrations/versions/0001_initial.py
+trap 'psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS $SCRATCH" >/dev/null; rm -rf "$OUT"' EXIT
+cp -r migrations "$OUT/migrations"
+rm -f "$OUT/migrations/versions/"*.py
+printf '[alembic]\nscript_location = %s/migrations\nprepend_sys_path = %s\n' "$OUT" "$PWD" > "$OUT/alembic.ini"
 MESHPAY_DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:5432/$SCRATCH" \
-  .venv/bin/alembic revision --autogenerate --rev-id 0001 -m "initial schema" >/dev/null
-mv migrations/versions/0001_initial_schema.py migrations/versions/0001_initial.py
-.venv/bin/ruff format -q migrations/versions/0001_initial.py || true
+  .venv/bin/alembic -c "$OUT/alembic.ini" revision --autogenerate --rev-id 0001 -m "initial schema" >/dev/null
+.venv/bin/ruff format -q "$OUT/migrations/versions/0001_initial_schema.py" || true
+mv "$OUT/migrations/versions/0001_initial_schema.py" migrations/versions/0001_initial.py
 echo "regenerated migrations/versions/0001_initial.py"

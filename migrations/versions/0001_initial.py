@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 20:26:28.175811
+Create Date: 2026-11-24 20:30:09.263704
 """
 
 from collections.abc import Sequence
