@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
-from fastapi.responses import ORJSONResponse
 from temporalio.client import Client
 
 from api.errors import install_error_handlers
@@ -40,7 +39,6 @@ def create_app(settings: Settings | None = None, *, temporal_client: Client | No
         title="meshpay",
         version="0.1.0",
         description="Payments, escrow, credits, dynamic pricing and billing for an AI-agent marketplace.",
-        default_response_class=ORJSONResponse,
         lifespan=lifespan,
     )
     app.state.settings = settings

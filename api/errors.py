@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import ORJSONResponse
+from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.auth import AuthError
@@ -15,7 +15,7 @@ from domain.errors import DomainError
 
 log = logging.getLogger("meshpay.api")
 
-_TYPES = {401: "authentication_error", 403: "permission_error", 404: "not_found", 409: "conflict",
+_TYPES = {400: "invalid_request", 401: "authentication_error", 403: "permission_error", 404: "not_found", 409: "conflict",
           422: "invalid_request", 429: "rate_limited"}
 
 
@@ -35,9 +35,9 @@ def error_body(type_: str, code: str, message: str, param: str | None = None) ->
 
 
 def error_response(status: int, code: str, message: str, *, param: str | None = None,
-                   type_: str | None = None, headers: dict[str, str] | None = None) -> ORJSONResponse:
+                   type_: str | None = None, headers: dict[str, str] | None = None) -> JSONResponse:
     body = error_body(type_ or _TYPES.get(status, "api_error"), code, message, param)
-    return ORJSONResponse(body, status_code=status, headers=headers)
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 def _param_from_loc(loc: tuple[Any, ...]) -> str | None:
@@ -47,22 +47,22 @@ def _param_from_loc(loc: tuple[Any, ...]) -> str | None:
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
-    async def _api_error(_: Request, exc: ApiError) -> ORJSONResponse:
+    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
         return error_response(exc.status, exc.code, exc.message, param=exc.param, type_=exc.type,
                               headers=exc.headers)
 
     @app.exception_handler(DomainError)
-    async def _domain_error(_: Request, exc: DomainError) -> ORJSONResponse:
+    async def _domain_error(_: Request, exc: DomainError) -> JSONResponse:
         type_ = {"conflict": "conflict", "not_found": "not_found", "forbidden": "permission_error"}.get(
             exc.kind, "invalid_request")
         return error_response(exc.status, exc.code, exc.message, param=exc.param, type_=type_)
 
     @app.exception_handler(AuthError)
-    async def _auth_error(_: Request, exc: AuthError) -> ORJSONResponse:
+    async def _auth_error(_: Request, exc: AuthError) -> JSONResponse:
         return error_response(401, "unauthenticated", exc.message, headers={"WWW-Authenticate": "Bearer"})
 
     @app.exception_handler(RequestValidationError)
-    async def _validation_error(_: Request, exc: RequestValidationError) -> ORJSONResponse:
+    async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = exc.errors()
         first = errors[0] if errors else {}
         param = _param_from_loc(tuple(first.get("loc", ())))
@@ -72,11 +72,11 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(422, "invalid_request", message, param=param)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_: Request, exc: StarletteHTTPException) -> ORJSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {400: "invalid_request", 404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return error_response(exc.status_code, code, str(exc.detail))
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> ORJSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return error_response(500, "internal_error", "an internal error occurred", type_="api_error")

@@ -15,7 +15,12 @@ class ExactJSONRequest(Request):
     async def json(self) -> Any:
         if not hasattr(self, "_json"):
             body = await self.body()
-            self._json = json.loads(body, parse_float=Decimal, parse_constant=_refuse_constant)
+            try:
+                self._json = json.loads(body, parse_float=Decimal, parse_constant=_refuse_constant)
+            except ValueError as exc:  # FastAPI turns JSONDecodeError into a 422
+                if isinstance(exc, json.JSONDecodeError):
+                    raise
+                raise json.JSONDecodeError(str(exc), body.decode("utf-8", "replace"), 0) from None
         return self._json
 
 

@@ -15,6 +15,7 @@ from config.settings import Settings, get_settings
 from db.session import make_engine, make_session_factory
 from domain.money import set_credit_exponent
 from workers import registry
+from workers.schedules import ensure_schedules
 
 log = logging.getLogger("meshpay.worker")
 
@@ -46,6 +47,7 @@ async def run_worker(settings: Settings | None = None, *, metrics_port: int | No
         loop.add_signal_handler(sig, stop.set)
     log.info("worker started on task queue %s", settings.task_queue)
     async with worker:
+        await ensure_schedules(client, settings)
         await stop.wait()
     await engine.dispose()
 

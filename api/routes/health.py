@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import ORJSONResponse
+from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
@@ -18,7 +18,7 @@ async def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz")
-async def readyz(request: Request) -> ORJSONResponse:
+async def readyz(request: Request) -> JSONResponse:
     checks: dict[str, str] = {}
     try:
         async with request.app.state.session_factory() as session:
@@ -33,7 +33,7 @@ async def readyz(request: Request) -> ORJSONResponse:
     except Exception as exc:
         checks["temporal"] = f"unavailable: {type(exc).__name__}"
     ready = all(v == "ok" for v in checks.values())
-    return ORJSONResponse({"status": "ready" if ready else "not_ready", "checks": checks},
+    return JSONResponse({"status": "ready" if ready else "not_ready", "checks": checks},
                           status_code=200 if ready else 503)
 
 

@@ -5,12 +5,19 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 # An amount as the client sent it (string, or a JSON number parsed as Decimal by ExactJSONRoute).
 # It is checked against its currency by domain.money.parse_amount, which names the field on error.
+def _not_bool(value: Any) -> Any:
+    if isinstance(value, bool) or value is None:
+        raise ValueError("must be a decimal string or number")
+    return value
+
+
 AmountIn = Annotated[
     str | int | Decimal,
+    BeforeValidator(_not_bool),
     WithJsonSchema({"anyOf": [{"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}, {"type": "number"}]}),
 ]
 

@@ -1,0 +1,73 @@
+"""The `meshpay` command: run, api, worker, migrate, token, check."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import typer
+
+from config.settings import get_settings
+
+app = typer.Typer(help="meshpay: payments, escrow, credits, pricing and billing on Temporal.", no_args_is_help=True)
+
+
+@app.command()
+def run() -> None:
+    """Migrate, then start the Temporal dev server (UI on :8233), the worker and the API (:8000)."""
+    from cli.migrate import upgrade_head
+    from cli.supervisor import run_all
+
+    settings = get_settings()
+    upgrade_head(settings.database_url)
+    raise typer.Exit(run_all(settings))
+
+
+@app.command()
+def api(host: str | None = None, port: int | None = None) -> None:
+    """Serve the HTTP API with uvicorn."""
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run("api.main:app", host=host or settings.api_host, port=port or settings.api_port,
+                log_level="warning", access_log=False)
+
+
+@app.command()
+def worker() -> None:
+    """Run the Temporal worker (every workflow and activity) and make sure the schedules exist."""
+    from api.observability import configure_logging
+    from workers.main import run_worker
+
+    settings = get_settings()
+    configure_logging(json_logs=settings.log_json, level=settings.log_level)
+    asyncio.run(run_worker(settings))
+
+
+@app.command()
+def migrate() -> None:
+    """Apply database migrations (alembic upgrade head)."""
+    from cli.migrate import upgrade_head
+
+    upgrade_head(get_settings().database_url)
+    typer.echo("database is at head")
+
+
+@app.command()
+def token(sub: str = typer.Option(..., help="principal id"),
+          role: str = typer.Option("user", help="user | agent | service | admin"),
+          ttl: int = typer.Option(3600, help="seconds until expiry")) -> None:
+    """Print a bearer token for local use (signed with MESHPAY_JWT_SECRET)."""
+    from api.auth import issue_token
+
+    settings = get_settings()
+    typer.echo(issue_token(settings.jwt_secret, sub, role, audience=settings.jwt_audience, ttl_seconds=ttl))
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING)
+    app()
+
+
+if __name__ == "__main__":
+    app()
