@@ -46,3 +46,95 @@ class RefundResult:
     amount: int
     status: str
     extra: dict[str, str] = field(default_factory=dict)
+
+
+# --- PaymentWorkflow names and payloads --------------------------------------------------------
+
+PAYMENT_WORKFLOW = "PaymentWorkflow"
+REFUND_WORKFLOW = "RefundWorkflow"
+PAYMENT_NEXT_ACTION_UPDATE = "next_action"  # API waits for the provider object (client_secret, ...)
+PAYMENT_CONFIRM_UPDATE = "confirm"  # Stripe: confirm with a stored method; PayPal: capture
+PAYMENT_STATUS_QUERY = "status"
+
+# Statuses a payment can be in (the row and the PaymentStatus search attribute).
+SUCCESS_STATUSES = ("completed", "overpaid")
+TERMINAL_STATUSES = ("completed", "overpaid", "underpaid", "failed", "expired", "cancelled")
+
+
+def payment_key(payment_id: str, step: str) -> str:
+    """Provider idempotency keys derived from the payment id: pay:{id}:create, pay:{id}:capture..."""
+    return f"pay:{payment_id}:{step}"
+
+
+def refund_key(payment_id: str, n: int) -> str:
+    return f"pay:{payment_id}:refund:{n}"
+
+
+@dataclass(frozen=True)
+class PaymentStarted:
+    payment_id: str
+    status: str
+    next_action: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PaymentInput:
+    payment_id: str
+    payer_id: str
+    amount: int
+    currency: str
+    provider: str  # stripe | paypal | crypto | credits
+    purpose: PaymentPurpose = field(default_factory=PaymentPurpose)
+    payment_method_id: str | None = None
+    off_session: bool = False
+    expires_in_seconds: int = 30 * 60
+    crypto_chain: str | None = None
+    poll_initial_seconds: int = 30  # fallback polling when no webhook arrives; doubles up to max
+    poll_max_seconds: int = 300
+    provider_heartbeat_seconds: int = 10
+
+
+@dataclass(frozen=True)
+class ProviderCreated:
+    status: str  # provider-neutral: requires_action | processing | succeeded | failed
+    provider_object_id: str = ""
+    next_action: dict[str, str] = field(default_factory=dict)
+    failure_code: str = ""
+
+
+@dataclass(frozen=True)
+class ProviderEvent:
+    """A verified webhook (or poll) observation signalled to the workflow."""
+
+    kind: str  # succeeded | failed | canceled | approved | deposit
+    event_id: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class ConfirmRequest:
+    payment_method_id: str | None = None
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    payment_id: str
+    status: str
+    failure_code: str = ""
+    failure_message: str = ""
+
+
+@dataclass(frozen=True)
+class PaymentOutcome:
+    payment_id: str
+    status: str
+    ledger_transaction_id: str = ""
+    failure_code: str = ""
+    failure_message: str = ""
+
+
+@dataclass(frozen=True)
+class CryptoDecision:
+    status: str  # waiting | underpaid | completed | overpaid
+    received: int = 0  # confirmed, chain minor units
+    expected: int = 0

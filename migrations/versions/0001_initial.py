@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 20:30:09.263704
+Create Date: 2026-11-24 20:35:22.167583
 """
 
 from collections.abc import Sequence
@@ -32,6 +32,62 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("code", name=op.f("pk_accounts")),
     )
     op.create_index(op.f("ix_accounts_owner_id"), "accounts", ["owner_id"], unique=False)
+    op.create_table(
+        "credit_wallets",
+        sa.Column("user_id", sa.String(length=100), nullable=False),
+        sa.Column("balance", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("next_expiry", db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("low_balance_threshold", db.base.MinorUnits(precision=38, scale=0), nullable=True),
+        sa.Column("below_threshold", sa.Boolean(), nullable=False),
+        sa.Column("created_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("balance >= 0", name=op.f("ck_credit_wallets_balance_non_negative")),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_credit_wallets")),
+    )
+    op.create_table(
+        "crypto_address_counters",
+        sa.Column("chain", sa.String(length=10), nullable=False),
+        sa.Column("next_index", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("chain", name=op.f("pk_crypto_address_counters")),
+    )
+    op.create_table(
+        "escrows",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("contract_id", sa.String(length=100), nullable=False),
+        sa.Column("payer_id", sa.String(length=100), nullable=False),
+        sa.Column("payee_id", sa.String(length=100), nullable=False),
+        sa.Column("amount", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("currency", sa.String(length=10), nullable=False),
+        sa.Column("status", sa.String(length=30), nullable=False),
+        sa.Column("held", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("released", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("fee", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("refunded", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("fee_percent", sa.Numeric(precision=7, scale=4), nullable=False),
+        sa.Column("signers", sa.JSON(), nullable=False),
+        sa.Column("required_signatures", sa.Integer(), nullable=False),
+        sa.Column("signatures_count", sa.Integer(), nullable=False),
+        sa.Column("threshold_ppm", sa.Integer(), nullable=False),
+        sa.Column("delivered", sa.Boolean(), nullable=False),
+        sa.Column("validation_score_ppm", sa.Integer(), nullable=True),
+        sa.Column("funding_provider", sa.String(length=20), nullable=True),
+        sa.Column("funding_payment_id", sa.String(length=100), nullable=True),
+        sa.Column("quote_id", sa.String(length=100), nullable=True),
+        sa.Column("snapshot", sa.JSON(), nullable=True),
+        sa.Column("created_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("amount > 0", name=op.f("ck_escrows_amount_positive")),
+        sa.CheckConstraint(
+            "held >= 0 AND released >= 0 AND fee >= 0 AND refunded >= 0",
+            name=op.f("ck_escrows_amounts_non_negative"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_escrows")),
+        sa.UniqueConstraint("contract_id", name=op.f("uq_escrows_contract_id")),
+        sa.UniqueConstraint("quote_id", name=op.f("uq_escrows_quote_id")),
+    )
+    op.create_index("ix_escrows_payee_status", "escrows", ["payee_id", "status"], unique=False)
+    op.create_index("ix_escrows_payer_status", "escrows", ["payer_id", "status"], unique=False)
+    op.create_index(op.f("ix_escrows_status"), "escrows", ["status"], unique=False)
     op.create_table(
         "idempotency_records",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -72,6 +128,82 @@ def upgrade() -> None:
         op.f("ix_ledger_transactions_created_at"), "ledger_transactions", ["created_at"], unique=False
     )
     op.create_table(
+        "payment_methods",
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("owner_id", sa.String(length=100), nullable=False),
+        sa.Column("provider", sa.String(length=20), nullable=False),
+        sa.Column("provider_method_id", sa.String(length=200), nullable=False),
+        sa.Column("provider_customer_id", sa.String(length=200), nullable=True),
+        sa.Column("brand", sa.String(length=30), nullable=True),
+        sa.Column("last4", sa.String(length=4), nullable=True),
+        sa.Column("exp_month", sa.Integer(), nullable=True),
+        sa.Column("exp_year", sa.Integer(), nullable=True),
+        sa.Column("created_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("deleted_at", db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_payment_methods")),
+        sa.UniqueConstraint(
+            "provider", "provider_method_id", name=op.f("uq_payment_methods_provider_provider_method_id")
+        ),
+    )
+    op.create_index("ix_payment_methods_owner", "payment_methods", ["owner_id", "created_at"], unique=False)
+    op.create_table(
+        "payments",
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("payer_id", sa.String(length=100), nullable=False),
+        sa.Column("amount", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("currency", sa.String(length=10), nullable=False),
+        sa.Column("provider", sa.String(length=20), nullable=False),
+        sa.Column("status", sa.String(length=30), nullable=False),
+        sa.Column("purpose_kind", sa.String(length=20), nullable=False),
+        sa.Column("purpose_reference", sa.String(length=100), nullable=True),
+        sa.Column("purpose_user_id", sa.String(length=100), nullable=True),
+        sa.Column("purpose_credits", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("payment_method_id", sa.String(length=64), nullable=True),
+        sa.Column("off_session", sa.Boolean(), nullable=False),
+        sa.Column("quote_id", sa.String(length=64), nullable=True),
+        sa.Column("provider_object_id", sa.String(length=200), nullable=True),
+        sa.Column("client_secret", sa.String(length=300), nullable=True),
+        sa.Column("approval_url", sa.String(length=500), nullable=True),
+        sa.Column("provider_capture_id", sa.String(length=200), nullable=True),
+        sa.Column("crypto_chain", sa.String(length=10), nullable=True),
+        sa.Column("crypto_address", sa.String(length=100), nullable=True),
+        sa.Column("crypto_amount", db.base.MinorUnits(precision=38, scale=0), nullable=True),
+        sa.Column("crypto_rate", sa.String(length=40), nullable=True),
+        sa.Column("crypto_received", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("captured_amount", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("refunded_amount", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("refund_count", sa.Integer(), nullable=False),
+        sa.Column("ledger_transaction_id", sa.String(length=40), nullable=True),
+        sa.Column("failure_code", sa.String(length=60), nullable=True),
+        sa.Column("failure_message", sa.String(length=300), nullable=True),
+        sa.Column("expires_at", db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("completed_at", db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("amount > 0", name=op.f("ck_payments_amount_positive")),
+        sa.CheckConstraint("captured_amount >= 0", name=op.f("ck_payments_captured_non_negative")),
+        sa.CheckConstraint(
+            "refunded_amount >= 0 AND refunded_amount <= captured_amount",
+            name=op.f("ck_payments_refund_le_captured"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_payments")),
+        sa.UniqueConstraint("provider_capture_id", name=op.f("uq_payments_provider_capture_id")),
+        sa.UniqueConstraint("provider_object_id", name=op.f("uq_payments_provider_object_id")),
+        sa.UniqueConstraint("quote_id", name=op.f("uq_payments_quote_id")),
+    )
+    op.create_index("ix_payments_payer_created", "payments", ["payer_id", "created_at", "id"], unique=False)
+    op.create_table(
+        "provider_customers",
+        sa.Column("user_id", sa.String(length=100), nullable=False),
+        sa.Column("provider", sa.String(length=20), nullable=False),
+        sa.Column("customer_id", sa.String(length=200), nullable=False),
+        sa.Column("created_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("user_id", "provider", name=op.f("pk_provider_customers")),
+        sa.UniqueConstraint(
+            "provider", "customer_id", name=op.f("uq_provider_customers_provider_customer_id")
+        ),
+    )
+    op.create_table(
         "webhook_events",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("provider", sa.String(length=20), nullable=False),
@@ -98,6 +230,187 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("account_code", name=op.f("pk_balances")),
     )
     op.create_table(
+        "credit_entries",
+        sa.Column(
+            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
+        ),
+        sa.Column("user_id", sa.String(length=100), nullable=False),
+        sa.Column("key", sa.String(length=220), nullable=False),
+        sa.Column("type", sa.String(length=20), nullable=False),
+        sa.Column("amount", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("balance_after", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("available_after", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("reference", sa.String(length=200), nullable=True),
+        sa.Column("transaction_id", sa.String(length=40), nullable=False),
+        sa.Column("counterparty", sa.String(length=200), nullable=False),
+        sa.Column("refunded", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("parent_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("lot_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("description", sa.String(length=500), nullable=True),
+        sa.Column("created_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("amount <> 0", name=op.f("ck_credit_entries_nonzero")),
+        sa.CheckConstraint(
+            "refunded >= 0 AND refunded <= abs(amount)", name=op.f("ck_credit_entries_refund_bounded")
+        ),
+        sa.ForeignKeyConstraint(
+            ["transaction_id"],
+            ["ledger_transactions.id"],
+            name=op.f("fk_credit_entries_transaction_id_ledger_transactions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_credit_entries")),
+        sa.UniqueConstraint("user_id", "key", name=op.f("uq_credit_entries_user_id_key")),
+    )
+    op.create_index(
+        "ix_credit_entries_user_id_created_at", "credit_entries", ["user_id", "created_at"], unique=False
+    )
+    op.create_index("ix_credit_entries_user_id_id", "credit_entries", ["user_id", "id"], unique=False)
+    op.create_table(
+        "credit_lots",
+        sa.Column(
+            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
+        ),
+        sa.Column("user_id", sa.String(length=100), nullable=False),
+        sa.Column("source", sa.String(length=20), nullable=False),
+        sa.Column("amount", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("remaining", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("expired", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("expires_at", db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("transaction_id", sa.String(length=40), nullable=False),
+        sa.Column("created_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("amount > 0", name=op.f("ck_credit_lots_amount_positive")),
+        sa.CheckConstraint(
+            "remaining >= 0 AND expired >= 0 AND remaining + expired <= amount",
+            name=op.f("ck_credit_lots_amounts"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["transaction_id"],
+            ["ledger_transactions.id"],
+            name=op.f("fk_credit_lots_transaction_id_ledger_transactions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_credit_lots")),
+    )
+    op.create_index(
+        "ix_credit_lots_expiring",
+        "credit_lots",
+        ["expires_at"],
+        unique=False,
+        postgresql_where=sa.text("remaining > 0 AND expires_at IS NOT NULL"),
+        sqlite_where=sa.text("remaining > 0 AND expires_at IS NOT NULL"),
+    )
+    op.create_index(
+        "ix_credit_lots_live",
+        "credit_lots",
+        ["user_id", "expires_at", "id"],
+        unique=False,
+        postgresql_where=sa.text("remaining > 0"),
+        sqlite_where=sa.text("remaining > 0"),
+    )
+    op.create_table(
+        "crypto_addresses",
+        sa.Column("address", sa.String(length=100), nullable=False),
+        sa.Column("chain", sa.String(length=10), nullable=False),
+        sa.Column("derivation_index", sa.Integer(), nullable=False),
+        sa.Column("payment_id", sa.String(length=64), nullable=False),
+        sa.Column("created_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["payment_id"], ["payments.id"], name=op.f("fk_crypto_addresses_payment_id_payments")
+        ),
+        sa.PrimaryKeyConstraint("address", name=op.f("pk_crypto_addresses")),
+        sa.UniqueConstraint(
+            "chain", "derivation_index", name=op.f("uq_crypto_addresses_chain_derivation_index")
+        ),
+        sa.UniqueConstraint("payment_id", name=op.f("uq_crypto_addresses_payment_id")),
+    )
+    op.create_table(
+        "crypto_deposits",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("chain", sa.String(length=10), nullable=False),
+        sa.Column("txid", sa.String(length=100), nullable=False),
+        sa.Column("address", sa.String(length=100), nullable=False),
+        sa.Column("payment_id", sa.String(length=64), nullable=True),
+        sa.Column("amount", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("confirmations", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("created_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["payment_id"], ["payments.id"], name=op.f("fk_crypto_deposits_payment_id_payments")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_crypto_deposits")),
+        sa.UniqueConstraint("chain", "txid", "address", name=op.f("uq_crypto_deposits_chain_txid_address")),
+    )
+    op.create_index(op.f("ix_crypto_deposits_address"), "crypto_deposits", ["address"], unique=False)
+    op.create_index(op.f("ix_crypto_deposits_payment_id"), "crypto_deposits", ["payment_id"], unique=False)
+    op.create_table(
+        "escrow_events",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("escrow_id", sa.String(length=40), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=30), nullable=False),
+        sa.Column("actor", sa.String(length=100), nullable=False),
+        sa.Column("detail", sa.JSON(), nullable=True),
+        sa.Column("at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["escrow_id"], ["escrows.id"], name=op.f("fk_escrow_events_escrow_id_escrows")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_escrow_events")),
+        sa.UniqueConstraint("escrow_id", "seq", name=op.f("uq_escrow_events_escrow_id_seq")),
+    )
+    op.create_table(
+        "escrow_signatures",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("escrow_id", sa.String(length=40), nullable=False),
+        sa.Column("signer_id", sa.String(length=100), nullable=False),
+        sa.Column("signed_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["escrow_id"], ["escrows.id"], name=op.f("fk_escrow_signatures_escrow_id_escrows")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_escrow_signatures")),
+        sa.UniqueConstraint("escrow_id", "signer_id", name=op.f("uq_escrow_signatures_escrow_id_signer_id")),
+    )
+    op.create_table(
+        "payment_event_links",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("provider", sa.String(length=20), nullable=False),
+        sa.Column("event_id", sa.String(length=200), nullable=False),
+        sa.Column("event_type", sa.String(length=100), nullable=False),
+        sa.Column("payment_id", sa.String(length=64), nullable=False),
+        sa.Column("created_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["payment_id"], ["payments.id"], name=op.f("fk_payment_event_links_payment_id_payments")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_payment_event_links")),
+        sa.UniqueConstraint("provider", "event_id", name=op.f("uq_payment_event_links_provider_event_id")),
+    )
+    op.create_index(
+        op.f("ix_payment_event_links_payment_id"), "payment_event_links", ["payment_id"], unique=False
+    )
+    op.create_table(
+        "payment_refunds",
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("payment_id", sa.String(length=64), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("idempotency_key", sa.String(length=200), nullable=False),
+        sa.Column("amount", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("currency", sa.String(length=10), nullable=False),
+        sa.Column("reason", sa.String(length=300), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("provider_refund_id", sa.String(length=200), nullable=True),
+        sa.Column("ledger_transaction_id", sa.String(length=40), nullable=True),
+        sa.Column("failure_message", sa.String(length=300), nullable=True),
+        sa.Column("created_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("amount > 0", name=op.f("ck_payment_refunds_amount_positive")),
+        sa.ForeignKeyConstraint(
+            ["payment_id"], ["payments.id"], name=op.f("fk_payment_refunds_payment_id_payments")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_payment_refunds")),
+        sa.UniqueConstraint("idempotency_key", name=op.f("uq_payment_refunds_idempotency_key")),
+        sa.UniqueConstraint("payment_id", "seq", name=op.f("uq_payment_refunds_payment_id_seq")),
+        sa.UniqueConstraint("provider_refund_id", name=op.f("uq_payment_refunds_provider_refund_id")),
+    )
+    op.create_index(op.f("ix_payment_refunds_payment_id"), "payment_refunds", ["payment_id"], unique=False)
+    op.create_table(
         "postings",
         sa.Column(
             "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
@@ -120,20 +433,99 @@ def upgrade() -> None:
     )
     op.create_index("ix_postings_account_id", "postings", ["account_code", "id"], unique=False)
     op.create_index(op.f("ix_postings_transaction_id"), "postings", ["transaction_id"], unique=False)
+    op.create_table(
+        "credit_lot_draws",
+        sa.Column("entry_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("lot_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("amount", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("refunded", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.CheckConstraint(
+            "amount > 0 AND refunded >= 0 AND refunded <= amount", name=op.f("ck_credit_lot_draws_amounts")
+        ),
+        sa.ForeignKeyConstraint(
+            ["entry_id"], ["credit_entries.id"], name=op.f("fk_credit_lot_draws_entry_id_credit_entries")
+        ),
+        sa.ForeignKeyConstraint(
+            ["lot_id"], ["credit_lots.id"], name=op.f("fk_credit_lot_draws_lot_id_credit_lots")
+        ),
+        sa.PrimaryKeyConstraint("entry_id", "lot_id", name=op.f("pk_credit_lot_draws")),
+    )
+    op.create_table(
+        "credit_low_balance_events",
+        sa.Column(
+            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
+        ),
+        sa.Column("user_id", sa.String(length=100), nullable=False),
+        sa.Column("threshold", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("balance", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("entry_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("created_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["entry_id"],
+            ["credit_entries.id"],
+            name=op.f("fk_credit_low_balance_events_entry_id_credit_entries"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_credit_low_balance_events")),
+        sa.UniqueConstraint("entry_id", name=op.f("uq_credit_low_balance_events_entry_id")),
+    )
+    op.create_index(
+        op.f("ix_credit_low_balance_events_user_id"), "credit_low_balance_events", ["user_id"], unique=False
+    )
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    op.drop_index(op.f("ix_credit_low_balance_events_user_id"), table_name="credit_low_balance_events")
+    op.drop_table("credit_low_balance_events")
+    op.drop_table("credit_lot_draws")
     op.drop_index(op.f("ix_postings_transaction_id"), table_name="postings")
     op.drop_index("ix_postings_account_id", table_name="postings")
     op.drop_table("postings")
+    op.drop_index(op.f("ix_payment_refunds_payment_id"), table_name="payment_refunds")
+    op.drop_table("payment_refunds")
+    op.drop_index(op.f("ix_payment_event_links_payment_id"), table_name="payment_event_links")
+    op.drop_table("payment_event_links")
+    op.drop_table("escrow_signatures")
+    op.drop_table("escrow_events")
+    op.drop_index(op.f("ix_crypto_deposits_payment_id"), table_name="crypto_deposits")
+    op.drop_index(op.f("ix_crypto_deposits_address"), table_name="crypto_deposits")
+    op.drop_table("crypto_deposits")
+    op.drop_table("crypto_addresses")
+    op.drop_index(
+        "ix_credit_lots_live",
+        table_name="credit_lots",
+        postgresql_where=sa.text("remaining > 0"),
+        sqlite_where=sa.text("remaining > 0"),
+    )
+    op.drop_index(
+        "ix_credit_lots_expiring",
+        table_name="credit_lots",
+        postgresql_where=sa.text("remaining > 0 AND expires_at IS NOT NULL"),
+        sqlite_where=sa.text("remaining > 0 AND expires_at IS NOT NULL"),
+    )
+    op.drop_table("credit_lots")
+    op.drop_index("ix_credit_entries_user_id_id", table_name="credit_entries")
+    op.drop_index("ix_credit_entries_user_id_created_at", table_name="credit_entries")
+    op.drop_table("credit_entries")
     op.drop_table("balances")
     op.drop_table("webhook_events")
+    op.drop_table("provider_customers")
+    op.drop_index("ix_payments_payer_created", table_name="payments")
+    op.drop_table("payments")
+    op.drop_index("ix_payment_methods_owner", table_name="payment_methods")
+    op.drop_table("payment_methods")
     op.drop_index(op.f("ix_ledger_transactions_created_at"), table_name="ledger_transactions")
     op.drop_table("ledger_transactions")
     op.drop_index(op.f("ix_idempotency_records_expires_at"), table_name="idempotency_records")
     op.drop_table("idempotency_records")
+    op.drop_index(op.f("ix_escrows_status"), table_name="escrows")
+    op.drop_index("ix_escrows_payer_status", table_name="escrows")
+    op.drop_index("ix_escrows_payee_status", table_name="escrows")
+    op.drop_table("escrows")
+    op.drop_table("crypto_address_counters")
+    op.drop_table("credit_wallets")
     op.drop_index(op.f("ix_accounts_owner_id"), table_name="accounts")
     op.drop_table("accounts")
     # ### end Alembic commands ###
