@@ -18,8 +18,9 @@ from db.session import make_engine, make_session_factory
 from domain.money import set_credit_exponent
 
 
-def create_app(settings: Settings | None = None, *, temporal_client: Client | None = None,
-               log_requests: bool = True) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, temporal_client: Client | None = None, log_requests: bool = True
+) -> FastAPI:
     settings = settings or get_settings()
     set_credit_exponent(settings.credit_exponent)
 
@@ -28,8 +29,9 @@ def create_app(settings: Settings | None = None, *, temporal_client: Client | No
         engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
         app.state.engine = engine
         app.state.session_factory = make_session_factory(engine)
-        app.state.temporal = TemporalHolder(settings.temporal_address, settings.temporal_namespace,
-                                            temporal_client)
+        app.state.temporal = TemporalHolder(
+            settings.temporal_address, settings.temporal_namespace, temporal_client
+        )
         try:
             yield
         finally:

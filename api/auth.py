@@ -32,7 +32,9 @@ class AuthError(Exception):
         self.message = message
 
 
-def issue_token(secret: str, sub: str, role: str, *, audience: str = "meshpay", ttl_seconds: int = 3600) -> str:
+def issue_token(
+    secret: str, sub: str, role: str, *, audience: str = "meshpay", ttl_seconds: int = 3600
+) -> str:
     Role(role)  # refuse unknown roles at issue time too
     now = int(time.time())
     claims = {"sub": sub, "role": role, "aud": audience, "iat": now, "exp": now + ttl_seconds}
@@ -52,7 +54,7 @@ def decode_token(token: str, secret: str, *, audience: str = "meshpay") -> Princ
     if not isinstance(sub, str) or not sub:
         raise AuthError("token has no subject")
     try:
-        return Principal(sub, Role(role))
+        return Principal(sub, Role(str(role)))
     except ValueError:
         raise AuthError("token has an unknown role") from None
 

@@ -15,15 +15,30 @@ from domain.errors import DomainError
 
 log = logging.getLogger("meshpay.api")
 
-_TYPES = {400: "invalid_request", 401: "authentication_error", 403: "permission_error", 404: "not_found", 409: "conflict",
-          422: "invalid_request", 429: "rate_limited"}
+_TYPES = {
+    400: "invalid_request",
+    401: "authentication_error",
+    403: "permission_error",
+    404: "not_found",
+    409: "conflict",
+    422: "invalid_request",
+    429: "rate_limited",
+}
 
 
 class ApiError(Exception):
     """An HTTP refusal raised by the API layer itself (not by the rules of money)."""
 
-    def __init__(self, status: int, code: str, message: str, *, param: str | None = None,
-                 type_: str | None = None, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        param: str | None = None,
+        type_: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.param = status, code, message, param
         self.type = type_ or _TYPES.get(status, "api_error")
@@ -34,8 +49,15 @@ def error_body(type_: str, code: str, message: str, param: str | None = None) ->
     return {"error": {"type": type_, "code": code, "message": message, "param": param}}
 
 
-def error_response(status: int, code: str, message: str, *, param: str | None = None,
-                   type_: str | None = None, headers: dict[str, str] | None = None) -> JSONResponse:
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    *,
+    param: str | None = None,
+    type_: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
     body = error_body(type_ or _TYPES.get(status, "api_error"), code, message, param)
     return JSONResponse(body, status_code=status, headers=headers)
 
@@ -48,13 +70,15 @@ def _param_from_loc(loc: tuple[Any, ...]) -> str | None:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return error_response(exc.status, exc.code, exc.message, param=exc.param, type_=exc.type,
-                              headers=exc.headers)
+        return error_response(
+            exc.status, exc.code, exc.message, param=exc.param, type_=exc.type, headers=exc.headers
+        )
 
     @app.exception_handler(DomainError)
     async def _domain_error(_: Request, exc: DomainError) -> JSONResponse:
         type_ = {"conflict": "conflict", "not_found": "not_found", "forbidden": "permission_error"}.get(
-            exc.kind, "invalid_request")
+            exc.kind, "invalid_request"
+        )
         return error_response(exc.status, exc.code, exc.message, param=exc.param, type_=type_)
 
     @app.exception_handler(AuthError)
@@ -73,7 +97,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {400: "invalid_request", 404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        code = {400: "invalid_request", 404: "not_found", 405: "method_not_allowed"}.get(
+            exc.status_code, "http_error"
+        )
         return error_response(exc.status_code, code, str(exc.detail))
 
     @app.exception_handler(Exception)

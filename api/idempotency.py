@@ -39,16 +39,25 @@ class IdempotencyMiddleware:
         settings = state.settings
         try:
             principal = principal_from_header(
-                headers.get(b"authorization", b"").decode("latin-1"), settings.jwt_secret, settings.jwt_audience
+                headers.get(b"authorization", b"").decode("latin-1"),
+                settings.jwt_secret,
+                settings.jwt_audience,
             )
         except AuthError:
             await self.app(scope, receive, send)  # the route answers 401
             return
         key = key_raw.decode("latin-1")
         if not 1 <= len(key) <= 255:
-            await _send_json(send, 422, error_body("invalid_request", "invalid_idempotency_key",
-                                                    "Idempotency-Key must be 1 to 255 characters",
-                                                    "Idempotency-Key"))
+            await _send_json(
+                send,
+                422,
+                error_body(
+                    "invalid_request",
+                    "invalid_idempotency_key",
+                    "Idempotency-Key must be 1 to 255 characters",
+                    "Idempotency-Key",
+                ),
+            )
             return
 
         body = await _read_body(receive)
@@ -59,14 +68,23 @@ class IdempotencyMiddleware:
         now = utcnow()
         async with factory() as session, session.begin():
             record_id = await repo.claim(
-                session, principal_id=principal.id, key=key, method=scope["method"], path=scope["path"],
-                request_hash=request_hash, expires_at=now + timedelta(hours=settings.idempotency_ttl_hours),
+                session,
+                principal_id=principal.id,
+                key=key,
+                method=scope["method"],
+                path=scope["path"],
+                request_hash=request_hash,
+                expires_at=now + timedelta(hours=settings.idempotency_ttl_hours),
             )
             existing = None if record_id is not None else await repo.find(session, principal.id, key)
             if existing is not None and existing.expires_at < now:
                 await repo.delete_expired(session, existing.id, now)
                 record_id = await repo.claim(
-                    session, principal_id=principal.id, key=key, method=scope["method"], path=scope["path"],
+                    session,
+                    principal_id=principal.id,
+                    key=key,
+                    method=scope["method"],
+                    path=scope["path"],
                     request_hash=request_hash,
                     expires_at=now + timedelta(hours=settings.idempotency_ttl_hours),
                 )
@@ -109,15 +127,28 @@ class IdempotencyMiddleware:
 
         assert isinstance(existing, IdempotencyRecord)
         if existing.request_hash != request_hash:
-            await _send_json(send, 409, error_body(
-                "idempotency_error", "idempotency_key_reused",
-                "this Idempotency-Key was used with a different request", "Idempotency-Key"))
+            await _send_json(
+                send,
+                409,
+                error_body(
+                    "idempotency_error",
+                    "idempotency_key_reused",
+                    "this Idempotency-Key was used with a different request",
+                    "Idempotency-Key",
+                ),
+            )
             return
         if existing.status_code is None:
-            await _send_json(send, 409, error_body(
-                "idempotency_error", "idempotency_key_in_use",
-                "a request with this Idempotency-Key is still being processed; retry later",
-                "Idempotency-Key"))
+            await _send_json(
+                send,
+                409,
+                error_body(
+                    "idempotency_error",
+                    "idempotency_key_in_use",
+                    "a request with this Idempotency-Key is still being processed; retry later",
+                    "Idempotency-Key",
+                ),
+            )
             return
         headers = [(k.encode(), v.encode()) for k, v in (existing.response_headers or {}).items()]
         headers.append((b"idempotent-replayed", b"true"))
@@ -152,6 +183,14 @@ def _replay_receive(body: bytes, original: Receive) -> Receive:
 
 async def _send_json(send: Send, status: int, doc: dict[str, object]) -> None:
     payload = orjson.dumps(doc)
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(payload)).encode()),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": payload})

@@ -16,7 +16,9 @@ log = logging.getLogger("meshpay.request")
 
 REQUESTS = Counter("meshpay_http_requests_total", "HTTP requests", ["method", "route", "status"])
 LATENCY = Histogram(
-    "meshpay_http_request_seconds", "HTTP request latency", ["method", "route"],
+    "meshpay_http_request_seconds",
+    "HTTP request latency",
+    ["method", "route"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
 )
 
@@ -24,7 +26,9 @@ LATENCY = Histogram(
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         doc: dict[str, Any] = {
-            "ts": self.formatTime(record), "level": record.levelname, "logger": record.name,
+            "ts": self.formatTime(record),
+            "level": record.levelname,
+            "logger": record.name,
             "msg": record.getMessage(),
         }
         doc.update(getattr(record, "fields", {}))
@@ -42,7 +46,9 @@ class KeyValueFormatter(logging.Formatter):
 
 def configure_logging(*, json_logs: bool, level: str = "INFO") -> None:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter() if json_logs else KeyValueFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    handler.setFormatter(
+        JsonFormatter() if json_logs else KeyValueFormatter("%(asctime)s %(levelname)s %(name)s %(message)s")
+    )
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
@@ -79,9 +85,18 @@ class RequestContextMiddleware:
             REQUESTS.labels(scope["method"], route, str(status)).inc()
             LATENCY.labels(scope["method"], route).observe(elapsed)
             if self.log_requests:
-                log.info("request", extra={"fields": {
-                    "request_id": request_id, "method": scope["method"], "path": scope["path"],
-                    "status": status, "ms": round(elapsed * 1000, 2)}})
+                log.info(
+                    "request",
+                    extra={
+                        "fields": {
+                            "request_id": request_id,
+                            "method": scope["method"],
+                            "path": scope["path"],
+                            "status": status,
+                            "ms": round(elapsed * 1000, 2),
+                        }
+                    },
+                )
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

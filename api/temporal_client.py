@@ -25,6 +25,7 @@ class TemporalHolder:
                         Client.connect(self.address, namespace=self.namespace), timeout=5
                     )
                 except Exception as exc:
-                    raise ApiError(503, "temporal_unavailable", f"Temporal is not reachable: {exc}",
-                                   type_="api_error") from exc
+                    raise ApiError(
+                        503, "temporal_unavailable", f"Temporal is not reachable: {exc}", type_="api_error"
+                    ) from exc
         return self._client

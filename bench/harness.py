@@ -54,18 +54,39 @@ def free_port() -> int:
 
 
 @contextlib.asynccontextmanager
-async def api_server(database_url: str, *, temporal_address: str | None = None,
-                     extra_env: dict[str, str] | None = None) -> AsyncIterator[str]:
+async def api_server(
+    database_url: str, *, temporal_address: str | None = None, extra_env: dict[str, str] | None = None
+) -> AsyncIterator[str]:
     """uvicorn serving the real app in a subprocess (one process, like production); yields its base URL."""
     port = free_port()
-    env = {**os.environ, "MESHPAY_DATABASE_URL": database_url, "MESHPAY_ENV": "dev",
-           "MESHPAY_LOG_LEVEL": "WARNING", "MESHPAY_DB_POOL_SIZE": "20", **(extra_env or {})}
+    env = {
+        **os.environ,
+        "MESHPAY_DATABASE_URL": database_url,
+        "MESHPAY_ENV": "dev",
+        "MESHPAY_LOG_LEVEL": "WARNING",
+        "MESHPAY_DB_POOL_SIZE": "20",
+        **(extra_env or {}),
+    }
     if temporal_address:
         env["MESHPAY_TEMPORAL_ADDRESS"] = temporal_address
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.main:app", "--port", str(port), "--log-level", "warning",
-         "--no-access-log", "--loop", "uvloop", "--http", "httptools"],
-        cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "api.main:app",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+            "--loop",
+            "uvloop",
+            "--http",
+            "httptools",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -84,7 +105,9 @@ async def api_server(database_url: str, *, temporal_address: str | None = None,
         proc.wait(10)
 
 
-async def measure(call: Callable[[], Awaitable[object]], n: int, concurrency: int = 1) -> tuple[list[float], float]:
+async def measure(
+    call: Callable[[], Awaitable[object]], n: int, concurrency: int = 1
+) -> tuple[list[float], float]:
     """Run `call` n times with `concurrency` in flight; (per-call latencies in s, wall time in s)."""
     latencies: list[float] = []
     queue = iter(range(n))

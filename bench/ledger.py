@@ -23,21 +23,32 @@ async def run() -> list[dict[str, Any]]:
             accounts = [wallet(unique("u")) for _ in range(concurrency)]
             for acct in accounts:
                 async with unit_of_work(factory) as s:
-                    await ledger.transfer(s, transfer_postings("system:issued:CREDIT", acct, 10**9, "CREDIT"),
-                                          unique("fund"))
+                    await ledger.transfer(
+                        s, transfer_postings("system:issued:CREDIT", acct, 10**9, "CREDIT"), unique("fund")
+                    )
             counter = iter(range(10**9))
 
-            async def debit() -> None:
+            async def debit(
+                accounts: list[str] = accounts, counter=counter, concurrency: int = concurrency
+            ) -> None:
                 i = next(counter)
                 async with unit_of_work(factory) as s:
                     await ledger.transfer(
-                        s, transfer_postings(accounts[i % concurrency], "system:revenue:CREDIT", 1, "CREDIT"),
-                        f"d:{i}:{unique('k')}")
+                        s,
+                        transfer_postings(accounts[i % concurrency], "system:revenue:CREDIT", 1, "CREDIT"),
+                        f"d:{i}:{unique('k')}",
+                    )
 
             await asyncio.gather(*(debit() for _ in range(50)))  # warm-up
             lat, wall = await measure(debit, N, concurrency)
-            rows.append({"figure": f"ledger guarded debit (service, {concurrency} conn)",
-                         "workload": f"{N} debits over {concurrency} accounts", **summarize_ms(lat),
-                         "throughput": f"{N / wall:.0f}/s", "promise": None})
+            rows.append(
+                {
+                    "figure": f"ledger guarded debit (service, {concurrency} conn)",
+                    "workload": f"{N} debits over {concurrency} accounts",
+                    **summarize_ms(lat),
+                    "throughput": f"{N / wall:.0f}/s",
+                    "promise": None,
+                }
+            )
         await engine.dispose()
     return rows

@@ -22,17 +22,28 @@ def write_results(rows: list[dict[str, Any]], path: Path) -> None:
     lines = [
         "# Benchmark results",
         "",
-        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()} with {os.cpu_count()} cores, "
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()} "
+        f"with {os.cpu_count()} cores, "
         "PostgreSQL at 127.0.0.1:5432, by `make bench`. Latencies are medians and 99th percentiles.",
         "",
         "| " + " | ".join(header) + " |",
         "|" + "---|" * len(header),
     ]
     for r in rows:
-        lines.append("| " + " | ".join([
-            _fmt(r.get("figure")), _fmt(r.get("workload")), _fmt(r.get("p50_ms")), _fmt(r.get("p99_ms")),
-            _fmt(r.get("throughput")), _fmt(r.get("promise")),
-        ]) + " |")
+        lines.append(
+            "| "
+            + " | ".join(
+                [
+                    _fmt(r.get("figure")),
+                    _fmt(r.get("workload")),
+                    _fmt(r.get("p50_ms")),
+                    _fmt(r.get("p99_ms")),
+                    _fmt(r.get("throughput")),
+                    _fmt(r.get("promise")),
+                ]
+            )
+            + " |"
+        )
     text = "\n".join(lines) + "\n"
     path.write_text(text)
     print(text)

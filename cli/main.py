@@ -9,7 +9,9 @@ import typer
 
 from config.settings import get_settings
 
-app = typer.Typer(help="meshpay: payments, escrow, credits, pricing and billing on Temporal.", no_args_is_help=True)
+app = typer.Typer(
+    help="meshpay: payments, escrow, credits, pricing and billing on Temporal.", no_args_is_help=True
+)
 
 
 @app.command()
@@ -29,8 +31,13 @@ def api(host: str | None = None, port: int | None = None) -> None:
     import uvicorn
 
     settings = get_settings()
-    uvicorn.run("api.main:app", host=host or settings.api_host, port=port or settings.api_port,
-                log_level="warning", access_log=False)
+    uvicorn.run(
+        "api.main:app",
+        host=host or settings.api_host,
+        port=port or settings.api_port,
+        log_level="warning",
+        access_log=False,
+    )
 
 
 @app.command()
@@ -54,9 +61,11 @@ def migrate() -> None:
 
 
 @app.command()
-def token(sub: str = typer.Option(..., help="principal id"),
-          role: str = typer.Option("user", help="user | agent | service | admin"),
-          ttl: int = typer.Option(3600, help="seconds until expiry")) -> None:
+def token(
+    sub: str = typer.Option(..., help="principal id"),
+    role: str = typer.Option("user", help="user | agent | service | admin"),
+    ttl: int = typer.Option(3600, help="seconds until expiry"),
+) -> None:
     """Print a bearer token for local use (signed with MESHPAY_JWT_SECRET)."""
     from api.auth import issue_token
 

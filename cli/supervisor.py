@@ -6,7 +6,6 @@ Children are started in order and stopped in reverse on Ctrl-C; the dev server p
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
@@ -53,8 +52,10 @@ def run_all(settings: Settings, *, ui_port: int = 8233) -> int:
     port = int(port_text)
     children: list[tuple[str, subprocess.Popen[bytes]]] = []
 
-    def start(name: str, args: list[str]) -> subprocess.Popen[bytes]:
-        proc = subprocess.Popen(args, start_new_session=True)  # our own Ctrl-C handling stops them in order
+    def start(name: str, args: list[str], log_file: Path | None = None) -> subprocess.Popen[bytes]:
+        # New sessions: our own Ctrl-C handling stops the children in order.
+        out = open(log_file, "ab") if log_file else None  # noqa: SIM115 (lives as long as the child)
+        proc = subprocess.Popen(args, start_new_session=True, stdout=out, stderr=out)
         children.append((name, proc))
         return proc
 
@@ -62,15 +63,32 @@ def run_all(settings: Settings, *, ui_port: int = 8233) -> int:
         if _port_in_use(host, port):
             console.print(f"[yellow]Temporal already listening on {settings.temporal_address}; using it[/]")
         else:
-            start("temporal", [
-                temporal_binary(), "server", "start-dev",
-                "--db-filename", str(DATA / "temporal.db"),
-                "--ip", host, "--port", str(port), "--ui-port", str(ui_port),
-                "--namespace", settings.temporal_namespace,
-                "--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal",
-                "--log-level", "warn",
-                *search_attribute_flags(),
-            ])
+            start(
+                "temporal",
+                [
+                    temporal_binary(),
+                    "server",
+                    "start-dev",
+                    "--db-filename",
+                    str(DATA / "temporal.db"),
+                    "--ip",
+                    host,
+                    "--port",
+                    str(port),
+                    "--ui-port",
+                    str(ui_port),
+                    "--namespace",
+                    settings.temporal_namespace,
+                    "--sqlite-pragma",
+                    "journal_mode=wal",
+                    "--sqlite-pragma",
+                    "synchronous=normal",
+                    "--log-level",
+                    "warn",
+                    *search_attribute_flags(),
+                ],
+                log_file=DATA / "temporal.log",
+            )
             if not _wait_for_port(host, port, 60):
                 console.print("[red]Temporal dev server did not start[/]")
                 return 1
@@ -106,4 +124,3 @@ def run_all(settings: Settings, *, ui_port: int = 8233) -> int:
                     proc.wait(20)
                 except subprocess.TimeoutExpired:
                     proc.kill()
-        os.environ.pop("_MESHPAY_RUN", None)

@@ -59,9 +59,7 @@ class Settings(BaseSettings):
         # BIP84 test vector account 0 ("abandon ... about"): watch-only, public by design.
         "zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs"
     )
-    crypto_eth_xpub: str = (
-        "xpub6DCoCpSuQZB2jawqnGMEPS63ePKWkwWPH4TU45Q7LPXWuNd8TMtVxRrgjtEshuqpK3mdhaWHPFsBngh5GFZaM6si3yZdUsT8ddYM3PwnATt"
-    )
+    crypto_eth_xpub: str = "xpub6DCoCpSuQZB2jawqnGMEPS63ePKWkwWPH4TU45Q7LPXWuNd8TMtVxRrgjtEshuqpK3mdhaWHPFsBngh5GFZaM6si3yZdUsT8ddYM3PwnATt"  # noqa: E501
     crypto_webhook_secret: str = DEV_WEBHOOK_SECRET
     crypto_btc_confirmations: int = 2
     crypto_eth_confirmations: int = 12

@@ -103,7 +103,11 @@ def make_app(settings: Settings) -> Callable[..., object]:
 async def api_client(make_app: Callable[..., object]) -> AsyncIterator[httpx.AsyncClient]:
     """The app with no Temporal behind it (routes that need Temporal get a 503)."""
     app = make_app()
-    async with app.router.lifespan_context(app), httpx.AsyncClient(  # type: ignore[attr-defined]
-        transport=httpx.ASGITransport(app=app), base_url="http://test"  # type: ignore[arg-type]
-    ) as client:
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(  # type: ignore[attr-defined]
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://test",  # type: ignore[arg-type]
+        ) as client,
+    ):
         yield client

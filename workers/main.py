@@ -36,7 +36,9 @@ async def run_worker(settings: Settings | None = None, *, metrics_port: int | No
     runtime = None
     if metrics_port:
         # Temporal SDK metrics (task latencies, failures) in Prometheus format.
-        runtime = Runtime(telemetry=TelemetryConfig(metrics=PrometheusConfig(bind_address=f"127.0.0.1:{metrics_port}")))
+        runtime = Runtime(
+            telemetry=TelemetryConfig(metrics=PrometheusConfig(bind_address=f"127.0.0.1:{metrics_port}"))
+        )
     client = await _connect(settings, runtime)
     engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
     deps = Deps(settings=settings, session_factory=make_session_factory(engine), client=client)
@@ -56,9 +58,9 @@ async def _connect(settings: Settings, runtime: Runtime | None) -> Client:
     last: Exception | None = None
     for _ in range(60):  # the dev server may still be starting
         try:
-            kwargs = {"runtime": runtime} if runtime else {}
-            return await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace,
-                                        **kwargs)
+            return await Client.connect(
+                settings.temporal_address, namespace=settings.temporal_namespace, runtime=runtime
+            )
         except Exception as exc:
             last = exc
             await asyncio.sleep(1)

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
+
 # An amount as the client sent it (string, or a JSON number parsed as Decimal by ExactJSONRoute).
 # It is checked against its currency by domain.money.parse_amount, which names the field on error.
 def _not_bool(value: Any) -> Any:

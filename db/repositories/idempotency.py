@@ -14,14 +14,27 @@ from db.sql import insert_for
 
 
 async def claim(
-    session: AsyncSession, *, principal_id: str, key: str, method: str, path: str, request_hash: str,
+    session: AsyncSession,
+    *,
+    principal_id: str,
+    key: str,
+    method: str,
+    path: str,
+    request_hash: str,
     expires_at: datetime,
 ) -> int | None:
     """Insert an in-flight record; its id, or None when the key is already taken."""
     stmt = (
         insert_for(session, IdempotencyRecord)
-        .values(principal_id=principal_id, key=key, method=method, path=path, request_hash=request_hash,
-                created_at=utcnow(), expires_at=expires_at)
+        .values(
+            principal_id=principal_id,
+            key=key,
+            method=method,
+            path=path,
+            request_hash=request_hash,
+            created_at=utcnow(),
+            expires_at=expires_at,
+        )
         .on_conflict_do_nothing(index_elements=["principal_id", "key"])
         .returning(IdempotencyRecord.id)
     )
@@ -35,10 +48,12 @@ async def find(session: AsyncSession, principal_id: str, key: str) -> Idempotenc
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
-async def complete(session: AsyncSession, record_id: int, status: int, body: bytes,
-                   headers: dict[str, Any]) -> None:
+async def complete(
+    session: AsyncSession, record_id: int, status: int, body: bytes, headers: dict[str, Any]
+) -> None:
     await session.execute(
-        update(IdempotencyRecord).where(IdempotencyRecord.id == record_id)
+        update(IdempotencyRecord)
+        .where(IdempotencyRecord.id == record_id)
         .values(status_code=status, response_body=body, response_headers=headers)
     )
 

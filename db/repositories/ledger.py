@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import MinorUnits, utcnow
 from db.models.ledger import Account, Balance, LedgerTransaction, Posting
 from db.sql import insert_for
 from domain import ledger as rules
-from sqlalchemy.ext.asyncio import AsyncSession
 
 _guarded_update = (
     update(Balance)
@@ -60,9 +60,11 @@ async def transaction_by_key(session: AsyncSession, idempotency_key: str) -> Led
 
 
 async def transaction_postings(session: AsyncSession, txn_id: str) -> list[rules.Posting]:
-    stmt = select(Posting.account_code, Posting.amount, Posting.currency).where(
-        Posting.transaction_id == txn_id
-    ).order_by(Posting.id)
+    stmt = (
+        select(Posting.account_code, Posting.amount, Posting.currency)
+        .where(Posting.transaction_id == txn_id)
+        .order_by(Posting.id)
+    )
     return [rules.Posting(a, int(m), c) for a, m, c in (await session.execute(stmt)).all()]
 
 
@@ -85,8 +87,13 @@ async def ensure_accounts(session: AsyncSession, accounts: Sequence[tuple[str, s
             }
         )
         bal_rows.append(
-            {"account_code": code, "currency": currency, "balance": 0, "non_negative": non_negative,
-             "updated_at": now}
+            {
+                "account_code": code,
+                "currency": currency,
+                "balance": 0,
+                "non_negative": non_negative,
+                "updated_at": now,
+            }
         )
     await session.execute(insert_for(session, Account).values(acc_rows).on_conflict_do_nothing())
     await session.execute(insert_for(session, Balance).values(bal_rows).on_conflict_do_nothing())
@@ -100,7 +107,9 @@ async def apply_delta(session: AsyncSession, code: str, amount: int) -> int | No
 
 
 async def account_exists(session: AsyncSession, code: str) -> bool:
-    return (await session.execute(select(Balance.account_code).where(Balance.account_code == code))).first() is not None
+    return (
+        await session.execute(select(Balance.account_code).where(Balance.account_code == code))
+    ).first() is not None
 
 
 async def insert_postings(session: AsyncSession, txn_id: str, postings: Sequence[rules.Posting]) -> None:
@@ -108,23 +117,38 @@ async def insert_postings(session: AsyncSession, txn_id: str, postings: Sequence
     await session.execute(
         insert_for(session, Posting),
         [
-            {"transaction_id": txn_id, "account_code": p.account, "currency": p.currency, "amount": p.amount,
-             "created_at": now}
+            {
+                "transaction_id": txn_id,
+                "account_code": p.account,
+                "currency": p.currency,
+                "amount": p.amount,
+                "created_at": now,
+            }
             for p in postings
         ],
     )
 
 
 async def balance_of(session: AsyncSession, code: str) -> int:
-    value = (await session.execute(select(Balance.balance).where(Balance.account_code == code))).scalar_one_or_none()
+    value = (
+        await session.execute(select(Balance.balance).where(Balance.account_code == code))
+    ).scalar_one_or_none()
     return 0 if value is None else int(value)
 
 
 async def balances_of(session: AsyncSession, codes: Sequence[str]) -> dict[str, int]:
-    rows = (await session.execute(select(Balance.account_code, Balance.balance).where(Balance.account_code.in_(codes)))).all()
+    rows = (
+        await session.execute(
+            select(Balance.account_code, Balance.balance).where(Balance.account_code.in_(codes))
+        )
+    ).all()
     return {code: int(bal) for code, bal in rows}
 
 
 async def posting_sum(session: AsyncSession, code: str) -> int:
-    total = (await session.execute(select(func.coalesce(func.sum(Posting.amount), 0)).where(Posting.account_code == code))).scalar_one()
+    total = (
+        await session.execute(
+            select(func.coalesce(func.sum(Posting.amount), 0)).where(Posting.account_code == code)
+        )
+    ).scalar_one()
     return int(total)

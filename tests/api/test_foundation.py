@@ -39,7 +39,10 @@ async def grant(body: GrantBody, session: SessionDep, principal: AdminPrincipal)
     if body.delay:
         await asyncio.sleep(body.delay)
     result = await ledger.transfer(
-        session, transfer_postings("system:promotions:CREDIT", wallet(body.account), minor, "CREDIT"), uid("probe"))
+        session,
+        transfer_postings("system:promotions:CREDIT", wallet(body.account), minor, "CREDIT"),
+        uid("probe"),
+    )
     return {"transaction_id": result.transaction_id, "amount": format_amount(minor, "CREDIT")}
 
 
@@ -52,8 +55,10 @@ async def me(principal: CurrentPrincipal) -> dict[str, str]:
 async def client(make_app) -> AsyncIterator[httpx.AsyncClient]:
     app = make_app()
     app.include_router(probe)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://test") as c:
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as c,
+    ):
         yield c
 
 
@@ -77,37 +82,51 @@ async def test_missing_bad_expired_and_wrong_audience_tokens_are_401(client: htt
 
 
 async def test_wrong_role_is_403(client: httpx.AsyncClient) -> None:
-    resp = await client.post("/probe/grant", json={"amount": "1", "account": uid()}, headers=auth("u1", "user"))
+    resp = await client.post(
+        "/probe/grant", json={"amount": "1", "account": uid()}, headers=auth("u1", "user")
+    )
     _assert_error_shape(resp, 403, "forbidden")
 
 
 @pytest.mark.parametrize("amount", ["-0.001", "0", "NaN", "Infinity", "1.00001", "abc", True, None, "1e40"])
-async def test_bad_amounts_are_422_naming_the_field_and_write_nothing(client, session_factory, amount) -> None:
+async def test_bad_amounts_are_422_naming_the_field_and_write_nothing(
+    client, session_factory, amount
+) -> None:
     account = uid()
-    resp = await client.post("/probe/grant", json={"amount": amount, "account": account}, headers=auth("a", "admin"))
+    resp = await client.post(
+        "/probe/grant", json={"amount": amount, "account": account}, headers=auth("a", "admin")
+    )
     err = _assert_error_shape(resp, 422)
     assert err["param"] == "amount"
     async with session_factory() as s:
-        n = (await s.execute(select(func.count()).select_from(Posting)
-                             .where(Posting.account_code == wallet(account)))).scalar_one()
+        n = (
+            await s.execute(
+                select(func.count()).select_from(Posting).where(Posting.account_code == wallet(account))
+            )
+        ).scalar_one()
     assert n == 0
 
 
 async def test_json_numbers_are_parsed_exactly(client: httpx.AsyncClient) -> None:
     raw = b'{"amount": 0.1000, "account": "%s"}' % uid().encode()
-    resp = await client.post("/probe/grant", content=raw, headers={**auth("a", "admin"),
-                                                                   "content-type": "application/json"})
+    resp = await client.post(
+        "/probe/grant", content=raw, headers={**auth("a", "admin"), "content-type": "application/json"}
+    )
     assert resp.status_code == 201, resp.text
     assert resp.json()["amount"] == "0.1000"
     # NaN is not JSON: refused, not silently parsed.
-    bad = await client.post("/probe/grant", content=b'{"amount": NaN, "account": "x"}',
-                            headers={**auth("a", "admin"), "content-type": "application/json"})
+    bad = await client.post(
+        "/probe/grant",
+        content=b'{"amount": NaN, "account": "x"}',
+        headers={**auth("a", "admin"), "content-type": "application/json"},
+    )
     _assert_error_shape(bad, 422)
 
 
 async def test_unknown_fields_refused(client: httpx.AsyncClient) -> None:
-    resp = await client.post("/probe/grant", json={"amount": "1", "account": "x", "amout": 5},
-                             headers=auth("a", "admin"))
+    resp = await client.post(
+        "/probe/grant", json={"amount": "1", "account": "x", "amout": 5}, headers=auth("a", "admin")
+    )
     assert _assert_error_shape(resp, 422)["param"] == "amout"
 
 
@@ -127,7 +146,9 @@ async def test_idempotency_replays_first_response(client: httpx.AsyncClient) -> 
 async def test_idempotency_key_reused_with_different_body(client: httpx.AsyncClient) -> None:
     headers = {**auth("admin_1", "admin"), "Idempotency-Key": uid("key")}
     account = uid()
-    assert (await client.post("/probe/grant", json={"amount": "1", "account": account}, headers=headers)).status_code == 201
+    assert (
+        await client.post("/probe/grant", json={"amount": "1", "account": account}, headers=headers)
+    ).status_code == 201
     resp = await client.post("/probe/grant", json={"amount": "2", "account": account}, headers=headers)
     _assert_error_shape(resp, 409, "idempotency_key_reused")
 
@@ -135,8 +156,12 @@ async def test_idempotency_key_reused_with_different_body(client: httpx.AsyncCli
 async def test_idempotency_keys_are_scoped_per_principal(client: httpx.AsyncClient) -> None:
     key = uid("key")
     body = {"amount": "1", "account": uid()}
-    a = await client.post("/probe/grant", json=body, headers={**auth("admin_a", "admin"), "Idempotency-Key": key})
-    b = await client.post("/probe/grant", json=body, headers={**auth("admin_b", "admin"), "Idempotency-Key": key})
+    a = await client.post(
+        "/probe/grant", json=body, headers={**auth("admin_a", "admin"), "Idempotency-Key": key}
+    )
+    b = await client.post(
+        "/probe/grant", json=body, headers={**auth("admin_b", "admin"), "Idempotency-Key": key}
+    )
     assert a.status_code == b.status_code == 201
     assert a.json()["transaction_id"] != b.json()["transaction_id"]
 
@@ -161,8 +186,10 @@ async def test_health_and_metrics(client: httpx.AsyncClient) -> None:
 
 async def test_readyz_reports_temporal_down(make_app) -> None:
     app = make_app(temporal_address="127.0.0.1:1")
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://test") as c:
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as c,
+    ):
         resp = await c.get("/readyz")
     assert resp.status_code == 503
     assert resp.json()["checks"]["database"] == "ok"
@@ -171,8 +198,10 @@ async def test_readyz_reports_temporal_down(make_app) -> None:
 
 async def test_readyz_ok_with_temporal(make_app, ts_env) -> None:
     app = make_app(temporal_client=ts_env.client)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://test") as c:
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as c,
+    ):
         resp = await c.get("/readyz")
     assert resp.status_code == 200, resp.text
 

@@ -17,14 +17,20 @@ from tests.support.tokens import uid
 
 async def _fund(session_factory, account: str, amount: int, currency: str = "CREDIT") -> None:
     async with unit_of_work(session_factory) as s:
-        await ledger.transfer(s, transfer_postings("system:issued:CREDIT", account, amount, currency),
-                              f"fund:{account}:{uid()}")
+        await ledger.transfer(
+            s, transfer_postings("system:issued:CREDIT", account, amount, currency), f"fund:{account}:{uid()}"
+        )
 
 
 async def _posting_sum(session_factory, account: str) -> int:
     async with session_factory() as s:
-        return int((await s.execute(select(func.coalesce(func.sum(Posting.amount), 0))
-                                    .where(Posting.account_code == account))).scalar_one())
+        return int(
+            (
+                await s.execute(
+                    select(func.coalesce(func.sum(Posting.amount), 0)).where(Posting.account_code == account)
+                )
+            ).scalar_one()
+        )
 
 
 async def test_transfer_updates_balances_and_postings(session_factory) -> None:
@@ -40,7 +46,9 @@ async def test_same_key_never_posts_twice(session_factory) -> None:
     key = f"k:{uid()}"
     for _ in range(3):
         async with unit_of_work(session_factory) as s:
-            result = await ledger.transfer(s, transfer_postings("system:issued:CREDIT", acct, 7, "CREDIT"), key)
+            result = await ledger.transfer(
+                s, transfer_postings("system:issued:CREDIT", acct, 7, "CREDIT"), key
+            )
     async with session_factory() as s:
         assert await ledger.balance(s, acct) == 7
     assert result.created is False
@@ -51,7 +59,9 @@ async def test_overdraft_refused_and_nothing_written(session_factory) -> None:
     await _fund(session_factory, acct, 10)
     with pytest.raises(InsufficientFunds):
         async with unit_of_work(session_factory) as s:
-            await ledger.transfer(s, transfer_postings(acct, "system:revenue:CREDIT", 11, "CREDIT"), f"d:{uid()}")
+            await ledger.transfer(
+                s, transfer_postings(acct, "system:revenue:CREDIT", 11, "CREDIT"), f"d:{uid()}"
+            )
     async with session_factory() as s:
         assert await ledger.balance(s, acct) == 10
     assert await _posting_sum(session_factory, acct) == 10
@@ -61,7 +71,9 @@ async def test_reversal_restores_balance(session_factory) -> None:
     acct = wallet(uid())
     await _fund(session_factory, acct, 10)
     async with unit_of_work(session_factory) as s:
-        spent = await ledger.transfer(s, transfer_postings(acct, "system:revenue:CREDIT", 4, "CREDIT"), f"d:{uid()}")
+        spent = await ledger.transfer(
+            s, transfer_postings(acct, "system:revenue:CREDIT", 4, "CREDIT"), f"d:{uid()}"
+        )
     async with unit_of_work(session_factory) as s:
         await ledger.reverse_transaction(s, spent.transaction_id, f"rev:{spent.transaction_id}")
     async with session_factory() as s:
@@ -77,8 +89,9 @@ async def test_200_concurrent_debits_of_1_against_100(session_factory, settings)
     async def debit(i: int) -> bool:
         try:
             async with unit_of_work(session_factory) as s:
-                await ledger.transfer(s, transfer_postings(acct, "system:revenue:CREDIT", 1, "CREDIT"),
-                                      f"debit:{acct}:{i}")
+                await ledger.transfer(
+                    s, transfer_postings(acct, "system:revenue:CREDIT", 1, "CREDIT"), f"debit:{acct}:{i}"
+                )
             return True
         except InsufficientFunds:
             return False

@@ -3,7 +3,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.errors import InvalidAmount, UnbalancedTransaction
-from domain.ledger import Posting, is_non_negative, net_by_account, reverse, transfer_postings, validate_postings
+from domain.ledger import (
+    Posting,
+    is_non_negative,
+    net_by_account,
+    reverse,
+    transfer_postings,
+    validate_postings,
+)
 
 
 @given(st.integers(min_value=1, max_value=10**20), st.sampled_from(["USD", "CREDIT", "ETH"]))
@@ -14,7 +21,11 @@ def test_transfer_postings_balance(amount: int, currency: str) -> None:
     assert sum(p.amount for p in reverse(postings)) == 0
 
 
-@given(st.lists(st.integers(min_value=-(10**12), max_value=10**12).filter(lambda x: x != 0), min_size=1, max_size=8))
+@given(
+    st.lists(
+        st.integers(min_value=-(10**12), max_value=10**12).filter(lambda x: x != 0), min_size=1, max_size=8
+    )
+)
 def test_any_list_closed_by_a_balancing_leg_validates(amounts: list[int]) -> None:
     postings = [Posting(f"system:a{i}:USD", a, "USD") for i, a in enumerate(amounts)]
     total = sum(amounts)

@@ -32,8 +32,11 @@ def create_database(server_url: str) -> str:
     name = f"meshpay_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     with psycopg.connect(_libpq(server_url), autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    return make_url(server_url).set(drivername="postgresql+psycopg", database=name).render_as_string(
-        hide_password=False)
+    return (
+        make_url(server_url)
+        .set(drivername="postgresql+psycopg", database=name)
+        .render_as_string(hide_password=False)
+    )
 
 
 def drop_database(server_url: str, db_url: str) -> None:
@@ -58,7 +61,8 @@ def test_database_url(tmp_dir: Path) -> tuple[str, str | None]:
         return url, server
     if os.environ.get("CI", "").lower() == "true":
         raise RuntimeError(f"PostgreSQL is not reachable at {server}; CI requires it")
-    banner = f"\n{'!' * 70}\n  PostgreSQL NOT reachable at {server}\n  running database tests on SQLite\n{'!' * 70}\n"
+    bar = "!" * 70
+    banner = f"\n{bar}\n  PostgreSQL NOT reachable at {server}\n  running database tests on SQLite\n{bar}\n"
     print(banner)
     warnings.warn("PostgreSQL not reachable: database tests ran on SQLite", stacklevel=1)
     url = f"sqlite+aiosqlite:///{tmp_dir}/meshpay-test.db"

@@ -8,8 +8,9 @@ from api.auth import issue_token
 from config.settings import DEV_JWT_SECRET
 
 
-def token(sub: str, role: str = "user", *, secret: str = DEV_JWT_SECRET, audience: str = "meshpay",
-          ttl: int = 3600) -> str:
+def token(
+    sub: str, role: str = "user", *, secret: str = DEV_JWT_SECRET, audience: str = "meshpay", ttl: int = 3600
+) -> str:
     return issue_token(secret, sub, role, audience=audience, ttl_seconds=ttl)
 
 
