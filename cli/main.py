@@ -73,6 +73,35 @@ def token(
     typer.echo(issue_token(settings.jwt_secret, sub, role, audience=settings.jwt_audience, ttl_seconds=ttl))
 
 
+@app.command()
+def check() -> None:
+    """Verify the money invariants on the configured database; exit 1 on any violation."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from db.session import make_engine, make_session_factory
+    from services.invariants import check as run_checks
+    from services.invariants import failures
+
+    settings = get_settings()
+
+    async def _run():  # type: ignore[no-untyped-def]
+        engine = make_engine(settings.database_url)
+        try:
+            async with make_session_factory(engine)() as session:
+                return await run_checks(session)
+        finally:
+            await engine.dispose()
+
+    results = asyncio.run(_run())
+    table = Table("invariant", "result", "examples")
+    for r in results:
+        status = "skipped" if r.skipped else ("[green]ok[/]" if r.ok else "[red]VIOLATED[/]")
+        table.add_row(r.description, status, "; ".join(map(str, r.examples[:3])))
+    Console().print(table)
+    raise typer.Exit(1 if failures(results) else 0)
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     app()
