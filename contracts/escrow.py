@@ -1,10 +1,46 @@
-"""Escrow signals/updates shared with other areas (the rest of the escrow contracts live beside it)."""
+"""What crosses the Temporal boundary for escrow: the workflow input, its updates, query and activities.
+
+`ESCROW_PAYMENT_SIGNAL` + `EscrowPaymentCompleted` are the payments area's way in (a provider
+payment for purpose "escrow" has posted clearing → `escrow:{contract_id}:{cur}` and signals
+`escrow-{contract_id}`). Amounts are int minor units; scores/thresholds int parts per million;
+times ISO 8601 UTC strings. New fields get defaults so running workflows keep replaying.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 ESCROW_PAYMENT_SIGNAL = "payment_completed"
+
+ESCROW_WORKFLOW = "EscrowWorkflow"
+# Update and query names (the API calls them by name).
+UPDATE_FUND = "fund"
+UPDATE_DELIVER = "deliver"
+UPDATE_SIGN = "sign"
+UPDATE_DISPUTE = "dispute"
+UPDATE_RESOLVE = "resolve"
+UPDATE_REFUND = "refund"
+UPDATE_CANCEL = "cancel"
+QUERY_STATE = "state"
+
+# Activity names.
+RECORD_ACTIVITY = "escrow_record"
+FUND_WITH_CREDITS_ACTIVITY = "escrow_fund_with_credits"
+SETTLE_ACTIVITY = "escrow_settle"
+RETURN_TO_PAYER_ACTIVITY = "escrow_return_to_payer"
+
+# ApplicationError types that mean "the rules refused" (never retried; the API maps them to 4xx).
+DOMAIN_ERROR_TYPES = (
+    "InvalidAmount",
+    "UnknownCurrency",
+    "CurrencyMismatch",
+    "UnbalancedTransaction",
+    "InsufficientFunds",
+    "InvalidState",
+    "Conflict",
+    "NotFound",
+    "Forbidden",
+)
 
 
 @dataclass(frozen=True)
@@ -14,3 +50,174 @@ class EscrowPaymentCompleted:
     currency: str
     provider: str
     ledger_transaction_id: str = ""  # the posting clearing → escrow holding, already made
+
+
+@dataclass(frozen=True)
+class EscrowInput:
+    escrow_id: str
+    contract_id: str
+    payer_id: str
+    payee_id: str
+    amount: int
+    currency: str
+    signers: list[str]
+    required_signatures: int
+    threshold_ppm: int
+    fee_percent: str  # a decimal string, e.g. "10" or "2.5"
+    created_at: str
+    funding_deadline: str
+    delivery_deadline: str | None = None  # absolute; None → funded_at + delivery_period_seconds
+    delivery_period_seconds: int = 30 * 24 * 3600
+    review_period_seconds: int = 7 * 24 * 3600
+    arbitration_seconds: int = 14 * 24 * 3600
+    default_ruling: str = "refund_payer"  # refund_payer | release_payee
+    quote_id: str | None = None
+    search_attributes: bool = True  # keep EscrowState etc. current (off where none are registered)
+
+
+@dataclass(frozen=True)
+class FundRequest:
+    actor_id: str
+    actor_role: str
+    provider: str = "credits"
+
+
+@dataclass(frozen=True)
+class DeliverRequest:
+    actor_id: str
+    actor_role: str
+    score_ppm: int
+    evidence_url: str | None = None
+
+
+@dataclass(frozen=True)
+class SignRequest:
+    actor_id: str
+    actor_role: str
+
+
+@dataclass(frozen=True)
+class DisputeRequest:
+    actor_id: str
+    actor_role: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ResolveRequest:
+    actor_id: str
+    actor_role: str
+    payee_amount: int
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class EscrowRefundRequest:
+    actor_id: str
+    actor_role: str
+    amount: int | None = None  # None: all that is held
+
+
+@dataclass(frozen=True)
+class CancelRequest:
+    actor_id: str
+    actor_role: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class EscrowEvent:
+    seq: int
+    at: str
+    kind: str  # created | funded | delivered | signed | released | disputed | resolved | refunded | ...
+    actor: str
+    detail: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EscrowView:
+    escrow_id: str
+    contract_id: str
+    status: str
+    payer_id: str
+    payee_id: str
+    amount: int
+    currency: str
+    held: int = 0
+    released: int = 0  # paid to the payee, net of fee
+    fee: int = 0
+    refunded: int = 0
+    signers: list[str] = field(default_factory=list)
+    required_signatures: int = 1
+    signatures: list[str] = field(default_factory=list)
+    threshold_ppm: int = 800_000
+    fee_percent: str = "0"
+    delivered: bool = False
+    validation_score_ppm: int | None = None
+    evidence_url: str | None = None
+    funding_provider: str | None = None
+    funding_payment_id: str | None = None
+    dispute_reason: str | None = None
+    resolution_note: str | None = None
+    created_at: str = ""
+    funding_deadline: str | None = None
+    delivery_deadline: str | None = None
+    review_deadline: str | None = None
+    arbitration_deadline: str | None = None
+    paused_seconds: int | None = None  # time left on the delivery/review clock when a dispute paused it
+    events: list[EscrowEvent] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SignResult:
+    counted: bool  # False: this signer had already signed (or the escrow had moved on)
+    signatures: int
+    view: EscrowView
+
+
+@dataclass(frozen=True)
+class RecordInput:
+    """Mirror the workflow's state into the escrows row, and append an event (idempotent by seq)."""
+
+    view: EscrowView
+    event: EscrowEvent | None = None
+
+
+@dataclass(frozen=True)
+class FundWithCreditsInput:
+    contract_id: str
+    payer_id: str
+    amount: int
+    currency: str
+
+
+@dataclass(frozen=True)
+class SettleInput:
+    """Release or an arbiter's split: one balanced transaction out of the holding account."""
+
+    contract_id: str
+    key: str  # esc:{contract_id}:release | esc:{contract_id}:resolve
+    kind: str  # release | resolve
+    payer_id: str
+    payee_id: str
+    currency: str
+    payee_net: int
+    fee: int
+    payer_refund: int = 0
+    funding_provider: str = "credits"
+
+
+@dataclass(frozen=True)
+class ReturnToPayerInput:
+    contract_id: str
+    key: str  # esc:{contract_id}:refund:{n}
+    payer_id: str
+    amount: int
+    currency: str
+    funding_provider: str = "credits"
+
+
+@dataclass(frozen=True)
+class MoneyResult:
+    transaction_id: str
+    created: bool = True

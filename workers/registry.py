@@ -15,7 +15,7 @@ def workflows() -> list[type]:
     found: list[type] = []
     # credits
     # payments
-    # escrow
+    found.append(__import__("workflows.escrow", fromlist=["_"]).EscrowWorkflow)  # escrow
     # pricing
     # billing
     return found
@@ -25,7 +25,7 @@ def activities(deps: Deps) -> list[Callable[..., Any]]:
     found: list[Callable[..., Any]] = []
     # credits
     # payments
-    # escrow
+    found += __import__("activities.escrow", fromlist=["_"]).EscrowActivities(deps).all()  # escrow
     # pricing
     # billing
     return found

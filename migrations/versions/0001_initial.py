@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 20:35:22.167583
+Create Date: 2026-11-24 20:35:40.119386
 """
 
 from collections.abc import Sequence
@@ -33,6 +33,22 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_accounts_owner_id"), "accounts", ["owner_id"], unique=False)
     op.create_table(
+        "billing_accounts",
+        sa.Column("account_id", sa.String(length=100), nullable=False),
+        sa.Column("currency", sa.String(length=10), nullable=False),
+        sa.Column("jurisdiction", sa.String(length=40), nullable=False),
+        sa.Column("use_credits_first", sa.Boolean(), nullable=False),
+        sa.Column("provider", sa.String(length=20), nullable=False),
+        sa.Column("default_payment_method_id", sa.String(length=200), nullable=True),
+        sa.Column("invoice_series", sa.String(length=20), nullable=True),
+        sa.Column("name", sa.String(length=200), nullable=True),
+        sa.Column("email", sa.String(length=200), nullable=True),
+        sa.Column("address", sa.String(length=500), nullable=True),
+        sa.Column("created_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("account_id", name=op.f("pk_billing_accounts")),
+    )
+    op.create_table(
         "credit_wallets",
         sa.Column("user_id", sa.String(length=100), nullable=False),
         sa.Column("balance", db.base.MinorUnits(precision=38, scale=0), nullable=False),
@@ -50,6 +66,36 @@ def upgrade() -> None:
         sa.Column("next_index", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("chain", name=op.f("pk_crypto_address_counters")),
     )
+    op.create_table(
+        "disputes",
+        sa.Column("id", sa.String(length=100), nullable=False),
+        sa.Column("provider", sa.String(length=20), nullable=False),
+        sa.Column("charge_id", sa.String(length=100), nullable=True),
+        sa.Column("payment_intent_id", sa.String(length=100), nullable=True),
+        sa.Column("payment_id", sa.String(length=40), nullable=True),
+        sa.Column("escrow_contract_id", sa.String(length=100), nullable=True),
+        sa.Column("payee_id", sa.String(length=100), nullable=True),
+        sa.Column("amount", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("currency", sa.String(length=10), nullable=False),
+        sa.Column("reason", sa.String(length=100), nullable=True),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("provider_status", sa.String(length=40), nullable=False),
+        sa.Column("evidence_due_by", db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("evidence_overdue", sa.Boolean(), nullable=False),
+        sa.Column("held", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("loss_amount", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("clawback_amount", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("clawback_shortfall", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("opened_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("closed_at", db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("updated_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("status IN ('open', 'won', 'lost')", name=op.f("ck_disputes_status")),
+        sa.CheckConstraint("amount > 0", name=op.f("ck_disputes_amount")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_disputes")),
+    )
+    op.create_index(op.f("ix_disputes_payee_id"), "disputes", ["payee_id"], unique=False)
+    op.create_index(op.f("ix_disputes_payment_id"), "disputes", ["payment_id"], unique=False)
+    op.create_index("ix_disputes_status_opened", "disputes", ["status", "opened_at"], unique=False)
     op.create_table(
         "escrows",
         sa.Column("id", sa.String(length=40), nullable=False),
@@ -108,6 +154,55 @@ def upgrade() -> None:
         op.f("ix_idempotency_records_expires_at"), "idempotency_records", ["expires_at"], unique=False
     )
     op.create_table(
+        "invoice_number_series",
+        sa.Column("series", sa.String(length=20), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("last_value", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("series", "year", name=op.f("pk_invoice_number_series")),
+    )
+    op.create_table(
+        "invoices",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("account_id", sa.String(length=100), nullable=False),
+        sa.Column("period", sa.String(length=7), nullable=False),
+        sa.Column("period_start", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("period_end", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("currency", sa.String(length=10), nullable=False),
+        sa.Column("number", sa.String(length=40), nullable=True),
+        sa.Column("subtotal", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("tax", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("total", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("amount_paid", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("carried_credit", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("tax_name", sa.String(length=60), nullable=True),
+        sa.Column("tax_percent", sa.Numeric(precision=7, scale=4), nullable=True),
+        sa.Column("tax_inclusive", sa.Boolean(), nullable=False),
+        sa.Column("issued_at", db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("due_at", db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("paid_at", db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("voided_at", db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("uncollectible_at", db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("next_attempt_at", db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("attempt_count", sa.Integer(), nullable=False),
+        sa.Column("created_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "status = 'draft' OR status = 'void' OR number IS NOT NULL", name=op.f("ck_invoices_numbered")
+        ),
+        sa.CheckConstraint(
+            "status IN ('draft','open','paid','void','uncollectible')", name=op.f("ck_invoices_status")
+        ),
+        sa.CheckConstraint(
+            "amount_paid >= 0 AND amount_paid <= total", name=op.f("ck_invoices_paid_within_total")
+        ),
+        sa.CheckConstraint("total >= 0", name=op.f("ck_invoices_total_non_negative")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_invoices")),
+        sa.UniqueConstraint("account_id", "period", name=op.f("uq_invoices_account_id_period")),
+        sa.UniqueConstraint("number", name=op.f("uq_invoices_number")),
+    )
+    op.create_index(op.f("ix_invoices_account_id"), "invoices", ["account_id"], unique=False)
+    op.create_table(
         "ledger_transactions",
         sa.Column("id", sa.String(length=40), nullable=False),
         sa.Column("idempotency_key", sa.String(length=200), nullable=False),
@@ -126,6 +221,16 @@ def upgrade() -> None:
     )
     op.create_index(
         op.f("ix_ledger_transactions_created_at"), "ledger_transactions", ["created_at"], unique=False
+    )
+    op.create_table(
+        "metric_prices",
+        sa.Column("metric", sa.String(length=100), nullable=False),
+        sa.Column("currency", sa.String(length=10), nullable=False),
+        sa.Column("model", sa.String(length=20), nullable=False),
+        sa.Column("tiers", sa.JSON(), nullable=False),
+        sa.Column("display_name", sa.String(length=200), nullable=True),
+        sa.Column("updated_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("metric", "currency", name=op.f("pk_metric_prices")),
     )
     op.create_table(
         "payment_methods",
@@ -193,6 +298,88 @@ def upgrade() -> None:
     )
     op.create_index("ix_payments_payer_created", "payments", ["payer_id", "created_at", "id"], unique=False)
     op.create_table(
+        "payout_destinations",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("payee_id", sa.String(length=100), nullable=False),
+        sa.Column("provider", sa.String(length=20), nullable=False),
+        sa.Column("account_ref", sa.String(length=200), nullable=False),
+        sa.Column("is_default", sa.Boolean(), nullable=False),
+        sa.Column("created_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("provider IN ('stripe', 'paypal')", name=op.f("ck_payout_destinations_provider")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_payout_destinations")),
+        sa.UniqueConstraint(
+            "payee_id",
+            "provider",
+            "account_ref",
+            name=op.f("uq_payout_destinations_payee_id_provider_account_ref"),
+        ),
+    )
+    op.create_index(
+        op.f("ix_payout_destinations_payee_id"), "payout_destinations", ["payee_id"], unique=False
+    )
+    op.create_index(
+        "uq_payout_destinations_default",
+        "payout_destinations",
+        ["payee_id"],
+        unique=True,
+        postgresql_where=sa.text("is_default"),
+        sqlite_where=sa.text("is_default"),
+    )
+    op.create_table(
+        "payouts",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("payee_id", sa.String(length=100), nullable=False),
+        sa.Column("currency", sa.String(length=10), nullable=False),
+        sa.Column("amount", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("net_amount", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("reserve_amount", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("provider", sa.String(length=20), nullable=False),
+        sa.Column("destination_id", sa.String(length=40), nullable=False),
+        sa.Column("account_ref", sa.String(length=200), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("batch_key", sa.String(length=40), nullable=True),
+        sa.Column("provider_ref", sa.String(length=200), nullable=True),
+        sa.Column("failure_code", sa.String(length=100), nullable=True),
+        sa.Column("failure_message", sa.String(length=500), nullable=True),
+        sa.Column("hold_transaction_id", sa.String(length=40), nullable=False),
+        sa.Column("requested_by", sa.String(length=100), nullable=True),
+        sa.Column("created_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("in_transit_at", db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("paid_at", db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("failed_at", db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.CheckConstraint(
+            "status IN ('pending', 'in_transit', 'paid', 'failed')", name=op.f("ck_payouts_status")
+        ),
+        sa.CheckConstraint("amount = net_amount + reserve_amount", name=op.f("ck_payouts_amount_split")),
+        sa.CheckConstraint(
+            "amount > 0 AND net_amount > 0 AND reserve_amount >= 0", name=op.f("ck_payouts_amounts")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_payouts")),
+        sa.UniqueConstraint(
+            "payee_id", "currency", "batch_key", name=op.f("uq_payouts_payee_id_currency_batch_key")
+        ),
+        sa.UniqueConstraint("provider", "provider_ref", name=op.f("uq_payouts_provider_provider_ref")),
+    )
+    op.create_index("ix_payouts_payee_created", "payouts", ["payee_id", "created_at", "id"], unique=False)
+    op.create_index(op.f("ix_payouts_status"), "payouts", ["status"], unique=False)
+    op.create_table(
+        "plans",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("description", sa.String(length=500), nullable=True),
+        sa.Column("amount", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("currency", sa.String(length=10), nullable=False),
+        sa.Column("interval_months", sa.Integer(), nullable=False),
+        sa.Column("trial_days", sa.Integer(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("amount >= 0", name=op.f("ck_plans_amount_non_negative")),
+        sa.CheckConstraint("interval_months > 0", name=op.f("ck_plans_interval_positive")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_plans")),
+    )
+    op.create_table(
         "provider_customers",
         sa.Column("user_id", sa.String(length=100), nullable=False),
         sa.Column("provider", sa.String(length=20), nullable=False),
@@ -202,6 +389,37 @@ def upgrade() -> None:
         sa.UniqueConstraint(
             "provider", "customer_id", name=op.f("uq_provider_customers_provider_customer_id")
         ),
+    )
+    op.create_table(
+        "reserve_releases",
+        sa.Column("payout_id", sa.String(length=40), nullable=False),
+        sa.Column("payee_id", sa.String(length=100), nullable=False),
+        sa.Column("currency", sa.String(length=10), nullable=False),
+        sa.Column("amount", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("released_amount", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("release_at", db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("released_at", db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "status IN ('held', 'released', 'cancelled')", name=op.f("ck_reserve_releases_status")
+        ),
+        sa.CheckConstraint(
+            "amount > 0 AND released_amount >= 0 AND released_amount <= amount",
+            name=op.f("ck_reserve_releases_amounts"),
+        ),
+        sa.PrimaryKeyConstraint("payout_id", name=op.f("pk_reserve_releases")),
+    )
+    op.create_index(op.f("ix_reserve_releases_payee_id"), "reserve_releases", ["payee_id"], unique=False)
+    op.create_table(
+        "tax_rates",
+        sa.Column("jurisdiction", sa.String(length=40), nullable=False),
+        sa.Column("percent", sa.Numeric(precision=7, scale=4), nullable=False),
+        sa.Column("inclusive", sa.Boolean(), nullable=False),
+        sa.Column("name", sa.String(length=60), nullable=False),
+        sa.Column("updated_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("percent >= 0 AND percent <= 100", name=op.f("ck_tax_rates_percent_range")),
+        sa.PrimaryKeyConstraint("jurisdiction", name=op.f("pk_tax_rates")),
     )
     op.create_table(
         "webhook_events",
@@ -228,6 +446,57 @@ def upgrade() -> None:
             ["account_code"], ["accounts.code"], name=op.f("fk_balances_account_code_accounts")
         ),
         sa.PrimaryKeyConstraint("account_code", name=op.f("pk_balances")),
+    )
+    op.create_table(
+        "billing_items",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("idempotency_key", sa.String(length=200), nullable=False),
+        sa.Column("account_id", sa.String(length=100), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("description", sa.String(length=300), nullable=False),
+        sa.Column("quantity", sa.BigInteger(), nullable=False),
+        sa.Column("amount", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("currency", sa.String(length=10), nullable=False),
+        sa.Column("effective_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("subscription_id", sa.String(length=40), nullable=True),
+        sa.Column("invoice_id", sa.String(length=40), nullable=True),
+        sa.Column("created_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["invoice_id"], ["invoices.id"], name=op.f("fk_billing_items_invoice_id_invoices")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_billing_items")),
+        sa.UniqueConstraint("idempotency_key", name=op.f("uq_billing_items_idempotency_key")),
+    )
+    op.create_index(op.f("ix_billing_items_invoice_id"), "billing_items", ["invoice_id"], unique=False)
+    op.create_index(
+        "ix_billing_items_unbilled",
+        "billing_items",
+        ["account_id", "effective_at"],
+        unique=False,
+        postgresql_where=sa.text("invoice_id IS NULL"),
+    )
+    op.create_table(
+        "collection_attempts",
+        sa.Column(
+            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
+        ),
+        sa.Column("invoice_id", sa.String(length=40), nullable=False),
+        sa.Column("attempt_no", sa.Integer(), nullable=False),
+        sa.Column("source", sa.String(length=20), nullable=False),
+        sa.Column("payment_id", sa.String(length=100), nullable=True),
+        sa.Column("amount", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("outcome", sa.String(length=20), nullable=False),
+        sa.Column("failure_code", sa.String(length=60), nullable=True),
+        sa.Column("message", sa.String(length=300), nullable=True),
+        sa.Column("attempted_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("next_attempt_at", db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["invoice_id"], ["invoices.id"], name=op.f("fk_collection_attempts_invoice_id_invoices")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_collection_attempts")),
+        sa.UniqueConstraint(
+            "invoice_id", "attempt_no", name=op.f("uq_collection_attempts_invoice_id_attempt_no")
+        ),
     )
     op.create_table(
         "credit_entries",
@@ -369,6 +638,46 @@ def upgrade() -> None:
         sa.UniqueConstraint("escrow_id", "signer_id", name=op.f("uq_escrow_signatures_escrow_id_signer_id")),
     )
     op.create_table(
+        "invoice_line_items",
+        sa.Column(
+            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
+        ),
+        sa.Column("invoice_id", sa.String(length=40), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("description", sa.String(length=300), nullable=False),
+        sa.Column("metric", sa.String(length=100), nullable=True),
+        sa.Column("quantity", sa.BigInteger(), nullable=False),
+        sa.Column("unit_amount", sa.Numeric(precision=38, scale=12), nullable=False),
+        sa.Column("amount", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("net", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("tax", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["invoice_id"], ["invoices.id"], name=op.f("fk_invoice_line_items_invoice_id_invoices")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_invoice_line_items")),
+        sa.UniqueConstraint("invoice_id", "position", name=op.f("uq_invoice_line_items_invoice_id_position")),
+    )
+    op.create_table(
+        "invoice_payments",
+        sa.Column(
+            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
+        ),
+        sa.Column("invoice_id", sa.String(length=40), nullable=False),
+        sa.Column("payment_id", sa.String(length=100), nullable=False),
+        sa.Column("source", sa.String(length=20), nullable=False),
+        sa.Column("amount", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("created_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("amount > 0", name=op.f("ck_invoice_payments_positive")),
+        sa.ForeignKeyConstraint(
+            ["invoice_id"], ["invoices.id"], name=op.f("fk_invoice_payments_invoice_id_invoices")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_invoice_payments")),
+        sa.UniqueConstraint(
+            "invoice_id", "payment_id", name=op.f("uq_invoice_payments_invoice_id_payment_id")
+        ),
+    )
+    op.create_table(
         "payment_event_links",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("provider", sa.String(length=20), nullable=False),
@@ -434,6 +743,55 @@ def upgrade() -> None:
     op.create_index("ix_postings_account_id", "postings", ["account_code", "id"], unique=False)
     op.create_index(op.f("ix_postings_transaction_id"), "postings", ["transaction_id"], unique=False)
     op.create_table(
+        "subscriptions",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("account_id", sa.String(length=100), nullable=False),
+        sa.Column("plan_id", sa.String(length=40), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("payment_method_id", sa.String(length=200), nullable=True),
+        sa.Column("trial_end", db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("period_index", sa.Integer(), nullable=False),
+        sa.Column("current_period_start", db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("current_period_end", db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("cancel_at_period_end", sa.Boolean(), nullable=False),
+        sa.Column("canceled_at", db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("ended_at", db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["plan_id"], ["plans.id"], name=op.f("fk_subscriptions_plan_id_plans")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_subscriptions")),
+    )
+    op.create_index(op.f("ix_subscriptions_account_id"), "subscriptions", ["account_id"], unique=False)
+    op.create_table(
+        "usage_records",
+        sa.Column(
+            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
+        ),
+        sa.Column("event_id", sa.String(length=200), nullable=False),
+        sa.Column("account_id", sa.String(length=100), nullable=False),
+        sa.Column("metric", sa.String(length=100), nullable=False),
+        sa.Column("quantity", sa.BigInteger(), nullable=False),
+        sa.Column("ts", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("agent_id", sa.String(length=100), nullable=True),
+        sa.Column("metadata", sa.JSON(), nullable=True),
+        sa.Column("invoice_id", sa.String(length=40), nullable=True),
+        sa.Column("received_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("quantity >= 0", name=op.f("ck_usage_records_quantity_non_negative")),
+        sa.ForeignKeyConstraint(
+            ["invoice_id"], ["invoices.id"], name=op.f("fk_usage_records_invoice_id_invoices")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_usage_records")),
+        sa.UniqueConstraint("event_id", name=op.f("uq_usage_records_event_id")),
+    )
+    op.create_index(op.f("ix_usage_records_invoice_id"), "usage_records", ["invoice_id"], unique=False)
+    op.create_index(
+        "ix_usage_records_unbilled",
+        "usage_records",
+        ["account_id", "ts"],
+        unique=False,
+        postgresql_where=sa.text("invoice_id IS NULL"),
+    )
+    op.create_table(
         "credit_lot_draws",
         sa.Column("entry_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("lot_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -480,6 +838,15 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_credit_low_balance_events_user_id"), table_name="credit_low_balance_events")
     op.drop_table("credit_low_balance_events")
     op.drop_table("credit_lot_draws")
+    op.drop_index(
+        "ix_usage_records_unbilled",
+        table_name="usage_records",
+        postgresql_where=sa.text("invoice_id IS NULL"),
+    )
+    op.drop_index(op.f("ix_usage_records_invoice_id"), table_name="usage_records")
+    op.drop_table("usage_records")
+    op.drop_index(op.f("ix_subscriptions_account_id"), table_name="subscriptions")
+    op.drop_table("subscriptions")
     op.drop_index(op.f("ix_postings_transaction_id"), table_name="postings")
     op.drop_index("ix_postings_account_id", table_name="postings")
     op.drop_table("postings")
@@ -487,6 +854,8 @@ def downgrade() -> None:
     op.drop_table("payment_refunds")
     op.drop_index(op.f("ix_payment_event_links_payment_id"), table_name="payment_event_links")
     op.drop_table("payment_event_links")
+    op.drop_table("invoice_payments")
+    op.drop_table("invoice_line_items")
     op.drop_table("escrow_signatures")
     op.drop_table("escrow_events")
     op.drop_index(op.f("ix_crypto_deposits_payment_id"), table_name="crypto_deposits")
@@ -509,23 +878,55 @@ def downgrade() -> None:
     op.drop_index("ix_credit_entries_user_id_id", table_name="credit_entries")
     op.drop_index("ix_credit_entries_user_id_created_at", table_name="credit_entries")
     op.drop_table("credit_entries")
+    op.drop_table("collection_attempts")
+    op.drop_index(
+        "ix_billing_items_unbilled",
+        table_name="billing_items",
+        postgresql_where=sa.text("invoice_id IS NULL"),
+    )
+    op.drop_index(op.f("ix_billing_items_invoice_id"), table_name="billing_items")
+    op.drop_table("billing_items")
     op.drop_table("balances")
     op.drop_table("webhook_events")
+    op.drop_table("tax_rates")
+    op.drop_index(op.f("ix_reserve_releases_payee_id"), table_name="reserve_releases")
+    op.drop_table("reserve_releases")
     op.drop_table("provider_customers")
+    op.drop_table("plans")
+    op.drop_index(op.f("ix_payouts_status"), table_name="payouts")
+    op.drop_index("ix_payouts_payee_created", table_name="payouts")
+    op.drop_table("payouts")
+    op.drop_index(
+        "uq_payout_destinations_default",
+        table_name="payout_destinations",
+        postgresql_where=sa.text("is_default"),
+        sqlite_where=sa.text("is_default"),
+    )
+    op.drop_index(op.f("ix_payout_destinations_payee_id"), table_name="payout_destinations")
+    op.drop_table("payout_destinations")
     op.drop_index("ix_payments_payer_created", table_name="payments")
     op.drop_table("payments")
     op.drop_index("ix_payment_methods_owner", table_name="payment_methods")
     op.drop_table("payment_methods")
+    op.drop_table("metric_prices")
     op.drop_index(op.f("ix_ledger_transactions_created_at"), table_name="ledger_transactions")
     op.drop_table("ledger_transactions")
+    op.drop_index(op.f("ix_invoices_account_id"), table_name="invoices")
+    op.drop_table("invoices")
+    op.drop_table("invoice_number_series")
     op.drop_index(op.f("ix_idempotency_records_expires_at"), table_name="idempotency_records")
     op.drop_table("idempotency_records")
     op.drop_index(op.f("ix_escrows_status"), table_name="escrows")
     op.drop_index("ix_escrows_payer_status", table_name="escrows")
     op.drop_index("ix_escrows_payee_status", table_name="escrows")
     op.drop_table("escrows")
+    op.drop_index("ix_disputes_status_opened", table_name="disputes")
+    op.drop_index(op.f("ix_disputes_payment_id"), table_name="disputes")
+    op.drop_index(op.f("ix_disputes_payee_id"), table_name="disputes")
+    op.drop_table("disputes")
     op.drop_table("crypto_address_counters")
     op.drop_table("credit_wallets")
+    op.drop_table("billing_accounts")
     op.drop_index(op.f("ix_accounts_owner_id"), table_name="accounts")
     op.drop_table("accounts")
     # ### end Alembic commands ###

@@ -1,0 +1,242 @@
+"""Escrow money moves and the row mirror, each one DB transaction, each safe to run twice.
+
+Money leaves or enters `escrow:{contract_id}:{cur}` only here, through services.ledger.transfer with
+the business keys `esc:{contract_id}:fund`, `esc:{contract_id}:release`, `esc:{contract_id}:resolve`,
+`esc:{contract_id}:refund:{n}` — so a retried activity (a worker killed after the commit) finds the
+key already posted and moves nothing again.
+
+Credits (see domain/escrow.py for the currency choice): funding debits the payer's lots through
+services.credits.debit_wallet (destination: the holding account); money going back to a credits
+payer goes through services.credits.credit_wallet as a refund lot. Money going back to a card /
+PayPal / crypto payer is posted holding → `clearing:{provider}:{cur}` here, and the workflow then
+calls the payments activity `refund_payment` with the same key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contracts.escrow import (
+    EscrowEvent,
+    EscrowView,
+    FundWithCreditsInput,
+    MoneyResult,
+    ReturnToPayerInput,
+    SettleInput,
+)
+from db.models.escrow import Escrow
+from db.repositories import escrow as repo
+from domain.errors import CurrencyMismatch
+from domain.ledger import Posting, clearing, earnings, escrow_holding, system
+from services import ledger
+
+CREDITS = "credits"
+
+
+def fund_key(contract_id: str) -> str:
+    return f"esc:{contract_id}:fund"
+
+
+def release_key(contract_id: str) -> str:
+    return f"esc:{contract_id}:release"
+
+
+def resolve_key(contract_id: str) -> str:
+    return f"esc:{contract_id}:resolve"
+
+
+def refund_key(contract_id: str, n: int) -> str:
+    return f"esc:{contract_id}:refund:{n}"
+
+
+async def fund_with_credits(session: AsyncSession, inp: FundWithCreditsInput) -> MoneyResult:
+    from services import credits
+
+    if inp.currency != "CREDIT":
+        raise CurrencyMismatch(
+            f"an escrow in {inp.currency} cannot be funded with credits",
+            param="provider",
+            code="currency_not_credits",
+        )
+    result = await credits.debit_wallet(
+        session,
+        user_id=inp.payer_id,
+        amount=inp.amount,
+        reference=fund_key(inp.contract_id),
+        destination=escrow_holding(inp.contract_id, inp.currency),
+        kind="escrow_fund",
+        description=f"escrow funding for contract {inp.contract_id}",
+    )
+    return MoneyResult(transaction_id=str(getattr(result, "transaction_id", "") or ""))
+
+
+async def settle(session: AsyncSession, inp: SettleInput) -> MoneyResult:
+    """Release (all to the payee, fee to revenue) or an arbiter's split, in one DB transaction.
+
+    The payee's part and the fee are one balanced ledger transaction under `inp.key`; a payer's
+    part goes in the same transaction to clearing (provider funding) or, for credits, through
+    credit_wallet (a refund lot) in the same DB transaction.
+    """
+    holding = escrow_holding(inp.contract_id, inp.currency)
+    postings: list[Posting] = []
+    if inp.payee_net > 0:
+        postings.append(Posting(earnings(inp.payee_id, inp.currency), inp.payee_net, inp.currency))
+    if inp.fee > 0:
+        postings.append(Posting(system("revenue", inp.currency), inp.fee, inp.currency))
+    if inp.payer_refund > 0 and inp.funding_provider != CREDITS:
+        postings.append(Posting(clearing(inp.funding_provider, inp.currency), inp.payer_refund, inp.currency))
+    out = sum(p.amount for p in postings)
+    txn_id = ""
+    created = False
+    if out > 0:
+        postings.insert(0, Posting(holding, -out, inp.currency))
+        result = await ledger.transfer(
+            session,
+            postings,
+            inp.key,
+            kind=f"escrow_{inp.kind}",
+            description=f"escrow {inp.kind} for contract {inp.contract_id}",
+            metadata={"contract_id": inp.contract_id, "payee_id": inp.payee_id, "payer_id": inp.payer_id},
+        )
+        txn_id, created = result.transaction_id, result.created
+    if inp.payer_refund > 0 and inp.funding_provider == CREDITS:
+        await _credit_payer(
+            session, inp.contract_id, inp.payer_id, inp.payer_refund, inp.currency, f"{inp.key}:payer"
+        )
+        created = True
+    return MoneyResult(transaction_id=txn_id, created=created)
+
+
+async def return_to_payer(session: AsyncSession, inp: ReturnToPayerInput) -> MoneyResult:
+    """A refund (full or partial) of what is held, under `esc:{contract_id}:refund:{n}`."""
+    holding = escrow_holding(inp.contract_id, inp.currency)
+    if inp.funding_provider == CREDITS:
+        await _credit_payer(session, inp.contract_id, inp.payer_id, inp.amount, inp.currency, inp.key)
+        return MoneyResult(transaction_id="")
+    result = await ledger.transfer(
+        session,
+        [
+            Posting(holding, -inp.amount, inp.currency),
+            Posting(clearing(inp.funding_provider, inp.currency), inp.amount, inp.currency),
+        ],
+        inp.key,
+        kind="escrow_refund",
+        description=f"escrow refund for contract {inp.contract_id}",
+        metadata={"contract_id": inp.contract_id, "payer_id": inp.payer_id},
+    )
+    return MoneyResult(transaction_id=result.transaction_id, created=result.created)
+
+
+async def _credit_payer(
+    session: AsyncSession, contract_id: str, payer_id: str, amount: int, currency: str, reference: str
+) -> None:
+    from services import credits
+
+    await credits.credit_wallet(
+        session,
+        user_id=payer_id,
+        amount=amount,
+        reference=reference,
+        source="refund",
+        from_account=escrow_holding(contract_id, currency),
+        description=f"escrow refund for contract {contract_id}",
+    )
+
+
+# ---- the row mirror -----------------------------------------------------------------------------
+
+
+def _row_values(view: EscrowView) -> dict[str, Any]:
+    return {
+        "status": view.status,
+        "held": view.held,
+        "released": view.released,
+        "fee": view.fee,
+        "refunded": view.refunded,
+        "signatures_count": len(view.signatures),
+        "delivered": view.delivered,
+        "validation_score_ppm": view.validation_score_ppm,
+        "funding_provider": view.funding_provider,
+        "funding_payment_id": view.funding_payment_id,
+        "snapshot": view_to_dict(view),
+    }
+
+
+async def record(session: AsyncSession, view: EscrowView, event: EscrowEvent | None) -> None:
+    """Mirror the workflow's state onto the row and append the event; idempotent (events by seq)."""
+    values = _row_values(view)
+    if await repo.mirror(session, view.escrow_id, values) == 0:
+        await repo.insert_row(
+            session,
+            {
+                **values,
+                "id": view.escrow_id,
+                "contract_id": view.contract_id,
+                "payer_id": view.payer_id,
+                "payee_id": view.payee_id,
+                "amount": view.amount,
+                "currency": view.currency,
+                "fee_percent": Decimal(view.fee_percent),
+                "signers": list(view.signers),
+                "required_signatures": view.required_signatures,
+                "threshold_ppm": view.threshold_ppm,
+            },
+        )
+    await repo.add_signatures(session, view.escrow_id, view.signatures)
+    if event is not None:
+        await repo.add_event(
+            session,
+            escrow_id=view.escrow_id,
+            seq=event.seq,
+            kind=event.kind,
+            actor=event.actor,
+            detail=dict(event.detail),
+            at=datetime.fromisoformat(event.at),
+        )
+
+
+def view_to_dict(view: EscrowView) -> dict[str, Any]:
+    return dataclasses.asdict(view)
+
+
+def view_from_dict(data: dict[str, Any]) -> EscrowView:
+    events = [EscrowEvent(**e) for e in data.get("events", [])]
+    fields = {f.name for f in dataclasses.fields(EscrowView)}
+    return EscrowView(**{**{k: v for k, v in data.items() if k in fields}, "events": events})
+
+
+def view_from_row(row: Escrow) -> EscrowView:
+    """The last mirrored state (closed workflows), or the row as created (before the first mirror)."""
+    if row.snapshot:
+        return view_from_dict(row.snapshot)
+    return EscrowView(
+        escrow_id=row.id,
+        contract_id=row.contract_id,
+        status=row.status,
+        payer_id=row.payer_id,
+        payee_id=row.payee_id,
+        amount=row.amount,
+        currency=row.currency,
+        held=row.held,
+        released=row.released,
+        fee=row.fee,
+        refunded=row.refunded,
+        signers=list(row.signers),
+        required_signatures=row.required_signatures,
+        threshold_ppm=row.threshold_ppm,
+        fee_percent=f"{row.fee_percent.normalize():f}",
+        delivered=row.delivered,
+        validation_score_ppm=row.validation_score_ppm,
+        funding_provider=row.funding_provider,
+        funding_payment_id=row.funding_payment_id,
+        created_at=row.created_at.isoformat(),
+    )
+
+
+async def open_escrow_count(session: AsyncSession, payee_id: str) -> int:
+    return await repo.open_count_by_payee(session, payee_id)
