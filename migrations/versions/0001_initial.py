@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 20:35:40.119386
+Create Date: 2026-11-24 20:38:51.763317
 """
 
 from collections.abc import Sequence
@@ -33,6 +33,28 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_accounts_owner_id"), "accounts", ["owner_id"], unique=False)
     op.create_table(
+        "agent_pricing_signals",
+        sa.Column("agent_id", sa.String(length=100), nullable=False),
+        sa.Column("demand_ratio", sa.Numeric(precision=12, scale=6), nullable=True),
+        sa.Column("demand_expires_at", db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("reputation", sa.Numeric(precision=7, scale=6), nullable=True),
+        sa.Column("capacity", sa.Integer(), nullable=True),
+        sa.Column("timezone", sa.String(length=64), nullable=True),
+        sa.Column("category", sa.String(length=100), nullable=True),
+        sa.Column("updated_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "capacity IS NULL OR capacity > 0", name=op.f("ck_agent_pricing_signals_capacity")
+        ),
+        sa.CheckConstraint(
+            "demand_ratio IS NULL OR demand_ratio >= 0", name=op.f("ck_agent_pricing_signals_demand_ratio")
+        ),
+        sa.CheckConstraint(
+            "reputation IS NULL OR (reputation >= 0 AND reputation <= 1)",
+            name=op.f("ck_agent_pricing_signals_reputation"),
+        ),
+        sa.PrimaryKeyConstraint("agent_id", name=op.f("pk_agent_pricing_signals")),
+    )
+    op.create_table(
         "billing_accounts",
         sa.Column("account_id", sa.String(length=100), nullable=False),
         sa.Column("currency", sa.String(length=10), nullable=False),
@@ -54,7 +76,6 @@ def upgrade() -> None:
         sa.Column("balance", db.base.MinorUnits(precision=38, scale=0), nullable=False),
         sa.Column("next_expiry", db.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("low_balance_threshold", db.base.MinorUnits(precision=38, scale=0), nullable=True),
-        sa.Column("below_threshold", sa.Boolean(), nullable=False),
         sa.Column("created_at", db.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", db.base.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint("balance >= 0", name=op.f("ck_credit_wallets_balance_non_negative")),
@@ -378,6 +399,58 @@ def upgrade() -> None:
         sa.CheckConstraint("amount >= 0", name=op.f("ck_plans_amount_non_negative")),
         sa.CheckConstraint("interval_months > 0", name=op.f("ck_plans_interval_positive")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_plans")),
+    )
+    op.create_table(
+        "price_quotes",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("owner_id", sa.String(length=100), nullable=False),
+        sa.Column("agent_id", sa.String(length=100), nullable=False),
+        sa.Column("currency", sa.String(length=10), nullable=False),
+        sa.Column("base_price", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("adjusted_price", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("quantity", sa.Integer(), nullable=False),
+        sa.Column("amount", db.base.MinorUnits(precision=38, scale=0), nullable=False),
+        sa.Column("multiplier", sa.Text(), nullable=False),
+        sa.Column("adjustments", sa.JSON(), nullable=False),
+        sa.Column("expires_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("consumed_at", db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("consumed_reference", sa.String(length=200), nullable=True),
+        sa.CheckConstraint(
+            "base_price >= 0 AND adjusted_price >= 0 AND amount >= 0", name=op.f("ck_price_quotes_amounts")
+        ),
+        sa.CheckConstraint("quantity > 0", name=op.f("ck_price_quotes_quantity")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_price_quotes")),
+    )
+    op.create_index("ix_price_quotes_owner_created", "price_quotes", ["owner_id", "created_at"], unique=False)
+    op.create_table(
+        "pricing_rules",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("type", sa.String(length=20), nullable=False),
+        sa.Column("priority", sa.Integer(), nullable=False),
+        sa.Column("params", sa.JSON(), nullable=False),
+        sa.Column("scope", sa.String(length=20), nullable=False),
+        sa.Column("scope_value", sa.String(length=100), nullable=True),
+        sa.Column("enabled", sa.Boolean(), nullable=False),
+        sa.Column("active_from", db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("active_until", db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("description", sa.String(length=500), nullable=True),
+        sa.Column("created_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "(scope = 'global') = (scope_value IS NULL)", name=op.f("ck_pricing_rules_scope_value")
+        ),
+        sa.CheckConstraint("scope IN ('global', 'category', 'agent')", name=op.f("ck_pricing_rules_scope")),
+        sa.CheckConstraint(
+            "type IN ('surge', 'reputation', 'time', 'bulk', 'fixed')", name=op.f("ck_pricing_rules_type")
+        ),
+        sa.CheckConstraint(
+            "active_from IS NULL OR active_until IS NULL OR active_until > active_from",
+            name=op.f("ck_pricing_rules_active_window"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_pricing_rules")),
+        sa.UniqueConstraint("name", name=op.f("uq_pricing_rules_name")),
     )
     op.create_table(
         "provider_customers",
@@ -892,6 +965,9 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_reserve_releases_payee_id"), table_name="reserve_releases")
     op.drop_table("reserve_releases")
     op.drop_table("provider_customers")
+    op.drop_table("pricing_rules")
+    op.drop_index("ix_price_quotes_owner_created", table_name="price_quotes")
+    op.drop_table("price_quotes")
     op.drop_table("plans")
     op.drop_index(op.f("ix_payouts_status"), table_name="payouts")
     op.drop_index("ix_payouts_payee_created", table_name="payouts")
@@ -927,6 +1003,7 @@ def downgrade() -> None:
     op.drop_table("crypto_address_counters")
     op.drop_table("credit_wallets")
     op.drop_table("billing_accounts")
+    op.drop_table("agent_pricing_signals")
     op.drop_index(op.f("ix_accounts_owner_id"), table_name="accounts")
     op.drop_table("accounts")
     # ### end Alembic commands ###
