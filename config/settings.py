@@ -73,12 +73,27 @@ class Settings(BaseSettings):
     pricing_min_multiplier: Decimal = Decimal("0.5")
     pricing_max_multiplier: Decimal = Decimal("3.0")
     quote_ttl_seconds: int = 15 * 60
+    quote_max_ttl_seconds: int = 24 * 3600
+    pricing_cache_ttl_seconds: float = Field(5.0, description="rules/agent-signal cache per process")
+    pricing_demand_window_seconds: int = Field(3600, description="open escrows younger than this count")
+    pricing_default_capacity: int = Field(10, description="open escrows an agent takes when none pushed")
+    pricing_demand_push_ttl_seconds: int = Field(300, description="a pushed demand ratio wins this long")
 
     invoice_series: str = "INV"
     tax_rates: dict[str, Decimal] = Field(default_factory=lambda: {"default": Decimal("0")})
     dunning_retry_days: list[int] = Field(default_factory=lambda: [3, 5, 7])
+    billing_seller_name: str = "meshpay Marketplace Ltd."
+    billing_seller_address: str = "1 Market Street, San Francisco, CA 94105, USA"
+    billing_invoice_due_days: int = 0
+    billing_currency: str = "USD"
+    billing_credits_destination: str = "system:revenue:CREDIT"
+    billing_run_batch_size: int = 500
     payout_minimum: Decimal = Decimal("10.00")
     payout_reserve_percent: Decimal = Decimal("0")
+    payout_reserve_hold_days: int = Field(90, description="rolling reserve held this long after a payout is paid")
+    payout_poll_interval_seconds: int = Field(3600, description="first poll interval for pending provider payouts")
+    payout_schedule_cron: str = Field("0 6 * * 1", description="weekly payout run (UTC), a cron expression")
+    payouts_search_attributes: bool = Field(True, description="payout/chargeback workflows upsert search attributes")
 
     @model_validator(mode="after")
     def _refuse_default_secrets_outside_dev(self) -> Settings:
