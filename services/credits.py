@@ -12,16 +12,20 @@ earnings account instead). On PostgreSQL the deduction runs as one PL/pgSQL func
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from prometheus_client import Counter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import utcnow
+from db.models.credits import CreditEntry, CreditLowBalanceEvent
 from db.repositories import credits as repo
 from db.repositories import credits_pg
+from db.session import SessionFactory, unit_of_work
 from db.sql import is_postgres
 from domain import credits as rules
 from domain.credits import DebitResult
@@ -69,8 +73,16 @@ def _check_amount(amount: int) -> None:
         raise InvalidAmount("amount must be a positive number of CREDIT minor units", param="amount")
 
 
+def _ledger_key(kind: str, user_id: str, reference: str) -> str:
+    """credits:{kind}:{user}:{reference}, hashed when it would not fit the ledger's 200 characters."""
+    key = f"credits:{kind}:{user_id}:{reference}"
+    if len(key) <= 200:
+        return key
+    return f"credits:{kind}:sha256:{hashlib.sha256(f'{user_id}:{reference}'.encode()).hexdigest()}"
+
+
 def _debit_ledger_key(user_id: str, reference: str) -> str:
-    return f"credits:debit:{user_id}:{reference}"
+    return _ledger_key("debit", user_id, reference)
 
 
 async def _available(session: AsyncSession, w: repo.WalletRow, now: datetime) -> int:
@@ -117,7 +129,7 @@ async def credit_wallet(
     result = await ledger.transfer(
         session,
         transfer_postings(from_account, wallet(user_id), amount, rules.CURRENCY),
-        ledger_key or f"credits:credit:{user_id}:{reference}",
+        ledger_key or _ledger_key("credit", user_id, reference),
         kind=f"credits.{source}",
         description=description,
         metadata={"user_id": user_id, "reference": reference},
@@ -334,6 +346,17 @@ async def _debit_portable(
     )
 
 
+async def deduct(factory: SessionFactory, **kwargs: Any) -> DebitResult:
+    """The API's deduct: on PostgreSQL one autocommitted statement (the function is atomic by itself,
+    so BEGIN and COMMIT round trips are saved); elsewhere a unit of work around the portable path."""
+    async with factory() as session:
+        if USE_PG_FUNCTION and is_postgres(session):
+            await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            return await debit_wallet(session, **kwargs)
+    async with unit_of_work(factory) as session:
+        return await debit_wallet(session, **kwargs)
+
+
 def _announce_low_balance(user_id: str, threshold: int, balance: int) -> None:
     LOW_BALANCE_EVENTS.inc()
     log.warning("credits low balance", extra={"user_id": user_id, "threshold": threshold, "balance": balance})
@@ -369,7 +392,7 @@ async def refund_debit(
     result = await ledger.transfer(
         session,
         transfer_postings(debit.counterparty, wallet(user_id), total, rules.CURRENCY),
-        f"credits:refund:{user_id}:{refund_reference}",
+        _ledger_key("refund", user_id, refund_reference),
         kind="credits.refund",
         description=f"refund of deduction {reference}",
         metadata={"user_id": user_id, "reference": reference},
@@ -483,3 +506,30 @@ async def set_low_balance_threshold(session: AsyncSession, *, user_id: str, thre
     now = utcnow()
     await repo.ensure_wallet(session, user_id, now)
     await repo.set_threshold(session, user_id, threshold, now)
+
+
+async def history(
+    session: AsyncSession, user_id: str, *, limit: int, starting_after: int | None
+) -> tuple[list[CreditEntry], bool]:
+    """Newest first; (page, has_more)."""
+    rows = await repo.history(session, user_id, limit=limit + 1, before_id=starting_after)
+    return rows[:limit], len(rows) > limit
+
+
+async def stats(
+    session: AsyncSession, user_id: str, start: datetime | None, end: datetime | None
+) -> dict[str, int]:
+    """Totals per movement type in [start, end), and the available balance now."""
+    totals = await repo.totals_by_type(session, user_id, start, end)
+    out = {t: totals.get(t, 0) for t in rules.ENTRY_TYPES}
+    out["balance"] = (await balance_view(session, user_id)).balance
+    return out
+
+
+async def low_balance_events(session: AsyncSession, user_id: str) -> list[CreditLowBalanceEvent]:
+    return await repo.low_balance_events(session, user_id)
+
+
+async def threshold_of(session: AsyncSession, user_id: str) -> int | None:
+    w = await repo.get_wallet(session, user_id)
+    return None if w is None else w.low_balance_threshold

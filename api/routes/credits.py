@@ -1,9 +1,263 @@
-"""credits endpoints. Owned by the credits issue."""
+"""Credits endpoints: grant, deduct, refund, balance, history, stats, settings, low-balance events.
+
+(`POST /credits/purchase` belongs to the payments area.) Every write here is one local DB
+transaction through services.credits, so no workflow is started; expiry runs in Temporal
+(workflows/credit_expiry.py).
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any
 
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import ORJSONResponse
+
+from api.auth import Principal, Role
+from api.deps import (
+    AdminPrincipal,
+    CurrentPrincipal,
+    SessionDep,
+    SessionFactoryDep,
+    SettingsDep,
+    require_roles,
+)
 from api.exact_json import ExactJSONRoute
+from api.schemas.common import ERROR_RESPONSES
+from api.schemas.credits import (
+    BalanceOut,
+    DeductIn,
+    DeductOut,
+    EntryOut,
+    EntryPage,
+    GrantIn,
+    GrantOut,
+    LowBalanceEventOut,
+    RefundIn,
+    RefundOut,
+    SettingsIn,
+    SettingsOut,
+    StatsOut,
+)
+from domain import credits as rules
+from domain.errors import InvalidAmount, NotFound
+from domain.money import format_amount, parse_amount
+from services import credits
 
 router = APIRouter(tags=["credits"], route_class=ExactJSONRoute)
+
+CUR = rules.CURRENCY
+DeductPrincipal = Annotated[Principal, Depends(require_roles(Role.SERVICE, Role.AGENT, Role.ADMIN))]
+RefundPrincipal = Annotated[Principal, Depends(require_roles(Role.SERVICE, Role.ADMIN))]
+_READ_OTHERS = (Role.ADMIN, Role.SERVICE)
+
+
+def _fmt(minor: int) -> str:
+    return format_amount(minor, CUR)
+
+
+def _whose(principal: Principal, user_id: str | None) -> str:
+    """The caller's own wallet, or (admins and services only) the one named by user_id."""
+    if user_id is None or user_id == principal.id:
+        return principal.id
+    if principal.role in _READ_OTHERS:
+        return user_id
+    raise NotFound("no such wallet", param="user_id")
+
+
+def _threshold_default(settings: Any) -> int:
+    value: Decimal = settings.low_balance_threshold
+    return parse_amount(value, CUR, param="low_balance_threshold", allow_zero=True) if value else 0
+
+
+@router.post("/credits/grant", status_code=201, response_model=GrantOut, responses=ERROR_RESPONSES)
+async def grant(body: GrantIn, principal: AdminPrincipal, session: SessionDep) -> GrantOut:
+    """Reward a user with promotional credits (an expiring lot if `expires_at` is given)."""
+    amount = parse_amount(body.amount, CUR)
+    if body.expires_at is not None and body.expires_at.tzinfo is None:
+        raise InvalidAmount("expires_at needs a timezone", param="expires_at")
+    reference = body.reference or f"grant_{uuid.uuid4().hex}"
+    res = await credits.grant_reward(
+        session,
+        user_id=body.user_id,
+        amount=amount,
+        reference=reference,
+        expires_at=body.expires_at,
+        reason=body.reason,
+    )
+    return GrantOut(
+        id=res.entry_id,
+        lot_id=res.lot_id,
+        user_id=body.user_id,
+        amount=_fmt(res.amount),
+        expires_at=body.expires_at,
+        reference=reference,
+        transaction_id=res.transaction_id,
+        created=res.created,
+    )
+
+
+@router.post("/credits/deduct", response_model=DeductOut, responses=ERROR_RESPONSES)
+async def deduct(
+    body: DeductIn, principal: DeductPrincipal, factory: SessionFactoryDep, settings: SettingsDep
+) -> ORJSONResponse:
+    """Charge a user's credits for an agent execution. The same `reference` never deducts twice:
+    a repeat answers with the first result. Not enough available credits: 409 insufficient_credits."""
+    amount = parse_amount(body.amount, CUR)
+    description = body.description or f"deducted by {principal.role.value} {principal.id}"
+    r = await credits.deduct(
+        factory,
+        user_id=body.user_id,
+        amount=amount,
+        reference=body.reference,
+        description=description,
+        default_threshold=_threshold_default(settings),
+    )
+    return ORJSONResponse(
+        {
+            "id": r.entry_id,
+            "user_id": r.user_id,
+            "reference": r.reference,
+            "amount": _fmt(r.amount),
+            "balance": _fmt(r.balance),
+            "currency": CUR,
+            "transaction_id": r.transaction_id,
+            "created_at": r.created_at.isoformat(),
+        }
+    )
+
+
+@router.post("/credits/refund", response_model=RefundOut, responses=ERROR_RESPONSES)
+async def refund(body: RefundIn, principal: RefundPrincipal, session: SessionDep) -> RefundOut:
+    """Give back all or part of a deduction, into the lots it drew from; never more than deducted."""
+    amount = None if body.amount is None else parse_amount(body.amount, CUR)
+    refund_reference = body.refund_reference or f"refund_{uuid.uuid4().hex}"
+    r = await credits.refund_debit(
+        session,
+        user_id=body.user_id,
+        reference=body.reference,
+        amount=amount,
+        refund_reference=refund_reference,
+    )
+    return RefundOut(
+        id=r.entry_id,
+        user_id=body.user_id,
+        reference=body.reference,
+        refund_reference=refund_reference,
+        amount=_fmt(r.amount),
+        refunded_total=_fmt(r.refunded_total),
+        transaction_id=r.transaction_id,
+        created=r.created,
+    )
+
+
+@router.get("/credits/balance", response_model=BalanceOut, responses=ERROR_RESPONSES)
+async def balance(
+    principal: CurrentPrincipal, session: SessionDep, user_id: str | None = None
+) -> ORJSONResponse:
+    """Available credits (expired ones never count), upcoming expiries and the next one."""
+    view = await credits.balance_view(session, _whose(principal, user_id))
+    return ORJSONResponse(
+        {
+            "user_id": view.user_id,
+            "balance": _fmt(view.balance),
+            "currency": CUR,
+            "expiring": [{"amount": _fmt(a), "expires_at": e.isoformat()} for e, a in view.expiring],
+            "next_expiry": None if view.next_expiry is None else view.next_expiry.isoformat(),
+        }
+    )
+
+
+@router.get("/credits/transactions", response_model=EntryPage, responses=ERROR_RESPONSES)
+async def transactions(
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    user_id: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    starting_after: Annotated[str | None, Query(pattern=r"^\d{1,18}$")] = None,
+) -> EntryPage:
+    """The wallet's history, newest first, with the running balance after each entry."""
+    rows, has_more = await credits.history(
+        session,
+        _whose(principal, user_id),
+        limit=limit,
+        starting_after=None if starting_after is None else int(starting_after),
+    )
+    data = [
+        EntryOut(
+            id=str(e.id),
+            type=e.type,
+            amount=_fmt(int(e.amount)),
+            balance=_fmt(int(e.balance_after)),
+            reference=e.reference,
+            description=e.description,
+            transaction_id=e.transaction_id,
+            created_at=e.created_at,
+        )
+        for e in rows
+    ]
+    return EntryPage(data=data, has_more=has_more, next_cursor=data[-1].id if has_more and data else None)
+
+
+@router.get("/credits/stats", response_model=StatsOut, responses=ERROR_RESPONSES)
+async def stats(
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    user_id: str | None = None,
+    start: Annotated[datetime | None, Query(alias="from")] = None,
+    end: Annotated[datetime | None, Query(alias="to")] = None,
+) -> StatsOut:
+    """Totals purchased, rewarded, spent (net of nothing: refunds are their own line), refunded and
+    expired in [from, to), and the available balance now."""
+    for name, value in (("from", start), ("to", end)):
+        if value is not None and value.tzinfo is None:
+            raise InvalidAmount(f"{name} needs a timezone", param=name)
+    who = _whose(principal, user_id)
+    t = await credits.stats(session, who, start, end)
+    return StatsOut(
+        user_id=who,
+        period_from=start,
+        period_to=end,
+        purchased=_fmt(t[rules.PURCHASE]),
+        rewarded=_fmt(t[rules.REWARD]),
+        spent=_fmt(t[rules.DEDUCT]),
+        refunded=_fmt(t[rules.REFUND]),
+        expired=_fmt(t[rules.EXPIRE]),
+        adjusted=_fmt(t[rules.ADJUSTMENT]),
+        balance=_fmt(t["balance"]),
+    )
+
+
+@router.put("/credits/settings", response_model=SettingsOut, responses=ERROR_RESPONSES)
+async def put_settings(body: SettingsIn, principal: CurrentPrincipal, session: SessionDep) -> SettingsOut:
+    """The caller's low-balance threshold (admins may set anyone's)."""
+    who = principal.id if body.user_id is None or principal.role is not Role.ADMIN else body.user_id
+    if body.user_id is not None and body.user_id != principal.id and principal.role is not Role.ADMIN:
+        raise NotFound("no such wallet", param="user_id")
+    threshold = (
+        None
+        if body.low_balance_threshold is None
+        else parse_amount(body.low_balance_threshold, CUR, param="low_balance_threshold", allow_zero=True)
+    )
+    await credits.set_low_balance_threshold(session, user_id=who, threshold=threshold)
+    return SettingsOut(user_id=who, low_balance_threshold=None if threshold is None else _fmt(threshold))
+
+
+@router.get("/credits/low-balance-events", response_model=list[LowBalanceEventOut], responses=ERROR_RESPONSES)
+async def low_balance_events(
+    principal: CurrentPrincipal, session: SessionDep, user_id: str | None = None
+) -> list[LowBalanceEventOut]:
+    """Recorded downward crossings of the low-balance threshold, oldest first."""
+    who = _whose(principal, user_id)
+    return [
+        LowBalanceEventOut(
+            id=e.id,
+            user_id=e.user_id,
+            threshold=_fmt(int(e.threshold)),
+            balance=_fmt(int(e.balance)),
+            created_at=e.created_at,
+        )
+        for e in await credits.low_balance_events(session, who)
+    ]
