@@ -18,6 +18,7 @@ def workflows() -> list[type]:
     found.append(__import__("workflows.escrow", fromlist=["_"]).EscrowWorkflow)  # escrow
     # pricing
     # billing
+    found += [__import__(f"workflows.{m}", fromlist=["_"]).__dict__[n] for m, n in (("payout", "PayoutWorkflow"), ("payout_schedule", "WeeklyPayoutsWorkflow"), ("chargeback", "ChargebackWorkflow"))]  # payouts/chargebacks
     return found
 
 
@@ -28,4 +29,5 @@ def activities(deps: Deps) -> list[Callable[..., Any]]:
     found += __import__("activities.escrow", fromlist=["_"]).EscrowActivities(deps).all()  # escrow
     # pricing
     # billing
+    found += __import__("activities.payouts", fromlist=["_"]).PayoutActivities(deps).all() + __import__("activities.disputes", fromlist=["_"]).DisputeActivities(deps).all()  # payouts/chargebacks
     return found

@@ -3,6 +3,6 @@
 Order matters: static paths (credits/, escrow/, pricing/, ...) come before payments' `/{payment_id}`.
 """
 
-from api.routes import billing, credits, escrow, payments, pricing
+from api.routes import billing, credits, disputes, escrow, payments, payouts, pricing
 
-ROUTERS = [credits.router, escrow.router, pricing.router, billing.router, payments.router]
+ROUTERS = [credits.router, escrow.router, pricing.router, billing.router, payouts.router, disputes.router, payments.router]  # noqa: E501

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 20:38:51.763317
+Create Date: 2026-11-24 20:40:46.481281
 """
 
 from collections.abc import Sequence
@@ -824,6 +824,7 @@ def upgrade() -> None:
         sa.Column("payment_method_id", sa.String(length=200), nullable=True),
         sa.Column("trial_end", db.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("period_index", sa.Integer(), nullable=False),
+        sa.Column("billing_anchor", db.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("current_period_start", db.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("current_period_end", db.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("cancel_at_period_end", sa.Boolean(), nullable=False),

@@ -1,0 +1,139 @@
+"""Earnings and payouts: GET /earnings, payout destinations, POST/GET /payouts.
+
+POST /payouts creates the payout and holds its funds (one DB transaction: earnings → transit +
+reserve, refused with 409 when earnings do not cover it), then starts PayoutWorkflow `payout-{id}`,
+which talks to the provider. If the start fails, the request's unit of work rolls back the hold.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from temporalio.common import WorkflowIDReusePolicy
+
+from api.auth import Role
+from api.deps import CurrentPrincipal, SessionDep, SettingsDep, TemporalDep
+from api.exact_json import ExactJSONRoute
+from api.schemas.common import ERROR_RESPONSES
+from api.schemas.payouts import (
+    CreatePayoutIn,
+    DestinationIn,
+    DestinationList,
+    DestinationOut,
+    EarningsList,
+    EarningsOut,
+    PayoutOut,
+    PayoutPage,
+)
+from contracts.payouts import PAYOUT_WORKFLOW
+from contracts.temporal import payout_workflow_id
+from db.repositories import payouts as repo
+from domain.errors import NotFound
+from domain.money import check_currency, format_amount, parse_amount
+from services import payouts as service
+
+router = APIRouter(tags=["payouts"], route_class=ExactJSONRoute, responses=ERROR_RESPONSES)
+
+
+def _policy(settings: SettingsDep) -> service.PayoutPolicy:
+    return service.PayoutPolicy(settings.payout_minimum, settings.payout_reserve_percent)
+
+
+@router.get("/earnings", response_model=EarningsList)
+async def get_earnings(
+    principal: CurrentPrincipal, session: SessionDep, settings: SettingsDep
+) -> EarningsList:
+    policy = _policy(settings)
+    summary = await service.earnings_summary(session, principal.id)
+    return EarningsList(
+        data=[
+            EarningsOut(
+                currency=cur,
+                available=format_amount(row["available"], cur),
+                reserved=format_amount(row["reserved"], cur),
+                in_transit=format_amount(row["in_transit"], cur),
+                payout_minimum=format_amount(policy.minimum_minor(cur), cur),
+            )
+            for cur, row in summary.items()
+        ]
+    )
+
+
+@router.post("/payouts/destinations", status_code=201, response_model=DestinationOut)
+async def add_destination(
+    body: DestinationIn, principal: CurrentPrincipal, session: SessionDep
+) -> DestinationOut:
+    dest = await service.add_destination(
+        session,
+        payee_id=principal.id,
+        provider=body.provider,
+        account_ref=body.account,
+        make_default=body.default,
+    )
+    return DestinationOut.of(dest)
+
+
+@router.get("/payouts/destinations", response_model=DestinationList)
+async def list_destinations(principal: CurrentPrincipal, session: SessionDep) -> DestinationList:
+    return DestinationList(
+        data=[DestinationOut.of(d) for d in await repo.destinations_of(session, principal.id)]
+    )
+
+
+@router.post("/payouts", status_code=201, response_model=PayoutOut)
+async def create_payout(
+    body: CreatePayoutIn,
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    settings: SettingsDep,
+    client: TemporalDep,
+) -> PayoutOut:
+    currency = check_currency(body.currency)
+    amount = None if body.amount is None else parse_amount(body.amount, currency, param="amount")
+    payout, created = await service.create_payout(
+        session,
+        _policy(settings),
+        payee_id=principal.id,
+        currency=currency,
+        amount=amount,
+        destination_id=body.destination_id,
+        requested_by=principal.id,
+    )
+    if created:
+        await client.start_workflow(
+            PAYOUT_WORKFLOW,
+            service.workflow_input(payout, settings),
+            id=payout_workflow_id(payout.id),
+            task_queue=settings.task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        )
+    return PayoutOut.of(payout)
+
+
+@router.get("/payouts", response_model=PayoutPage)
+async def list_payouts(
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    status: Annotated[str | None, Query(pattern="^(pending|in_transit|paid|failed)$")] = None,
+    payee_id: Annotated[str | None, Query(max_length=100, description="admin only")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    starting_after: Annotated[str | None, Query(max_length=40)] = None,
+) -> PayoutPage:
+    who = payee_id if principal.role is Role.ADMIN else principal.id
+    rows, more = await service.list_payouts(
+        session, payee_id=who, status=status, limit=limit, starting_after=starting_after
+    )
+    return PayoutPage(
+        data=[PayoutOut.of(p) for p in rows],
+        has_more=more,
+        next_cursor=rows[-1].id if more and rows else None,
+    )
+
+
+@router.get("/payouts/{payout_id}", response_model=PayoutOut)
+async def get_payout(payout_id: str, principal: CurrentPrincipal, session: SessionDep) -> PayoutOut:
+    payout = await repo.payout(session, payout_id)
+    if payout is None or (principal.role is not Role.ADMIN and payout.payee_id != principal.id):
+        raise NotFound(f"no payout {payout_id}", param="payout_id", code="payout_not_found")
+    return PayoutOut.of(payout)
