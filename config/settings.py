@@ -88,6 +88,7 @@ class Settings(BaseSettings):
     billing_currency: str = "USD"
     billing_credits_destination: str = "system:revenue:CREDIT"
     billing_run_batch_size: int = 500
+    billing_search_attributes: bool = True
     payout_minimum: Decimal = Decimal("10.00")
     payout_reserve_percent: Decimal = Decimal("0")
     payout_reserve_hold_days: int = Field(90, description="rolling reserve held this long after a payout is paid")

@@ -57,6 +57,8 @@ class BillingRunInput:
     accounts_done: int = 0
     invoices_created: int = 0
     failures: int = 0
+    search_attributes: bool = True  # keep AccountId/InvoiceStatus current (registered on real servers)
+    retry_days: list[int] = field(default_factory=lambda: [3, 5, 7])
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,7 @@ class AccountBillingInput:
     retry_days: list[int] = field(default_factory=lambda: [3, 5, 7])
     charge_poll_seconds: int = 600
     charge_poll_limit: int = 144  # 144 × 10 min = one day pending → the attempt counts as failed
+    search_attributes: bool = True
 
 
 @dataclass(frozen=True)
@@ -186,6 +189,9 @@ class SubscriptionInput:
     subscription_id: str
     # carried over continue-as-new
     renewals_done: int = 0
+    current_period_start: datetime | None = None
+    renewals_per_run: int = 12  # continue-as-new after this many renewals (a year of months)
+    search_attributes: bool = True
 
 
 @dataclass(frozen=True)
@@ -229,3 +235,17 @@ class CancelActivityInput:
     subscription_id: str
     at_period_end: bool
     at: datetime
+
+
+DOMAIN_ERROR_TYPES = (
+    "DomainError",
+    "InvalidAmount",
+    "UnknownCurrency",
+    "CurrencyMismatch",
+    "InsufficientFunds",
+    "InvalidState",
+    "Conflict",
+    "NotFound",
+    "Forbidden",
+    "UnbalancedTransaction",
+)

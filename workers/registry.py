@@ -17,7 +17,7 @@ def workflows() -> list[type]:
     # payments
     found.append(__import__("workflows.escrow", fromlist=["_"]).EscrowWorkflow)  # escrow
     # pricing
-    # billing
+    found += [__import__(f"workflows.{m}", fromlist=["_"]).__dict__[n] for m, n in (("billing_run", "BillingRunWorkflow"), ("account_billing", "AccountBillingWorkflow"), ("subscription", "SubscriptionWorkflow"))]  # billing
     found += [__import__(f"workflows.{m}", fromlist=["_"]).__dict__[n] for m, n in (("payout", "PayoutWorkflow"), ("payout_schedule", "WeeklyPayoutsWorkflow"), ("chargeback", "ChargebackWorkflow"))]  # payouts/chargebacks
     return found
 
@@ -28,6 +28,6 @@ def activities(deps: Deps) -> list[Callable[..., Any]]:
     # payments
     found += __import__("activities.escrow", fromlist=["_"]).EscrowActivities(deps).all()  # escrow
     # pricing
-    # billing
+    found += __import__("activities.billing", fromlist=["_"]).billing_activities(deps)  # billing
     found += __import__("activities.payouts", fromlist=["_"]).PayoutActivities(deps).all() + __import__("activities.disputes", fromlist=["_"]).DisputeActivities(deps).all()  # payouts/chargebacks
     return found

@@ -252,7 +252,8 @@ class Subscription(Base):
     status: Mapped[str] = mapped_column(String(20))
     payment_method_id: Mapped[str | None] = mapped_column(String(200))
     trial_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    period_index: Mapped[int] = mapped_column(Integer, default=0)
+    period_index: Mapped[int] = mapped_column(Integer, default=0)  # 0 = trial; 1.. = paid periods
+    billing_anchor: Mapped[datetime | None] = mapped_column(UTCDateTime)  # start of paid period 1
     current_period_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
     current_period_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_at_period_end: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -208,7 +208,7 @@ UPDATE billing_items b SET invoice_id = i.id
 FROM invoices i
 WHERE i.id = ANY(:ids) AND b.account_id = i.account_id AND b.invoice_id IS NULL
   AND b.effective_at < i.period_end AND b.currency = i.currency
-RETURNING b.invoice_id, b.kind, b.description, b.quantity, b.amount, b.effective_at, b.id
+RETURNING b.invoice_id, b.kind, b.description, b.quantity, b.amount, b.effective_at, b.idempotency_key
 """)
 
 
