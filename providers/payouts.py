@@ -83,8 +83,9 @@ class StripeConnectPayouts:
         return _stripe_view(await self._client.v1.transfers.retrieve_async(provider_ref))
 
 
-def _stripe_view(transfer: Any) -> ProviderPayout:
+def _stripe_view(obj: Any) -> ProviderPayout:
     # A Transfer moves funds to the connected account at once; only a reversal undoes it.
+    transfer: dict[str, Any] = obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)
     reversed_ = bool(transfer.get("reversed")) and int(transfer.get("amount_reversed") or 0) >= int(
         transfer["amount"]
     )
