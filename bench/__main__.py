@@ -7,7 +7,7 @@ import importlib
 import sys
 from pathlib import Path
 
-BENCHES = ["bench.ledger"]
+BENCHES = ["bench.ledger", "bench.pricing"]
 
 
 def main() -> None:

@@ -12,10 +12,11 @@ capacity (pushed, or `pricing_default_capacity`).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -54,11 +55,20 @@ V = TypeVar("V")
 
 
 class TTLCache(Generic[K, V]):
-    """A small per-process cache: entries live `ttl` seconds (monotonic clock), at most `size`."""
+    """A small per-process cache: entries live `ttl` seconds (monotonic clock), at most `size`.
+
+    `get_or_load` is single-flight: concurrent misses on one key share one load, so a burst of
+    requests when an entry expires costs one database read, not one each. `drop`/`clear` bump a
+    generation, so a load that started before an invalidation is returned to its waiters but not
+    stored.
+    """
 
     def __init__(self, ttl: float, size: int = 10_000, clock: Callable[[], float] = time.monotonic) -> None:
         self.ttl, self.size, self.clock = ttl, size, clock
         self._data: dict[K, tuple[float, V]] = {}
+        self._loading: dict[K, asyncio.Future[V]] = {}
+        self._generation = 0
+        self.loads = 0
 
     def get(self, key: K) -> V | None:
         hit = self._data.get(key)
@@ -67,14 +77,37 @@ class TTLCache(Generic[K, V]):
         return hit[1]
 
     def put(self, key: K, value: V) -> None:
-        if len(self._data) >= self.size:
+        if key not in self._data and len(self._data) >= self.size:
             self._data.pop(next(iter(self._data)))  # oldest insertion first
         self._data[key] = (self.clock() + self.ttl, value)
 
+    async def get_or_load(self, key: K, loader: Callable[[], Awaitable[V]]) -> V:
+        hit = self.get(key)
+        if hit is not None:
+            return hit
+        pending = self._loading.get(key)
+        if pending is None:
+            pending = asyncio.ensure_future(self._load(key, loader))
+            self._loading[key] = pending
+        return await asyncio.shield(pending)
+
+    async def _load(self, key: K, loader: Callable[[], Awaitable[V]]) -> V:
+        generation = self._generation
+        try:
+            self.loads += 1
+            value = await loader()
+            if generation == self._generation:
+                self.put(key, value)
+            return value
+        finally:
+            self._loading.pop(key, None)
+
     def drop(self, key: K) -> None:
+        self._generation += 1
         self._data.pop(key, None)
 
     def clear(self) -> None:
+        self._generation += 1
         self._data.clear()
 
 
@@ -275,8 +308,7 @@ class PricingService:
         self._agents.drop(agent_id)
 
     async def rules(self, factory: SessionFactory) -> tuple[Rule, ...]:
-        cached = self._rules.get("all")
-        if cached is None:
+        async def load() -> tuple[Rule, ...]:
             async with factory() as session:
                 rows = await repo.list_rules(session, enabled_only=True)
             parsed = []
@@ -285,17 +317,16 @@ class PricingService:
                     parsed.append(rule_from_row(row))
                 except InvalidRule as exc:  # a row edited by hand: skip it, loudly
                     log.error("pricing rule %s is invalid and ignored: %s", row.id, exc.message)
-            cached = tuple(ordered(parsed))
-            self._rules.put("all", cached)
-        return cached
+            return tuple(ordered(parsed))
+
+        return await self._rules.get_or_load("all", load)
 
     async def agent(self, factory: SessionFactory, agent_id: str) -> AgentView:
-        cached = self._agents.get(agent_id)
-        if cached is None:
+        async def load() -> AgentView:
             async with factory() as session:
-                cached = await load_agent(session, agent_id, self.settings, utcnow())
-            self._agents.put(agent_id, cached)
-        return cached
+                return await load_agent(session, agent_id, self.settings, utcnow())
+
+        return await self._agents.get_or_load(agent_id, load)
 
     async def price(
         self,
@@ -335,35 +366,30 @@ class PricingService:
         now = now or utcnow()
         quote = await self.price(factory, agent_id=agent_id, base=base, quantity=quantity, at=now)
         ttl = self.settings.quote_ttl_seconds if ttl_seconds is None else ttl_seconds
-        quote_id = _new_id("quo")
-        await repo.insert_quote(
-            session,
-            {
-                "id": quote_id,
-                "owner_id": owner_id,
-                "agent_id": agent_id,
-                "currency": base.currency,
-                "base_price": base.minor,
-                "adjusted_price": quote.adjusted_price,
-                "quantity": quantity,
-                "amount": quote.total,
-                "multiplier": plain(quote.multiplier),
-                "adjustments": [
-                    {
-                        "rule": a.rule,
-                        "type": a.type,
-                        "multiplier": plain(a.multiplier),
-                        "description": a.description,
-                    }
-                    for a in quote.adjustments
-                ],
-                "expires_at": now + timedelta(seconds=ttl),
-                "created_at": now,
-            },
-        )
-        row = await repo.get_quote(session, quote_id)
-        assert row is not None
-        return row
+        values = {
+            "id": _new_id("quo"),
+            "owner_id": owner_id,
+            "agent_id": agent_id,
+            "currency": base.currency,
+            "base_price": base.minor,
+            "adjusted_price": quote.adjusted_price,
+            "quantity": quantity,
+            "amount": quote.total,
+            "multiplier": plain(quote.multiplier),
+            "adjustments": [
+                {
+                    "rule": a.rule,
+                    "type": a.type,
+                    "multiplier": plain(a.multiplier),
+                    "description": a.description,
+                }
+                for a in quote.adjustments
+            ],
+            "expires_at": now + timedelta(seconds=ttl),
+            "created_at": now,
+        }
+        await repo.insert_quote(session, values)
+        return QuoteRow(**values, consumed_at=None, consumed_reference=None)  # as stored; no re-read
 
 
 async def get_quote(

@@ -237,3 +237,30 @@ async def test_agent_without_data_has_zero_demand(session_factory, settings: Set
     async with session_factory() as s:
         view = await svc.load_agent(s, uid("agent"), settings, utcnow())
     assert (view.demand, view.reputation, view.timezone) == (Decimal(0), None, None)
+
+
+async def test_concurrent_misses_share_one_load(session_factory, settings: Settings) -> None:
+    service, agent = PricingService(settings), uid("agent")
+    quotes = await asyncio.gather(
+        *(service.price(session_factory, agent_id=agent, base=Money(1000, "USD")) for _ in range(20))
+    )
+    assert len({q.adjusted_price for q in quotes}) == 1
+    assert (service._rules.loads, service._agents.loads) == (1, 1)
+
+
+async def test_invalidation_during_a_load_is_not_overwritten(session_factory, settings: Settings) -> None:
+    service, agent = PricingService(settings), uid("agent")
+    started, release = asyncio.Event(), asyncio.Event()
+
+    async def slow_old_value():  # type: ignore[no-untyped-def]
+        started.set()
+        await release.wait()
+        return "old"
+
+    cache = service._agents
+    loading = asyncio.ensure_future(cache.get_or_load(agent, slow_old_value))  # type: ignore[arg-type]
+    await started.wait()
+    service.invalidate_agent(agent)  # a push landed while the old value was being read
+    release.set()
+    assert await loading == "old"  # its waiters get what was read…
+    assert cache.get(agent) is None  # …but it is not cached past the invalidation
