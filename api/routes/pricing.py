@@ -227,6 +227,8 @@ async def get_price(
     at: Annotated[datetime | None, Query(description="price at this time (default now)")] = None,
     tz: Annotated[str | None, Query(max_length=64, description="request's timezone for time rules")] = None,
 ) -> ORJSONResponse:
+    """The adjusted unit price and why. Time rules use the rule's own zone, else the agent's stored
+    zone, else `tz`, else UTC; `quantity` only selects bulk tiers (the price stays per unit)."""
     cur = check_currency(currency)
     base = Money(parse_amount(base_price, cur, param="base_price"), cur)
     if tz is not None:
