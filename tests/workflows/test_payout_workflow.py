@@ -22,15 +22,20 @@ from contracts.payouts import (
     PayoutRef,
     PayoutView,
     ProviderStatus,
+    WeeklyPayoutsInput,
 )
 from contracts.temporal import payout_workflow_id
 from db.models.disputes import Dispute
+from db.models.payouts import Payout
+from db.repositories import ledger as ledger_repo
 from db.repositories.ledger import posting_sum
 from db.session import unit_of_work
+from domain.ledger import Posting
 from services import ledger, payouts
 from tests.db.test_payout_service import _escrow_paid_by_card, balances, payee_with_destination
 from workflows.chargeback import ChargebackWorkflow
 from workflows.payout import PayoutWorkflow
+from workflows.payout_schedule import WeeklyPayoutsWorkflow, ensure_payout_schedule
 
 POLICY = payouts.PayoutPolicy(Decimal("10.00"), Decimal("10"))
 DAY = 86400
@@ -49,7 +54,7 @@ def _worker(env, task_queue, session_factory, settings, provider_script):
     @activity.defn(name=SEND_ACTIVITY)
     async def send(ref: PayoutRef) -> ProviderStatus:
         sent.append(ref.payout_id)
-        outcome = script.pop(0)
+        outcome = script.pop(0) if script else "paid"
         if outcome == "reject":
             raise ApplicationError(
                 "no such destination", {"code": "account_invalid"}, type=PAYOUT_REJECTED, non_retryable=True
@@ -65,13 +70,14 @@ def _worker(env, task_queue, session_factory, settings, provider_script):
     worker = Worker(
         env.client,
         task_queue=task_queue,
-        workflows=[PayoutWorkflow, ChargebackWorkflow],
+        workflows=[PayoutWorkflow, ChargebackWorkflow, WeeklyPayoutsWorkflow],
         activities=[
             send,
             check,
             real.mark_paid,
             real.fail,
             real.release_reserve,
+            real.run_page,
             *DisputeActivities(deps).all(),
         ],
     )
@@ -100,7 +106,12 @@ async def test_paypal_pending_then_paid_and_reserve_released_by_timer(
     async with session_factory() as s:
         row = await payouts.get_payout(s, p.id)
         assert row.status == "paid" and row.in_transit_at is not None and row.paid_at is not None
-        assert await ledger.balance(s, "clearing:stripe:USD") >= 4_500
+        paid = await ledger_repo.transaction_by_key(s, f"po:{p.id}:paid")
+        assert paid is not None
+        assert await ledger_repo.transaction_postings(s, paid.id) == [
+            Posting(f"payout_transit:{payee}:USD", -4_500, "USD"),
+            Posting("clearing:stripe:USD", 4_500, "USD"),
+        ]
     # 4,500 sent; the 500 reserve went back to earnings when the (skipped) 90 days passed
     assert await balances(session_factory, payee) == {"earnings": 500, "transit": 0, "reserve": 0}
 
@@ -224,3 +235,52 @@ async def test_won_dispute_returns_the_hold_and_due_date_is_tracked(
         assert await posting_sum(s, f"dispute_hold:{du}:USD") == 0
         row = await s.get(Dispute, du)
         assert row is not None and row.status == "won" and row.evidence_overdue is True
+
+
+async def test_weekly_run_pays_everyone_above_the_minimum_once(
+    ts_env, task_queue, session_factory, settings
+) -> None:
+    rich, poor = (
+        await payee_with_destination(session_factory, 2_500),
+        await payee_with_destination(session_factory, 999),
+    )
+    batch = f"weekly:test-{uuid.uuid4().hex[:8]}"
+    worker, sent, _ = _worker(ts_env, task_queue, session_factory, settings, [])
+    async with worker:
+        for _ in range(2):  # the same week run twice pays nobody twice
+            await ts_env.client.execute_workflow(
+                WeeklyPayoutsWorkflow.run,
+                WeeklyPayoutsInput(batch_key=batch, page_size=2),
+                id=f"weekly-{uuid.uuid4().hex[:8]}",
+                task_queue=task_queue,
+            )
+        async with session_factory() as s:
+            p = await s.get(
+                Payout,
+                payouts.batch_payout_id(batch, rich, "USD"),
+            )
+            assert p is not None and p.amount == 2_500
+        await ts_env.client.get_workflow_handle(payout_workflow_id(p.id)).result()
+    assert sent.count(p.id) == 1
+    assert p.reserve_amount == 0  # the default reserve percent is 0
+    assert await balances(session_factory, rich) == {"earnings": 0, "transit": 0, "reserve": 0}
+    assert await balances(session_factory, poor) == {
+        "earnings": 999,
+        "transit": 0,
+        "reserve": 0,
+    }  # below minimum
+
+
+async def test_payout_schedule_is_created_once(dev_env, task_queue) -> None:
+    """The time-skipping server has no Schedules API: this one runs on the dev server."""
+    handle = await ensure_payout_schedule(
+        dev_env.client, task_queue=task_queue, schedule_id=f"s-{task_queue}"
+    )
+    again = await ensure_payout_schedule(dev_env.client, task_queue=task_queue, schedule_id=f"s-{task_queue}")
+    assert handle.id == again.id
+    schedule = (await handle.describe()).schedule
+    assert schedule.action.workflow == "WeeklyPayoutsWorkflow" and schedule.action.task_queue == task_queue
+    cal = schedule.spec.calendars[0] if schedule.spec.calendars else None
+    assert (
+        cal is not None and [r.start for r in cal.day_of_week] == [1] and [r.start for r in cal.hour] == [6]
+    )
