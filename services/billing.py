@@ -587,3 +587,57 @@ async def set_tax_rate(
     await repo.upsert_tax_rate(
         session, jurisdiction=jurisdiction, percent=percent, inclusive=inclusive, name=name
     )
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InvoiceDetail:
+    invoice: Invoice
+    lines: list[Any]
+    attempts: list[Any]
+    payments: list[Any]
+    account: BillingAccount | None
+
+
+async def visible_invoice(
+    session: AsyncSession, invoice_id: str, principal_id: str, *, admin: bool
+) -> InvoiceDetail:
+    """The invoice with its lines, attempts and payments; someone else's invoice is 'not found'."""
+    inv = await repo.get_invoice(session, invoice_id)
+    if inv is None or (not admin and inv.account_id != principal_id):
+        raise NotFound(f"invoice {invoice_id} not found", param="invoice_id")
+    return InvoiceDetail(
+        inv,
+        await repo.lines_of(session, inv.id),
+        await repo.attempts_of(session, inv.id),
+        await repo.payments_of(session, inv.id),
+        await repo.get_account(session, inv.account_id),
+    )
+
+
+async def list_invoices(
+    session: AsyncSession, *, account_id: str | None, limit: int, starting_after: str | None
+) -> tuple[list[Invoice], bool]:
+    rows = await repo.list_invoices(
+        session, account_id=account_id, limit=limit + 1, starting_after=starting_after
+    )
+    return rows[:limit], len(rows) > limit
+
+
+async def invoice_pdf(
+    session: AsyncSession, settings: Settings, invoice_id: str, principal_id: str, *, admin: bool
+) -> tuple[Invoice, bytes]:
+    from services.invoice_pdf import render_invoice
+
+    d = await visible_invoice(session, invoice_id, principal_id, admin=admin)
+    pdf = render_invoice(
+        d.invoice,
+        d.lines,
+        d.account,
+        seller_name=settings.billing_seller_name,
+        seller_address=settings.billing_seller_address,
+        attempts=d.attempts,
+    )
+    return d.invoice, pdf

@@ -1,9 +1,462 @@
-"""billing endpoints. Owned by the billing issue."""
+"""billing endpoints: usage intake, billing runs, invoices (list/get/pdf), plans (admin CRUD),
+subscriptions (create/get/list/cancel/change), and billing configuration (prices, tax rates,
+account settings).
+
+The API writes rows and starts/updates workflows; invoices are built and collected by workflows.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import asyncio
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Annotated, Any
 
+from fastapi import APIRouter, Query, Response
+from temporalio.client import WorkflowUpdateFailedError
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError
+
+from api.deps import (
+    AdminPrincipal,
+    CurrentPrincipal,
+    ServicePrincipal,
+    SessionDep,
+    SessionFactoryDep,
+    SettingsDep,
+    TemporalDep,
+)
+from api.errors import ApiError
 from api.exact_json import ExactJSONRoute
+from api.schemas.billing import (
+    AccountSettingsIn,
+    AccountSettingsOut,
+    AdminAccountSettingsIn,
+    BillingRunIn,
+    BillingRunOut,
+    CancelIn,
+    ChangeIn,
+    InvoiceOut,
+    InvoicePage,
+    PlanIn,
+    PlanOut,
+    PlanPatch,
+    PriceIn,
+    SubscriptionIn,
+    SubscriptionOut,
+    TaxRateIn,
+    UsageBatchIn,
+    UsageBatchOut,
+    UsageItemError,
+)
+from api.schemas.common import ERROR_RESPONSES
+from contracts.billing import (
+    BILLING_RUN_WORKFLOW,
+    SUB_CANCEL_UPDATE,
+    SUB_CHANGE_UPDATE,
+    SUBSCRIPTION_WORKFLOW,
+    BillingRunInput,
+    CancelRequest,
+    ChangePlanRequest,
+    SubscriptionInput,
+    SubscriptionState,
+    billing_run_workflow_id,
+)
+from contracts.temporal import subscription_workflow_id
+from db.base import utcnow
+from db.models.billing import BillingAccount
+from db.session import unit_of_work
+from domain.billing import Period
+from domain.errors import DomainError, InvalidAmount, InvalidState, NotFound
+from domain.money import check_currency, parse_amount
+from services import billing, subscriptions
 
-router = APIRouter(tags=["billing"], route_class=ExactJSONRoute)
+router = APIRouter(tags=["billing"], route_class=ExactJSONRoute, responses=ERROR_RESPONSES)
+
+_USAGE_FIELDS = {"event_id", "account_id", "metric", "quantity", "timestamp", "agent_id", "metadata"}
+_FUTURE_SKEW = timedelta(hours=1)
+
+
+# --- usage ---------------------------------------------------------------------------------------
+
+
+def _usage_item(raw: object, now: datetime) -> billing.UsageIn | DomainError:
+    if not isinstance(raw, dict):
+        return InvalidAmount("a usage record is an object", code="invalid_record")
+    unknown = set(raw) - _USAGE_FIELDS
+    if unknown:
+        return InvalidAmount(
+            f"unknown field {sorted(unknown)[0]!r}", param=sorted(unknown)[0], code="invalid_record"
+        )
+    for name, limit in (("event_id", 200), ("account_id", 100), ("metric", 100)):
+        value = raw.get(name)
+        if not isinstance(value, str) or not 1 <= len(value) <= limit:
+            return InvalidAmount(
+                f"{name} must be a string of 1 to {limit} characters", param=name, code="invalid_record"
+            )
+    q = raw.get("quantity")
+    if isinstance(q, bool) or not isinstance(q, (int, Decimal, str)):
+        return InvalidAmount("quantity must be a whole number", param="quantity", code="invalid_quantity")
+    try:
+        qd = Decimal(q.strip()) if isinstance(q, str) else Decimal(q)
+    except ArithmeticError:
+        return InvalidAmount("quantity must be a whole number", param="quantity", code="invalid_quantity")
+    if not qd.is_finite() or qd != qd.to_integral_value() or qd < 0 or qd > 10**15:
+        return InvalidAmount("quantity must be a whole number ≥ 0", param="quantity", code="invalid_quantity")
+    ts_raw = raw.get("timestamp")
+    try:
+        ts = datetime.fromisoformat(ts_raw) if isinstance(ts_raw, str) else None
+    except ValueError:
+        ts = None
+    if ts is None or ts.tzinfo is None:
+        return InvalidAmount(
+            "timestamp must be ISO 8601 with a timezone", param="timestamp", code="invalid_timestamp"
+        )
+    if ts > now + _FUTURE_SKEW:
+        return InvalidAmount("timestamp is in the future", param="timestamp", code="invalid_timestamp")
+    agent, meta = raw.get("agent_id"), raw.get("metadata")
+    if agent is not None and (not isinstance(agent, str) or len(agent) > 100):
+        return InvalidAmount("agent_id must be a string", param="agent_id", code="invalid_record")
+    if meta is not None and (not isinstance(meta, dict) or len(meta) > 50):
+        return InvalidAmount(
+            "metadata must be an object of at most 50 keys", param="metadata", code="invalid_record"
+        )
+    if meta is not None:
+        meta = {str(k): (str(v) if isinstance(v, Decimal) else v) for k, v in meta.items()}
+    return billing.UsageIn(raw["event_id"], raw["account_id"], raw["metric"], int(qd), ts, agent, meta)
+
+
+@router.post("/usage", response_model=UsageBatchOut)
+async def record_usage(body: UsageBatchIn, session: SessionDep, _: ServicePrincipal) -> UsageBatchOut:
+    """Up to 1,000 records; `event_id` deduplicates; invalid records are reported per index."""
+    now = utcnow()
+    result = await billing.record_usage(session, [_usage_item(r, now) for r in body.records])
+    return UsageBatchOut(
+        accepted=result.accepted,
+        duplicates=result.duplicates,
+        rejected=len(result.errors),
+        errors=[UsageItemError(**e) for e in result.errors],
+    )
+
+
+# --- billing runs --------------------------------------------------------------------------------
+
+
+@router.post("/billing/run", status_code=202, response_model=BillingRunOut)
+async def run_billing(
+    body: BillingRunIn, client: TemporalDep, settings: SettingsDep, _: AdminPrincipal
+) -> BillingRunOut:
+    """Bill a closed calendar month by hand. Running it twice never makes a second invoice."""
+    period = Period.parse(body.period)
+    if period.end > utcnow():
+        raise InvalidState(f"period {period.label} has not ended yet", param="period", code="period_open")
+    wid = billing_run_workflow_id(period.label)
+    inp = BillingRunInput(
+        period.label,
+        batch_size=settings.billing_run_batch_size,
+        search_attributes=settings.billing_search_attributes,
+        retry_days=list(settings.dunning_retry_days),
+    )
+    try:
+        await client.start_workflow(
+            BILLING_RUN_WORKFLOW,
+            inp,
+            id=wid,
+            task_queue=settings.task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+        )
+        status = "started"
+    except WorkflowAlreadyStartedError:
+        status = "already_running"
+    return BillingRunOut(workflow_id=wid, period=period.label, status=status)
+
+
+# --- invoices ------------------------------------------------------------------------------------
+
+
+@router.get("/invoices", response_model=InvoicePage)
+async def list_invoices(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    starting_after: Annotated[str | None, Query(max_length=40)] = None,
+    account_id: Annotated[str | None, Query(max_length=100)] = None,
+) -> InvoicePage:
+    """Your invoices, newest first; admins may pass account_id (or see all)."""
+    owner = account_id if principal.is_admin else principal.id
+    rows, more = await billing.list_invoices(
+        session, account_id=owner, limit=limit, starting_after=starting_after
+    )
+    return InvoicePage(
+        data=[InvoiceOut.of(r) for r in rows],
+        has_more=more,
+        next_cursor=rows[-1].id if more and rows else None,
+    )
+
+
+@router.get("/invoices/{invoice_id}", response_model=InvoiceOut)
+async def get_invoice(invoice_id: str, session: SessionDep, principal: CurrentPrincipal) -> InvoiceOut:
+    d = await billing.visible_invoice(session, invoice_id, principal.id, admin=principal.is_admin)
+    return InvoiceOut.of(d.invoice, d.lines, d.attempts, d.payments)
+
+
+@router.get(
+    "/invoices/{invoice_id}/pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+async def get_invoice_pdf(
+    invoice_id: str, session: SessionDep, settings: SettingsDep, principal: CurrentPrincipal
+) -> Response:
+    inv, pdf = await billing.invoice_pdf(
+        session, settings, invoice_id, principal.id, admin=principal.is_admin
+    )
+    name = inv.number or inv.id
+    return Response(
+        pdf, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}.pdf"'}
+    )
+
+
+# --- plans ---------------------------------------------------------------------------------------
+
+
+@router.post("/plans", status_code=201, response_model=PlanOut)
+async def create_plan(body: PlanIn, session: SessionDep, _: AdminPrincipal) -> PlanOut:
+    currency = check_currency(body.currency)
+    plan = await subscriptions.create_plan(
+        session,
+        name=body.name,
+        amount=parse_amount(body.amount, currency, allow_zero=True),
+        currency=currency,
+        interval_months=body.interval_months,
+        trial_days=body.trial_days,
+        description=body.description,
+    )
+    return PlanOut.of(plan)
+
+
+@router.get("/plans", response_model=list[PlanOut])
+async def list_plans(
+    session: SessionDep, principal: CurrentPrincipal, include_inactive: bool = False
+) -> list[PlanOut]:
+    plans = await subscriptions.list_plans(session, include_inactive=include_inactive and principal.is_admin)
+    return [PlanOut.of(p) for p in plans]
+
+
+@router.get("/plans/{plan_id}", response_model=PlanOut)
+async def get_plan(plan_id: str, session: SessionDep, _: CurrentPrincipal) -> PlanOut:
+    return PlanOut.of(await subscriptions.get_plan(session, plan_id))
+
+
+@router.patch("/plans/{plan_id}", response_model=PlanOut)
+async def update_plan(plan_id: str, body: PlanPatch, session: SessionDep, _: AdminPrincipal) -> PlanOut:
+    plan = await subscriptions.get_plan(session, plan_id)
+    values: dict[str, Any] = body.model_dump(exclude_unset=True, exclude={"amount"})
+    if body.amount is not None:
+        values["amount"] = parse_amount(body.amount, plan.currency, allow_zero=True)
+    return PlanOut.of(await subscriptions.update_plan(session, plan_id, values))
+
+
+@router.delete("/plans/{plan_id}", response_model=PlanOut)
+async def archive_plan(plan_id: str, session: SessionDep, _: AdminPrincipal) -> PlanOut:
+    """Plans are archived, not deleted: existing subscriptions keep renewing on them."""
+    return PlanOut.of(await subscriptions.update_plan(session, plan_id, {"active": False}))
+
+
+# --- subscriptions -------------------------------------------------------------------------------
+
+
+@router.post("/subscriptions", status_code=201, response_model=SubscriptionOut)
+async def create_subscription(
+    body: SubscriptionIn,
+    factory: SessionFactoryDep,
+    client: TemporalDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+) -> SubscriptionOut:
+    async with unit_of_work(factory) as session:  # committed before the workflow starts
+        sub = await subscriptions.create_subscription(
+            session, account_id=principal.id, plan_id=body.plan_id, payment_method_id=body.payment_method_id
+        )
+    handle = await client.start_workflow(
+        SUBSCRIPTION_WORKFLOW,
+        SubscriptionInput(sub.id, search_attributes=settings.billing_search_attributes),
+        id=subscription_workflow_id(sub.id),
+        task_queue=settings.task_queue,
+        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+    )
+    for _ in range(100):  # the first period (or trial) starts within a workflow task or two
+        try:
+            if await handle.query("state") is not None:
+                break
+        except RPCError:
+            pass
+        await asyncio.sleep(0.05)
+    async with factory() as session:
+        return SubscriptionOut.of(await subscriptions.get_subscription(session, sub.id))
+
+
+async def _own_subscription(session: Any, subscription_id: str, principal_id: str, admin: bool) -> Any:
+    try:
+        sub = await subscriptions.get_subscription(session, subscription_id)
+    except NotFound:
+        sub = None
+    if sub is None or (not admin and sub.account_id != principal_id):
+        raise NotFound(f"subscription {subscription_id} not found", param="subscription_id")
+    return sub
+
+
+@router.get("/subscriptions", response_model=list[SubscriptionOut])
+async def list_subscriptions(session: SessionDep, principal: CurrentPrincipal) -> list[SubscriptionOut]:
+    return [SubscriptionOut.of(s) for s in await subscriptions.list_subscriptions(session, principal.id)]
+
+
+@router.get("/subscriptions/{subscription_id}", response_model=SubscriptionOut)
+async def get_subscription(
+    subscription_id: str, session: SessionDep, principal: CurrentPrincipal
+) -> SubscriptionOut:
+    return SubscriptionOut.of(
+        await _own_subscription(session, subscription_id, principal.id, principal.is_admin)
+    )
+
+
+async def _update(
+    factory: Any, client: Any, subscription_id: str, principal: Any, name: str, arg: object
+) -> SubscriptionOut:
+    async with factory() as session:
+        sub = await _own_subscription(session, subscription_id, principal.id, principal.is_admin)
+    if sub.status == "canceled":
+        raise InvalidState("the subscription is canceled", code="subscription_canceled")
+    handle = client.get_workflow_handle(subscription_workflow_id(subscription_id))
+    try:
+        await handle.execute_update(name, arg, result_type=SubscriptionState)
+    except WorkflowUpdateFailedError as exc:
+        cause = exc.cause
+        details = getattr(cause, "cause", None)
+        message = str(getattr(details, "message", None) or getattr(cause, "message", None) or cause)
+        code = "subscription_update_refused"
+        info = getattr(details, "details", None)
+        if info and isinstance(info[0], dict):
+            code = info[0].get("code", code)
+        raise ApiError(409, code, message) from exc
+    except RPCError as exc:
+        raise ApiError(409, "subscription_not_running", "the subscription is no longer running") from exc
+    async with factory() as session:
+        return SubscriptionOut.of(await subscriptions.get_subscription(session, subscription_id))
+
+
+@router.post("/subscriptions/{subscription_id}/cancel", response_model=SubscriptionOut)
+async def cancel_subscription(
+    subscription_id: str,
+    body: CancelIn,
+    factory: SessionFactoryDep,
+    client: TemporalDep,
+    principal: CurrentPrincipal,
+) -> SubscriptionOut:
+    return await _update(
+        factory,
+        client,
+        subscription_id,
+        principal,
+        SUB_CANCEL_UPDATE,
+        CancelRequest(at_period_end=body.at_period_end),
+    )
+
+
+@router.post("/subscriptions/{subscription_id}/change", response_model=SubscriptionOut)
+async def change_subscription(
+    subscription_id: str,
+    body: ChangeIn,
+    factory: SessionFactoryDep,
+    client: TemporalDep,
+    principal: CurrentPrincipal,
+) -> SubscriptionOut:
+    async with factory() as session:
+        plan = await subscriptions.get_plan(session, body.plan_id)
+        if not plan.active:
+            raise InvalidState(f"plan {body.plan_id} is not available", param="plan_id", code="plan_inactive")
+    return await _update(
+        factory, client, subscription_id, principal, SUB_CHANGE_UPDATE, ChangePlanRequest(body.plan_id)
+    )
+
+
+# --- configuration -------------------------------------------------------------------------------
+
+
+def _settings_out(a: BillingAccount) -> AccountSettingsOut:
+    return AccountSettingsOut(
+        account_id=a.account_id,
+        currency=a.currency,
+        jurisdiction=a.jurisdiction,
+        use_credits_first=a.use_credits_first,
+        default_payment_method_id=a.default_payment_method_id,
+        name=a.name,
+        email=a.email,
+        address=a.address,
+    )
+
+
+@router.get("/billing/account", response_model=AccountSettingsOut)
+async def get_account_settings(session: SessionDep, principal: CurrentPrincipal) -> AccountSettingsOut:
+    return _settings_out(await billing.configure_account(session, principal.id))
+
+
+@router.patch("/billing/account", response_model=AccountSettingsOut)
+async def update_account_settings(
+    body: AccountSettingsIn, session: SessionDep, principal: CurrentPrincipal
+) -> AccountSettingsOut:
+    """Your own billing settings: credits first, default payment method, name/email/address."""
+    return _settings_out(
+        await billing.configure_account(session, principal.id, **body.model_dump(exclude_unset=True))
+    )
+
+
+@router.put("/billing/accounts/{account_id}", response_model=AccountSettingsOut)
+async def admin_account_settings(
+    account_id: str, body: AdminAccountSettingsIn, session: SessionDep, _: AdminPrincipal
+) -> AccountSettingsOut:
+    values = body.model_dump(exclude_unset=True)
+    if "currency" in values:
+        values["currency"] = check_currency(values["currency"])
+    return _settings_out(await billing.configure_account(session, account_id, **values))
+
+
+@router.put("/billing/prices/{metric}", status_code=204)
+async def set_price(metric: str, body: PriceIn, session: SessionDep, _: AdminPrincipal) -> Response:
+    currency = check_currency(body.currency)
+    tiers = []
+    for i, t in enumerate(body.tiers):
+        try:
+            unit = (
+                t.unit_amount if isinstance(t.unit_amount, Decimal) else Decimal(str(t.unit_amount).strip())
+            )
+        except ArithmeticError:
+            raise InvalidAmount("unit_amount must be a number", param=f"tiers.{i}.unit_amount") from None
+        if not unit.is_finite() or unit < 0:
+            raise InvalidAmount("unit_amount must be ≥ 0", param=f"tiers.{i}.unit_amount")
+        tiers.append({"up_to": t.up_to, "unit_amount": str(unit), "flat_amount": t.flat_amount})
+    await billing.set_price(
+        session,
+        metric=metric,
+        currency=currency,
+        model=body.model,
+        tiers=tiers,
+        display_name=body.display_name,
+    )
+    return Response(status_code=204)
+
+
+@router.put("/billing/tax-rates/{jurisdiction}", status_code=204)
+async def set_tax_rate(
+    jurisdiction: str, body: TaxRateIn, session: SessionDep, _: AdminPrincipal
+) -> Response:
+    try:
+        percent = Decimal(str(body.percent))
+    except ArithmeticError:
+        raise InvalidAmount("percent must be a number", param="percent") from None
+    await billing.set_tax_rate(
+        session, jurisdiction=jurisdiction, percent=percent, inclusive=body.inclusive, name=body.name
+    )
+    return Response(status_code=204)
