@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from functools import partial
 
 from temporalio.client import Client
 
+from activities.credits import ensure_credit_expiry
 from config.settings import Settings
+from workflows.payout_schedule import ensure_payout_schedule
 
 log = logging.getLogger("meshpay.worker")
 
 
 async def ensure_schedules(client: Client, settings: Settings) -> None:
     """Each area's ensure_* is idempotent (create, or leave the existing schedule as it is)."""
-    ensures: list = []
-    # credits
-    # billing
-    # payouts
+    ensures: list[Callable[[Client], Awaitable[object]]] = [
+        partial(ensure_credit_expiry, task_queue=settings.task_queue),
+        partial(ensure_payout_schedule, task_queue=settings.task_queue, cron=settings.payout_schedule_cron),
+        # billing
+    ]
     for ensure in ensures:
         try:
             await ensure(client)
         except Exception:  # a schedule problem must not keep the worker from serving workflows
-            log.exception("could not ensure schedule %s", getattr(ensure, "__name__", ensure))
+            log.exception("could not ensure schedule %s", getattr(ensure, "func", ensure))
