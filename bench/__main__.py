@@ -7,7 +7,7 @@ import importlib
 import sys
 from pathlib import Path
 
-BENCHES = ["bench.ledger", "bench.pricing"]
+BENCHES = ["bench.ledger", "bench.pricing", "bench.billing"]
 
 
 def main() -> None:

@@ -95,6 +95,7 @@ class InvoiceSummary:
     number: str | None = None
     created: bool = False  # built by this call
     error: str = ""  # batch builds: this account failed (its own workflow will show why)
+    credits_first: bool = True  # False: the account did not opt in, collection skips the credits step
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ class AccountBillingInput:
     charge_poll_seconds: int = 600
     charge_poll_limit: int = 144  # 144 × 10 min = one day pending → the attempt counts as failed
     search_attributes: bool = True
+    invoice: InvoiceSummary | None = None  # already built by the parent's batch: skip the build step
 
 
 @dataclass(frozen=True)

@@ -305,11 +305,11 @@ async def build_invoices(
         if inv is None:
             out.append(InvoiceSummary("", a, period.label, "empty"))
         else:
-            out.append(summary(inv, created=a in created))
+            out.append(summary(inv, created=a in created, credits_first=accounts[a].use_credits_first))
     return out
 
 
-def summary(inv: Invoice, *, created: bool = False) -> InvoiceSummary:
+def summary(inv: Invoice, *, created: bool = False, credits_first: bool = True) -> InvoiceSummary:
     return InvoiceSummary(
         inv.id,
         inv.account_id,
@@ -320,6 +320,7 @@ def summary(inv: Invoice, *, created: bool = False) -> InvoiceSummary:
         inv.currency,
         inv.number,
         created,
+        credits_first=credits_first,
     )
 
 

@@ -58,12 +58,15 @@ class AccountBillingWorkflow:
         self._sa = inp.search_attributes
         if self._sa:
             workflow.upsert_search_attributes([SA_ACCOUNT_ID.value_set(inp.account_id)])
-        inv = await self._summary(A_BUILD_INVOICE, BuildInvoiceInput(inp.account_id, inp.period))
+        if inp.invoice is not None and inp.invoice.invoice_id:
+            inv = self._set(inp.invoice)
+        else:
+            inv = await self._summary(A_BUILD_INVOICE, BuildInvoiceInput(inp.account_id, inp.period))
         if inv.status == "empty":
             return AccountBillingResult("", "empty")
         if inv.status == "draft":
             inv = await self._summary(A_FINALIZE_INVOICE, FinalizeInput(inv.invoice_id, workflow.now()))
-        if inv.status == "open":
+        if inv.status == "open" and inv.credits_first:
             inv = await self._summary(A_APPLY_CREDITS, InvoiceRef(inv.invoice_id))
         if inv.status == "open" and inv.amount_due > 0:
             inv = await self._collect(inp, inv)

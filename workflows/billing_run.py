@@ -100,6 +100,7 @@ class BillingRunWorkflow:
                     period,
                     retry_days=list(inp.retry_days),
                     search_attributes=inp.search_attributes,
+                    invoice=s if s.invoice_id else None,
                 ),
                 id=billing_workflow_id(s.account_id, period),
                 parent_close_policy=ParentClosePolicy.ABANDON,
