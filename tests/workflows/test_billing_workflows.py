@@ -270,3 +270,22 @@ async def test_two_concurrent_billing_runs_make_one_invoice_per_account(
     ]
     assert {st for _, _, st in rows} == {"paid"}
     assert {ch.status for ch in children} == {"paid"}
+
+
+async def test_a_scheduled_run_bills_the_month_before_it_starts(
+    ts_env, settings, session_factory, task_queue
+) -> None:
+    metric, _, [acct] = await _setup(session_factory, tax="0")
+    previous = Period.containing(await ts_env.get_current_time()).previous()
+    await _usage(session_factory, acct, metric, 3, previous.start + timedelta(days=1))
+    async with _worker(ts_env, settings, session_factory, task_queue, paying_charge(session_factory)):
+        result = await ts_env.client.execute_workflow(
+            BillingRunWorkflow.run,
+            c.BillingRunInput("", start_collection=False, search_attributes=False),
+            id=uid("billing-run-scheduled"),
+            task_queue=task_queue,
+        )
+    assert result.period == previous.label and result.invoices_created >= 1
+    async with session_factory() as s:
+        [inv] = await repo.invoices_for(s, previous.label, [acct])
+    assert (inv.status, inv.total) == ("open", 3)
