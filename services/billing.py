@@ -241,6 +241,20 @@ async def build_invoices(
         unit = Decimal(amount) / quantity if quantity else Decimal(amount)
         drafts_by_id[invoice_id].add(kind, description, quantity, unit, amount, taxes[acct.jurisdiction])
 
+    for invoice_id, draft in drafts_by_id.items():
+        acct = accounts[account_of[invoice_id]]
+        if acct.discount_percent and draft.lines:
+            pct = Decimal(acct.discount_percent)
+            off = rules.discount_amount(sum(ln.amount for ln in draft.lines), percent=pct)
+            if off:
+                draft.add(
+                    "discount",
+                    f"Discount {pct.normalize():f}%",
+                    1,
+                    Decimal(off),
+                    off,
+                    taxes[acct.jurisdiction],
+                )
     line_rows: list[dict[str, Any]] = []
     total_rows: list[dict[str, Any]] = []
     empty: list[str] = []
@@ -531,6 +545,7 @@ async def billing_account(session: AsyncSession, account_id: str) -> BillingAcco
 # --- configuration (admin) -----------------------------------------------------------------------
 
 ACCOUNT_FIELDS = (
+    "discount_percent",
     "currency",
     "jurisdiction",
     "use_credits_first",

@@ -39,6 +39,8 @@ from api.schemas.billing import (
     ChangeIn,
     InvoiceOut,
     InvoicePage,
+    ItemIn,
+    ItemOut,
     PlanIn,
     PlanOut,
     PlanPatch,
@@ -69,7 +71,7 @@ from db.models.billing import BillingAccount
 from db.session import unit_of_work
 from domain.billing import Period
 from domain.errors import DomainError, InvalidAmount, InvalidState, NotFound
-from domain.money import check_currency, parse_amount
+from domain.money import check_currency, format_amount, parse_amount
 from services import billing, subscriptions
 
 router = APIRouter(tags=["billing"], route_class=ExactJSONRoute, responses=ERROR_RESPONSES)
@@ -418,6 +420,14 @@ async def admin_account_settings(
     account_id: str, body: AdminAccountSettingsIn, session: SessionDep, _: AdminPrincipal
 ) -> AccountSettingsOut:
     values = body.model_dump(exclude_unset=True)
+    if values.get("discount_percent") is not None:
+        try:
+            pct = Decimal(str(values["discount_percent"]).strip())
+        except ArithmeticError:
+            pct = Decimal(-1)
+        if not pct.is_finite() or not 0 <= pct <= 100:
+            raise InvalidAmount("discount_percent must be between 0 and 100", param="discount_percent")
+        values["discount_percent"] = pct
     if "currency" in values:
         values["currency"] = check_currency(values["currency"])
     return _settings_out(await billing.configure_account(session, account_id, **values))
@@ -460,3 +470,39 @@ async def set_tax_rate(
         session, jurisdiction=jurisdiction, percent=percent, inclusive=body.inclusive, name=body.name
     )
     return Response(status_code=204)
+
+
+@router.post("/billing/accounts/{account_id}/items", status_code=201, response_model=ItemOut)
+async def add_item(account_id: str, body: ItemIn, session: SessionDep, _: AdminPrincipal) -> ItemOut:
+    """An adjustment or discount, billed on the account's next invoice."""
+    currency = check_currency(body.currency)
+    amount = parse_amount(body.amount, currency, allow_negative=body.kind == "adjustment")
+    if body.kind == "discount":
+        amount = -amount
+    key = f"item:{account_id}:{body.reference}" if body.reference else billing.new_id("item")
+    created = await billing.add_item(
+        session,
+        account_id=account_id,
+        kind=body.kind,
+        description=body.description,
+        amount=amount,
+        currency=currency,
+        effective_at=utcnow(),
+        idempotency_key=key,
+    )
+    return ItemOut(
+        account_id=account_id,
+        kind=body.kind,
+        description=body.description,
+        amount=format_amount(amount, currency),
+        currency=currency,
+        created=created,
+    )
+
+
+@router.post("/invoices/{invoice_id}/void", response_model=InvoiceOut)
+async def void_invoice(invoice_id: str, session: SessionDep, _: AdminPrincipal) -> InvoiceOut:
+    """Void an invoice with no payments on it (its number stays used: the series stays gapless)."""
+    await billing.void_invoice(session, invoice_id)
+    d = await billing.visible_invoice(session, invoice_id, "", admin=True)
+    return InvoiceOut.of(d.invoice, d.lines, d.attempts, d.payments)

@@ -302,6 +302,7 @@ class AccountSettingsIn(StrictModel):
 
 
 class AdminAccountSettingsIn(AccountSettingsIn):
+    discount_percent: AmountIn | None = None  # 0-100, off every invoice as a discount line
     jurisdiction: str | None = Field(None, max_length=40)
     invoice_series: str | None = Field(None, pattern=r"^[A-Z0-9]{1,12}$")
     currency: str | None = None
@@ -316,3 +317,24 @@ class AccountSettingsOut(BaseModel):
     name: str | None
     email: str | None
     address: str | None
+
+
+class ItemIn(StrictModel):
+    """An adjustment (signed) or an amount-off discount for the account's next invoice."""
+
+    kind: str = Field(..., pattern="^(adjustment|discount)$")
+    description: str = Field(..., min_length=1, max_length=300)
+    amount: AmountIn
+    currency: str = "USD"
+    reference: str | None = Field(
+        None, max_length=100, description="business key: the same reference adds once"
+    )
+
+
+class ItemOut(BaseModel):
+    account_id: str
+    kind: str
+    description: str
+    amount: str
+    currency: str
+    created: bool

@@ -38,6 +38,7 @@ class BillingAccount(Base):
     provider: Mapped[str] = mapped_column(String(20), default="stripe")
     default_payment_method_id: Mapped[str | None] = mapped_column(String(200))
     invoice_series: Mapped[str | None] = mapped_column(String(20))  # None: settings.invoice_series
+    discount_percent: Mapped[Decimal | None] = mapped_column(Numeric(7, 4))  # off every invoice, as a line
     name: Mapped[str | None] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(200))
     address: Mapped[str | None] = mapped_column(String(500))

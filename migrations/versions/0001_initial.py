@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 20:40:46.481281
+Create Date: 2026-11-24 20:51:33.902896
 """
 
 from collections.abc import Sequence
@@ -63,6 +63,7 @@ def upgrade() -> None:
         sa.Column("provider", sa.String(length=20), nullable=False),
         sa.Column("default_payment_method_id", sa.String(length=200), nullable=True),
         sa.Column("invoice_series", sa.String(length=20), nullable=True),
+        sa.Column("discount_percent", sa.Numeric(precision=7, scale=4), nullable=True),
         sa.Column("name", sa.String(length=200), nullable=True),
         sa.Column("email", sa.String(length=200), nullable=True),
         sa.Column("address", sa.String(length=500), nullable=True),

@@ -15,6 +15,7 @@ from contracts import billing as c
 from db.models.billing import BillingItem, Invoice
 from db.session import unit_of_work
 from domain.billing import Period
+from domain.errors import InvalidState
 from services import billing
 from tests.support.tokens import auth, uid
 from tests.workflows.test_billing_workflows import _worker, paying_charge
@@ -263,3 +264,49 @@ async def test_billing_run_by_hand_bills_each_account_once(
             )
         ).all()
     assert sorted(rows) == sorted((a, "paid", 8) for a in accts)
+
+
+async def test_adjustments_discounts_and_void(client: httpx.AsyncClient, session_factory) -> None:
+    acct = uid("acct")
+    jur = uid("j")
+    assert (
+        await client.put(f"/billing/tax-rates/{jur}", json={"percent": "10"}, headers=ADMIN)
+    ).status_code == 204
+    settings_resp = await client.put(
+        f"/billing/accounts/{acct}", headers=ADMIN, json={"jurisdiction": jur, "discount_percent": "25"}
+    )
+    assert settings_resp.status_code == 200, settings_resp.text
+    bad = await client.put(f"/billing/accounts/{acct}", json={"discount_percent": "101"}, headers=ADMIN)
+    assert bad.status_code == 422
+    items = [
+        {"kind": "adjustment", "description": "Onboarding", "amount": "40.00", "reference": "onb"},
+        {"kind": "adjustment", "description": "Goodwill credit", "amount": "-4.00"},
+        {"kind": "discount", "description": "Launch offer", "amount": "6.00"},
+    ]
+    for item in items:
+        resp = await client.post(f"/billing/accounts/{acct}/items", json=item, headers=ADMIN)
+        assert resp.status_code == 201, resp.text
+    dup = await client.post(f"/billing/accounts/{acct}/items", json=items[0], headers=ADMIN)
+    assert dup.json()["created"] is False
+    assert (
+        await client.post(f"/billing/accounts/{acct}/items", json=items[0], headers=auth(acct))
+    ).status_code == 403
+    period = Period.containing(datetime.now(UTC))
+    async with unit_of_work(session_factory) as s:
+        [inv] = await billing.build_invoices(s, _settings(s), period, [acct], issued_at=period.end)
+    detail = (await client.get(f"/invoices/{inv.invoice_id}", headers=auth(acct))).json()
+    # 40.00 - 4.00 - 6.00 = 30.00; 25% off that = -7.50; tax 10% per line: 4.00, -0.40, -0.60, -0.75
+    assert [(ln["kind"], ln["amount"], ln["tax"]) for ln in detail["lines"]] == [
+        ("adjustment", "40.00", "4.00"),
+        ("adjustment", "-4.00", "-0.40"),
+        ("discount", "-6.00", "-0.60"),
+        ("discount", "-7.50", "-0.75"),
+    ]
+    assert (detail["subtotal"], detail["tax"], detail["total"]) == ("22.50", "2.25", "24.75")
+    voided = await client.post(f"/invoices/{inv.invoice_id}/void", headers=ADMIN)
+    assert voided.status_code == 200 and voided.json()["status"] == "void"
+    again = await client.post(f"/invoices/{inv.invoice_id}/void", headers=ADMIN)
+    assert again.status_code == 200 and again.json()["number"] == detail["number"]  # no-op; number stays used
+    async with unit_of_work(session_factory) as s:
+        with pytest.raises(InvalidState):
+            await billing.mark_invoice_paid(s, invoice_id=inv.invoice_id, payment_id="late", amount=1)
