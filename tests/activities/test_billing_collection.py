@@ -142,3 +142,40 @@ async def test_charge_without_a_payment_method_fails_the_attempt(session_factory
         [attempt] = await repo.attempts_of(s, inv.invoice_id)
     assert (row.attempt_count, row.next_attempt_at) == (1, at + timedelta(days=3))
     assert attempt.failure_code == "no_payment_method"
+
+
+async def test_one_failing_account_does_not_stop_the_batch(
+    session_factory, settings, ts_env, monkeypatch
+) -> None:
+    import activities.billing as act_mod
+
+    good = [uid("acct") for _ in range(3)]
+    bad = uid("bad")
+    period = Period.parse("2007-09")
+    async with unit_of_work(session_factory) as s:
+        for a in [*good, bad]:
+            await billing.add_item(
+                s,
+                account_id=a,
+                kind="adjustment",
+                description="Fee",
+                amount=100,
+                currency="USD",
+                effective_at=period.start,
+                idempotency_key=uid("k"),
+            )
+    real = act_mod.service.build_invoices
+
+    async def flaky(session, settings_, period_, ids, **kw):
+        if bad in ids:
+            raise RuntimeError("this account's data is broken")
+        return await real(session, settings_, period_, ids, **kw)
+
+    monkeypatch.setattr(act_mod.service, "build_invoices", flaky)
+    acts = BillingActivities(Deps(settings, session_factory, ts_env.client))
+    out = await ActivityEnvironment().run(
+        acts.build_invoice_batch, c.BuildBatchInput(period.label, [*good, bad], period.end)
+    )
+    by_account = {s.account_id: s for s in out.invoices}
+    assert {by_account[a].status for a in good} == {"open"}
+    assert by_account[bad].status == "error" and "broken" in by_account[bad].error
