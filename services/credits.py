@@ -443,7 +443,7 @@ async def expire_lot(session: AsyncSession, lot_id: int, as_of: datetime) -> int
         f"credits:expire:{lot_id}:{expired_before}",
         kind="credits.expire",
         description=f"lot {lot_id} expired",
-        metadata={"user_id": user_id, "lot_id": lot_id},
+        metadata={"user_id": user_id, "lot_id": lot_id, "as_of": as_of.isoformat()},
     )
     if not result.created:
         return 0
@@ -533,3 +533,11 @@ async def low_balance_events(session: AsyncSession, user_id: str) -> list[Credit
 async def threshold_of(session: AsyncSession, user_id: str) -> int | None:
     w = await repo.get_wallet(session, user_id)
     return None if w is None else w.low_balance_threshold
+
+
+async def due_lots(session: AsyncSession, as_of: datetime, limit: int) -> list[int]:
+    return await repo.due_lots(session, as_of, limit)
+
+
+async def earliest_expiry(session: AsyncSession) -> datetime | None:
+    return await repo.earliest_expiry(session)
