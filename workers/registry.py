@@ -13,7 +13,7 @@ from activities.deps import Deps
 
 def workflows() -> list[type]:
     found: list[type] = []
-    # credits
+    found.append(__import__("workflows.credit_expiry", fromlist=["_"]).CreditExpiryWorkflow)  # credits
     # payments
     found.append(__import__("workflows.escrow", fromlist=["_"]).EscrowWorkflow)  # escrow
     # pricing
@@ -24,7 +24,7 @@ def workflows() -> list[type]:
 
 def activities(deps: Deps) -> list[Callable[..., Any]]:
     found: list[Callable[..., Any]] = []
-    # credits
+    found += [(a := __import__("activities.credits", fromlist=["_"]).CreditsActivities(deps)).expire_due, a.next_expiry]  # credits
     # payments
     found += __import__("activities.escrow", fromlist=["_"]).EscrowActivities(deps).all()  # escrow
     # pricing
