@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     )
     payment_expiry_seconds: int = 30 * 60
     crypto_payment_expiry_seconds: int = 60 * 60
+    payments_search_attributes: bool = True  # PaymentStatus etc. (needs them registered)
+    stripe_webhook_tolerance_seconds: int = 300
+    payment_create_wait_seconds: float = 15.0  # how long POST /create waits for the provider's next step
 
     pricing_min_multiplier: Decimal = Decimal("0.5")
     pricing_max_multiplier: Decimal = Decimal("3.0")

@@ -12,7 +12,7 @@ Integration points between areas (each area implements its side):
   the payments service/activities named below, never by calling a provider themselves.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: the workflow sandbox resolves these hints at decode time.
 
 from dataclasses import dataclass, field
 
@@ -92,6 +92,7 @@ class PaymentInput:
     poll_initial_seconds: int = 30  # fallback polling when no webhook arrives; doubles up to max
     poll_max_seconds: int = 300
     provider_heartbeat_seconds: int = 10
+    search_attributes: bool = True  # keep PaymentStatus current (off where none are registered)
 
 
 @dataclass(frozen=True)
@@ -138,3 +139,66 @@ class CryptoDecision:
     status: str  # waiting | underpaid | completed | overpaid
     received: int = 0  # confirmed, chain minor units
     expected: int = 0
+
+
+# Activity names (implemented in activities/payments.py; workflows call them by name).
+ACT_PAY_WITH_CREDITS = "payment_pay_with_credits"
+ACT_CREATE_PROVIDER = "payment_create_provider"
+ACT_CONFIRM_PROVIDER = "payment_confirm_provider"
+ACT_POLL_PROVIDER = "payment_poll_provider"
+ACT_CANCEL_PROVIDER = "payment_cancel_provider"
+ACT_COMPLETE = "payment_complete"
+ACT_NOTIFY_PURPOSE = "payment_notify_purpose"
+ACT_RECORD_STATUS = "payment_record_status"
+ACT_CRYPTO_EVALUATE = "payment_crypto_evaluate"
+
+# ApplicationError types that mean "refused" (never retried).
+NON_RETRYABLE_ERRORS = [
+    "InvalidAmount",
+    "UnknownCurrency",
+    "CurrencyMismatch",
+    "UnbalancedTransaction",
+    "InsufficientFunds",
+    "InvalidState",
+    "Conflict",
+    "NotFound",
+    "Forbidden",
+    "ProviderDeclined",
+]
+
+
+@dataclass(frozen=True)
+class PaymentRef:
+    payment_id: str
+    status: str = ""  # completion: completed | overpaid
+    capture_id: str = ""
+
+
+@dataclass(frozen=True)
+class ConfirmArgs:
+    payment_id: str
+    payment_method_id: str | None = None
+
+
+@dataclass(frozen=True)
+class CryptoEvaluate:
+    payment_id: str
+    expired: bool = False
+
+
+ATTACH_METHOD_WORKFLOW = "AttachPaymentMethodWorkflow"
+ACT_ATTACH_METHOD = "payment_attach_method"
+
+
+@dataclass(frozen=True)
+class AttachMethodInput:
+    method_id: str
+    owner_id: str
+    provider: str
+    token: str  # the provider's payment method token (pm_...)
+
+
+@dataclass(frozen=True)
+class AttachedMethod:
+    method_id: str
+    created: bool = True

@@ -15,8 +15,16 @@ CHAINS = {"BTC": "BTC", "ETH": "ETH"}  # chain -> currency of its minor unit
 # status -> statuses it may move to. Terminal statuses move nowhere.
 TRANSITIONS: dict[str, frozenset[str]] = {
     "pending": frozenset(
-        {"requires_action", "processing", "partially_paid", "completed", "overpaid", "failed", "expired",
-         "cancelled"}
+        {
+            "requires_action",
+            "processing",
+            "partially_paid",
+            "completed",
+            "overpaid",
+            "failed",
+            "expired",
+            "cancelled",
+        }
     ),
     "requires_action": frozenset(
         {"processing", "partially_paid", "completed", "overpaid", "failed", "expired", "cancelled"}
@@ -52,7 +60,8 @@ def check_refundable(status: str, captured: int, refunded: int, amount: int) -> 
         raise InvalidAmount("refund amount must be positive", param="amount")
     if refunded + amount > captured:
         raise InvalidAmount(
-            f"refund exceeds the refundable amount ({captured - refunded} left)", param="amount",
+            f"refund exceeds the refundable amount ({captured - refunded} left)",
+            param="amount",
             code="refund_exceeds_captured",
         )
 

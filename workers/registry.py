@@ -14,7 +14,7 @@ from activities.deps import Deps
 def workflows() -> list[type]:
     found: list[type] = []
     found.append(__import__("workflows.credit_expiry", fromlist=["_"]).CreditExpiryWorkflow)  # credits
-    # payments
+    found += __import__("workflows.payment", fromlist=["_"]).WORKFLOWS  # payments
     found.append(__import__("workflows.escrow", fromlist=["_"]).EscrowWorkflow)  # escrow
     # pricing
     found += [__import__(f"workflows.{m}", fromlist=["_"]).__dict__[n] for m, n in (("billing_run", "BillingRunWorkflow"), ("account_billing", "AccountBillingWorkflow"), ("subscription", "SubscriptionWorkflow"))]  # billing
@@ -25,7 +25,7 @@ def workflows() -> list[type]:
 def activities(deps: Deps) -> list[Callable[..., Any]]:
     found: list[Callable[..., Any]] = []
     found += [(a := __import__("activities.credits", fromlist=["_"]).CreditsActivities(deps)).expire_due, a.next_expiry]  # credits
-    # payments
+    found += __import__("activities.payments", fromlist=["_"]).PaymentActivities(deps).all()  # payments
     found += __import__("activities.escrow", fromlist=["_"]).EscrowActivities(deps).all()  # escrow
     # pricing
     found += __import__("activities.billing", fromlist=["_"]).billing_activities(deps)  # billing

@@ -1,9 +1,325 @@
-"""payments endpoints. Owned by the payments issue."""
+"""payments endpoints: create (and the credits purchase), read, list, confirm, cancel, refund.
+
+The API never calls a provider: it writes rows, starts/updates/signals workflows, and reads.
+Static paths come before `/{payment_id}` (this router is mounted last).
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import asyncio
+import uuid
+from typing import Annotated
 
+from fastapi import APIRouter, Depends, Header, Query
+from temporalio.client import WorkflowFailureError, WorkflowUpdateFailedError
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError
+
+from api.auth import Principal, Role
+from api.deps import CurrentPrincipal, SessionFactoryDep, SettingsDep, TemporalDep, require_roles
+from api.errors import ApiError
 from api.exact_json import ExactJSONRoute
+from api.payment_flow import await_next_action, next_action_of, refuse_card_data, start_payment
+from api.schemas.common import ERROR_RESPONSES, Page
+from api.schemas.payments import (
+    ConfirmIn,
+    CreatePaymentIn,
+    CreditsPurchaseIn,
+    PaymentOut,
+    PurposeOut,
+    RefundIn,
+    RefundOut,
+)
+from contracts.payments import (
+    PAYMENT_CANCEL_SIGNAL,
+    PAYMENT_CONFIRM_UPDATE,
+    REFUND_WORKFLOW,
+    ConfirmRequest,
+    PaymentPurpose,
+    PaymentStarted,
+    RefundRequest,
+    RefundResult,
+)
+from contracts.temporal import payment_workflow_id
+from db.models.payments import Payment, Refund
+from db.repositories import payments as repo
+from db.session import unit_of_work
+from domain import payments as rules
+from domain.errors import Conflict, InsufficientFunds, InvalidState
+from domain.money import check_currency, format_amount, parse_amount
+from services import payments as svc
 
 router = APIRouter(tags=["payments"], route_class=ExactJSONRoute)
+NoCardData = Annotated[None, Depends(refuse_card_data)]
+Refunder = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.SERVICE))]
+
+
+def payment_view(row: Payment) -> PaymentOut:
+    credits = format_amount(row.purpose_credits, "CREDIT") if row.purpose_kind == "credits" else None
+    return PaymentOut(
+        payment_id=row.id,
+        status=row.status,
+        amount=format_amount(row.amount, row.currency),
+        currency=row.currency,
+        provider=row.provider,
+        purpose=PurposeOut(kind=row.purpose_kind, reference=row.purpose_reference, credits=credits),
+        next_action=next_action_of(row) if row.status not in rules.TERMINAL else {},
+        captured_amount=format_amount(row.captured_amount, row.currency),
+        refunded_amount=format_amount(row.refunded_amount, row.currency),
+        failure_code=row.failure_code,
+        failure_message=row.failure_message,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        completed_at=row.completed_at,
+    )
+
+
+def refund_view(r: Refund) -> RefundOut:
+    return RefundOut(
+        refund_id=r.id,
+        payment_id=r.payment_id,
+        amount=format_amount(r.amount, r.currency),
+        currency=r.currency,
+        status=r.status,
+        reason=r.reason,
+    )
+
+
+async def _create(
+    factory,
+    client,
+    settings,
+    principal: Principal,
+    *,
+    amount: int,
+    currency: str,  # type: ignore[no-untyped-def]
+    provider: str,
+    purpose: PaymentPurpose,
+    payment_method_id: str | None,
+    chain: str | None,
+    quote_id: str | None = None,
+) -> PaymentOut:
+    async with unit_of_work(factory) as s:
+        if quote_id:
+            from services.pricing import consume_quote
+
+            payment_id = svc.new_payment_id()
+            locked = await consume_quote(
+                s, quote_id=quote_id, principal_id=principal.id, reference=payment_id
+            )
+            if (locked.amount, locked.currency) != (amount, currency):
+                raise Conflict(
+                    "the amount differs from the quoted price", code="quote_mismatch", param="amount"
+                )
+        else:
+            payment_id = None
+        started: PaymentStarted = await start_payment(
+            s,
+            client,
+            settings,
+            payer_id=principal.id,
+            amount=amount,
+            currency=currency,
+            provider=provider,
+            purpose=purpose,
+            payment_method_id=payment_method_id,
+            chain=chain,
+            payment_id=payment_id,
+            quote_id=quote_id,
+        )
+    await await_next_action(client, started.payment_id, timeout=settings.payment_create_wait_seconds)
+    async with factory() as s:
+        row = await repo.get_payment(s, started.payment_id)
+    assert row is not None
+    if row.provider == "credits" and row.status == "failed" and row.failure_code == "insufficient_credits":
+        raise InsufficientFunds(
+            "not enough credits for this payment", code="insufficient_credits", param="amount"
+        )
+    return payment_view(row)
+
+
+@router.post("/create", status_code=201, response_model=PaymentOut, responses=ERROR_RESPONSES)
+async def create_payment(
+    body: CreatePaymentIn,
+    principal: CurrentPrincipal,
+    factory: SessionFactoryDep,
+    client: TemporalDep,
+    settings: SettingsDep,
+    _: NoCardData,
+) -> PaymentOut:
+    """Start a payment; 201 with the provider's next step (client_secret | approval_url | address)."""
+    currency = check_currency(body.currency)
+    amount = parse_amount(body.amount, currency)
+    purpose = PaymentPurpose(
+        body.purpose.kind, body.purpose.reference, principal.id if body.purpose.kind == "credits" else None
+    )
+    return await _create(
+        factory,
+        client,
+        settings,
+        principal,
+        amount=amount,
+        currency=currency,
+        provider=body.provider,
+        purpose=purpose,
+        payment_method_id=body.payment_method_id,
+        chain=body.chain,
+        quote_id=body.quote_id,
+    )
+
+
+@router.post("/credits/purchase", status_code=201, response_model=PaymentOut, responses=ERROR_RESPONSES)
+async def purchase_credits(
+    body: CreditsPurchaseIn,
+    principal: CurrentPrincipal,
+    factory: SessionFactoryDep,
+    client: TemporalDep,
+    settings: SettingsDep,
+    _: NoCardData,
+) -> PaymentOut:
+    """Buy credits: a payment with purpose credits; the workflow grants them once on completion."""
+    currency = check_currency(body.currency or settings.credit_purchase_currency)
+    amount = parse_amount(body.amount, currency)
+    return await _create(
+        factory,
+        client,
+        settings,
+        principal,
+        amount=amount,
+        currency=currency,
+        provider=body.provider,
+        purpose=PaymentPurpose("credits", None, principal.id),
+        payment_method_id=body.payment_method_id,
+        chain=body.chain,
+    )
+
+
+@router.get("/", response_model=Page, responses=ERROR_RESPONSES)
+async def list_payments(
+    principal: CurrentPrincipal,
+    factory: SessionFactoryDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    starting_after: Annotated[str | None, Query(max_length=64)] = None,
+) -> Page:
+    """The caller's payments, newest first; pass `next_cursor` as `starting_after`."""
+    async with factory() as s:
+        rows = await repo.list_payments(s, principal.id, limit=limit + 1, starting_after=starting_after)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(
+        data=[payment_view(r) for r in rows],
+        has_more=more,
+        next_cursor=rows[-1].id if more and rows else None,
+    )
+
+
+@router.get("/{payment_id}", response_model=PaymentOut, responses=ERROR_RESPONSES)
+async def get_payment(payment_id: str, principal: CurrentPrincipal, factory: SessionFactoryDep) -> PaymentOut:
+    async with factory() as s:
+        row = await svc.get_visible(s, payment_id, principal.id, admin=principal.is_admin)
+    return payment_view(row)
+
+
+@router.post("/{payment_id}/confirm", response_model=PaymentOut, responses=ERROR_RESPONSES)
+async def confirm_payment(
+    payment_id: str,
+    body: ConfirmIn,
+    principal: CurrentPrincipal,
+    factory: SessionFactoryDep,
+    client: TemporalDep,
+    _: NoCardData,
+) -> PaymentOut:
+    """Stripe: confirm with a stored method; PayPal: capture after the buyer approved."""
+    async with factory() as s:
+        row = await svc.get_visible(s, payment_id, principal.id, admin=principal.is_admin)
+    if row.status in rules.TERMINAL or row.provider not in ("stripe", "paypal"):
+        raise InvalidState(
+            f"a {row.status} {row.provider} payment cannot be confirmed", code="payment_invalid_state"
+        )
+    handle = client.get_workflow_handle(payment_workflow_id(payment_id))
+    try:
+        await handle.execute_update(
+            PAYMENT_CONFIRM_UPDATE, ConfirmRequest(body.payment_method_id), result_type=PaymentStarted
+        )
+    except (WorkflowUpdateFailedError, RPCError) as exc:
+        raise InvalidState(
+            f"the payment cannot be confirmed now: {_cause(exc)}", code="payment_invalid_state"
+        ) from exc
+    async with factory() as s:
+        row = await svc.get_visible(s, payment_id, principal.id, admin=True)
+    return payment_view(row)
+
+
+@router.post("/{payment_id}/cancel", response_model=PaymentOut, responses=ERROR_RESPONSES)
+async def cancel_payment(
+    payment_id: str, principal: CurrentPrincipal, factory: SessionFactoryDep, client: TemporalDep
+) -> PaymentOut:
+    async with factory() as s:
+        row = await svc.get_visible(s, payment_id, principal.id, admin=principal.is_admin)
+    if row.status not in rules.CANCELLABLE:
+        raise InvalidState(f"a {row.status} payment cannot be cancelled", code="payment_invalid_state")
+    try:
+        await client.get_workflow_handle(payment_workflow_id(payment_id)).signal(PAYMENT_CANCEL_SIGNAL)
+    except RPCError as exc:
+        raise InvalidState("the payment has already finished", code="payment_invalid_state") from exc
+    for _ in range(50):  # the workflow cancels the provider object; answer once it has (or ~5 s)
+        async with factory() as s:
+            row = await svc.get_visible(s, payment_id, principal.id, admin=True)
+        if row.status in rules.TERMINAL:
+            break
+        await asyncio.sleep(0.1)
+    return payment_view(row)
+
+
+@router.post("/{payment_id}/refund", status_code=201, response_model=RefundOut, responses=ERROR_RESPONSES)
+async def refund_payment(
+    payment_id: str,
+    body: RefundIn,
+    principal: Refunder,
+    factory: SessionFactoryDep,
+    client: TemporalDep,
+    settings: SettingsDep,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> RefundOut:
+    """Refund all (no amount) or part; the total never exceeds what was captured (DB-enforced)."""
+    key = f"api:{principal.id}:{idempotency_key}" if idempotency_key else f"api:{uuid.uuid4().hex}"
+    async with unit_of_work(factory) as s:
+        row = await repo.get_payment(s, payment_id)
+        if row is None:
+            raise ApiError(404, "payment_not_found", "no such payment", param="payment_id")
+        amount = parse_amount(body.amount, row.currency) if body.amount is not None else None
+        refund = await svc.reserve_refund(
+            s, payment_id, amount=amount, reason=body.reason, idempotency_key=key
+        )
+    if refund.status == "pending":
+        try:
+            await client.execute_workflow(
+                REFUND_WORKFLOW,
+                RefundRequest(payment_id, refund.amount, body.reason, key),
+                id=f"refund-{refund.id}",
+                task_queue=settings.task_queue,
+                result_type=RefundResult,
+                id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+                execution_timeout=None,
+            )
+        except WorkflowFailureError as exc:
+            code = _cause(exc)
+            raise Conflict(f"the provider refused the refund: {code}", code="refund_failed") from exc
+        except Exception as exc:
+            if "already started" not in str(exc).lower():
+                raise
+        async with factory() as s:
+            found = await repo.get_refund(s, refund.id)
+        assert found is not None
+        refund = found
+    return refund_view(refund)
+
+
+def _cause(exc: BaseException) -> str:
+    cur: BaseException | None = exc
+    while cur is not None:
+        if isinstance(cur, ApplicationError):
+            return cur.message
+        cur = cur.cause if hasattr(cur, "cause") else cur.__cause__  # type: ignore[attr-defined]
+    return str(exc)

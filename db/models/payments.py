@@ -19,7 +19,9 @@ class Payment(Base):
     __tablename__ = "payments"
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount_positive"),
-        CheckConstraint("refunded_amount >= 0 AND refunded_amount <= captured_amount", name="refund_le_captured"),
+        CheckConstraint(
+            "refunded_amount >= 0 AND refunded_amount <= captured_amount", name="refund_le_captured"
+        ),
         CheckConstraint("captured_amount >= 0", name="captured_non_negative"),
         Index("ix_payments_payer_created", "payer_id", "created_at", "id"),
     )

@@ -85,14 +85,17 @@ async def move_status(
 
 
 async def update_payment(session: AsyncSession, payment_id: str, **values: Any) -> None:
-    await session.execute(update(Payment).where(Payment.id == payment_id).values(updated_at=utcnow(), **values))
+    await session.execute(
+        update(Payment).where(Payment.id == payment_id).values(updated_at=utcnow(), **values)
+    )
 
 
 # --- refunds ------------------------------------------------------------------------------------
 
 
-async def reserve_refund_amount(session: AsyncSession, payment_id: str, amount: int,
-                                statuses: Sequence[str]) -> int | None:
+async def reserve_refund_amount(
+    session: AsyncSession, payment_id: str, amount: int, statuses: Sequence[str]
+) -> int | None:
     """Add `amount` to refunded_amount only if it stays within captured_amount; the refund's seq n.
 
     One guarded UPDATE: two racing refunds serialize on the row and the second sees the first's
@@ -106,8 +109,11 @@ async def reserve_refund_amount(session: AsyncSession, payment_id: str, amount: 
             Payment.status.in_(list(statuses)),
             Payment.refunded_amount + amt <= Payment.captured_amount,
         )
-        .values(refunded_amount=Payment.refunded_amount + amt, refund_count=Payment.refund_count + 1,
-                updated_at=utcnow())
+        .values(
+            refunded_amount=Payment.refunded_amount + amt,
+            refund_count=Payment.refund_count + 1,
+            updated_at=utcnow(),
+        )
         .returning(Payment.refund_count)
     )
     return (await session.execute(stmt)).scalar_one_or_none()
@@ -116,7 +122,8 @@ async def reserve_refund_amount(session: AsyncSession, payment_id: str, amount: 
 async def release_refund_amount(session: AsyncSession, payment_id: str, amount: int) -> None:
     amt = func.cast(amount, MinorUnits().impl)
     await session.execute(
-        update(Payment).where(Payment.id == payment_id)
+        update(Payment)
+        .where(Payment.id == payment_id)
         .values(refunded_amount=Payment.refunded_amount - amt, updated_at=utcnow())
     )
 
@@ -166,7 +173,9 @@ async def insert_method(session: AsyncSession, values: dict[str, Any]) -> bool:
     return (await session.execute(stmt)).scalar_one_or_none() is not None
 
 
-async def method_by_provider_id(session: AsyncSession, provider: str, provider_method_id: str) -> PaymentMethod | None:
+async def method_by_provider_id(
+    session: AsyncSession, provider: str, provider_method_id: str
+) -> PaymentMethod | None:
     stmt = select(PaymentMethod).where(
         PaymentMethod.provider == provider, PaymentMethod.provider_method_id == provider_method_id
     )
@@ -174,7 +183,9 @@ async def method_by_provider_id(session: AsyncSession, provider: str, provider_m
 
 
 async def get_method(session: AsyncSession, method_id: str) -> PaymentMethod | None:
-    return (await session.execute(select(PaymentMethod).where(PaymentMethod.id == method_id))).scalar_one_or_none()
+    return (
+        await session.execute(select(PaymentMethod).where(PaymentMethod.id == method_id))
+    ).scalar_one_or_none()
 
 
 async def list_methods(session: AsyncSession, owner_id: str) -> list[PaymentMethod]:
@@ -189,8 +200,11 @@ async def list_methods(session: AsyncSession, owner_id: str) -> list[PaymentMeth
 async def delete_method(session: AsyncSession, method_id: str, owner_id: str) -> bool:
     stmt = (
         update(PaymentMethod)
-        .where(PaymentMethod.id == method_id, PaymentMethod.owner_id == owner_id,
-               PaymentMethod.deleted_at.is_(None))
+        .where(
+            PaymentMethod.id == method_id,
+            PaymentMethod.owner_id == owner_id,
+            PaymentMethod.deleted_at.is_(None),
+        )
         .values(deleted_at=utcnow())
         .returning(PaymentMethod.id)
     )
@@ -234,9 +248,14 @@ async def allocate_index(session: AsyncSession, chain: str) -> int:
     return int((await session.execute(stmt)).scalar_one()) - 1
 
 
-async def insert_address(session: AsyncSession, *, address: str, chain: str, index: int, payment_id: str) -> None:
-    session.add(CryptoAddress(address=address, chain=chain, derivation_index=index, payment_id=payment_id,
-                              created_at=utcnow()))
+async def insert_address(
+    session: AsyncSession, *, address: str, chain: str, index: int, payment_id: str
+) -> None:
+    session.add(
+        CryptoAddress(
+            address=address, chain=chain, derivation_index=index, payment_id=payment_id, created_at=utcnow()
+        )
+    )
     await session.flush()
 
 
@@ -246,29 +265,48 @@ async def address_of(session: AsyncSession, payment_id: str) -> CryptoAddress | 
 
 
 async def payment_for_address(session: AsyncSession, chain: str, address: str) -> str | None:
-    stmt = select(CryptoAddress.payment_id).where(CryptoAddress.chain == chain, CryptoAddress.address == address)
+    stmt = select(CryptoAddress.payment_id).where(
+        CryptoAddress.chain == chain, CryptoAddress.address == address
+    )
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
 async def upsert_deposit(
-    session: AsyncSession, *, chain: str, txid: str, address: str, payment_id: str | None, amount: int,
+    session: AsyncSession,
+    *,
+    chain: str,
+    txid: str,
+    address: str,
+    payment_id: str | None,
+    amount: int,
     confirmations: int,
 ) -> None:
     """Record a deposit; confirmations only ever go up (an out-of-order event changes nothing)."""
     now = utcnow()
     stmt = insert_for(session, CryptoDeposit).values(
-        chain=chain, txid=txid, address=address, payment_id=payment_id, amount=amount,
-        confirmations=confirmations, status="seen", created_at=now, updated_at=now,
+        chain=chain,
+        txid=txid,
+        address=address,
+        payment_id=payment_id,
+        amount=amount,
+        confirmations=confirmations,
+        status="seen",
+        created_at=now,
+        updated_at=now,
     )
     stmt = stmt.on_conflict_do_update(
         index_elements=["chain", "txid", "address"],
-        set_={"confirmations": func.greatest(CryptoDeposit.confirmations, stmt.excluded.confirmations),
-              "updated_at": now},
+        set_={
+            "confirmations": func.greatest(CryptoDeposit.confirmations, stmt.excluded.confirmations),
+            "updated_at": now,
+        },
     )
     await session.execute(stmt)
 
 
-async def deposits_for(session: AsyncSession, payment_id: str, *, for_update: bool = False) -> list[CryptoDeposit]:
+async def deposits_for(
+    session: AsyncSession, payment_id: str, *, for_update: bool = False
+) -> list[CryptoDeposit]:
     stmt = select(CryptoDeposit).where(CryptoDeposit.payment_id == payment_id).order_by(CryptoDeposit.id)
     if for_update:
         stmt = stmt.with_for_update()
@@ -278,19 +316,27 @@ async def deposits_for(session: AsyncSession, payment_id: str, *, for_update: bo
 async def mark_deposits(session: AsyncSession, ids: Sequence[int], status: str) -> None:
     if ids:
         await session.execute(
-            update(CryptoDeposit).where(CryptoDeposit.id.in_(list(ids))).values(status=status, updated_at=utcnow())
+            update(CryptoDeposit)
+            .where(CryptoDeposit.id.in_(list(ids)))
+            .values(status=status, updated_at=utcnow())
         )
 
 
 # --- event links --------------------------------------------------------------------------------
 
 
-async def link_event(session: AsyncSession, *, provider: str, event_id: str, event_type: str,
-                     payment_id: str) -> bool:
+async def link_event(
+    session: AsyncSession, *, provider: str, event_id: str, event_type: str, payment_id: str
+) -> bool:
     stmt = (
         insert_for(session, PaymentEventLink)
-        .values(provider=provider, event_id=event_id, event_type=event_type, payment_id=payment_id,
-                created_at=utcnow())
+        .values(
+            provider=provider,
+            event_id=event_id,
+            event_type=event_type,
+            payment_id=payment_id,
+            created_at=utcnow(),
+        )
         .on_conflict_do_nothing(index_elements=["provider", "event_id"])
         .returning(PaymentEventLink.id)
     )
@@ -301,15 +347,22 @@ def expired(expires_at: datetime | None, now: datetime) -> bool:
     return expires_at is not None and now >= expires_at
 
 
-async def record_inbox(session: AsyncSession, *, provider: str, event_id: str, event_type: str,
-                       payload: dict[str, Any]) -> bool:
+async def record_inbox(
+    session: AsyncSession, *, provider: str, event_id: str, event_type: str, payload: dict[str, Any]
+) -> bool:
     """The webhook inbox: INSERT ... ON CONFLICT DO NOTHING; True only for the first delivery."""
     from db.models.platform import WebhookEvent
 
     stmt = (
         insert_for(session, WebhookEvent)
-        .values(provider=provider, event_id=event_id, event_type=event_type, payload=payload,
-                status="received", received_at=utcnow())
+        .values(
+            provider=provider,
+            event_id=event_id,
+            event_type=event_type,
+            payload=payload,
+            status="received",
+            received_at=utcnow(),
+        )
         .on_conflict_do_nothing(index_elements=["provider", "event_id"])
         .returning(WebhookEvent.id)
     )
@@ -320,6 +373,7 @@ async def mark_inbox(session: AsyncSession, provider: str, event_id: str, status
     from db.models.platform import WebhookEvent
 
     await session.execute(
-        update(WebhookEvent).where(WebhookEvent.provider == provider, WebhookEvent.event_id == event_id)
+        update(WebhookEvent)
+        .where(WebhookEvent.provider == provider, WebhookEvent.event_id == event_id)
         .values(status=status, processed_at=utcnow())
     )

@@ -1,0 +1,110 @@
+"""Provider webhooks: verify → inbox (deduplicated by the provider's event id) → act once.
+
+A forged or stale event gets 400 and changes nothing; a duplicate gets 200 and changes nothing.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+import orjson
+from fastapi import APIRouter, Header, Request
+
+from api.deps import SessionFactoryDep, SettingsDep, TemporalDep
+from api.errors import ApiError
+from api.exact_json import ExactJSONRoute
+from api.webhook_handlers import handle_stripe_event, signal_payment
+from contracts.payments import ProviderEvent
+from db.repositories import payments as repo
+from db.session import unit_of_work
+from domain.errors import DomainError
+from domain.money import parse_amount
+from providers.signatures import SignatureError, verify_hmac, verify_stripe
+from services import payments as svc
+
+router = APIRouter(tags=["webhooks"], route_class=ExactJSONRoute)
+
+
+def _bad_signature(exc: Exception) -> ApiError:
+    return ApiError(
+        400, "invalid_signature", f"webhook signature check failed: {exc}", type_="invalid_request"
+    )
+
+
+@router.post("/webhooks/stripe", include_in_schema=True)
+async def stripe_webhook(
+    request: Request,
+    factory: SessionFactoryDep,
+    client: TemporalDep,
+    settings: SettingsDep,
+    stripe_signature: Annotated[str | None, Header(alias="Stripe-Signature")] = None,
+) -> dict[str, Any]:
+    payload = await request.body()
+    try:
+        event = verify_stripe(
+            payload,
+            stripe_signature,
+            settings.stripe_webhook_secret,
+            tolerance=settings.stripe_webhook_tolerance_seconds,
+        )
+    except SignatureError as exc:
+        raise _bad_signature(exc) from exc
+    if not event.get("id") or not event.get("type"):
+        raise ApiError(400, "invalid_event", "event has no id or type")
+    async with unit_of_work(factory) as s:
+        created = await repo.record_inbox(
+            s, provider="stripe", event_id=str(event["id"]), event_type=str(event["type"]), payload=event
+        )
+        if not created:
+            return {"received": True, "duplicate": True}
+        outcome = await handle_stripe_event(s, client, settings, event)
+        await repo.mark_inbox(s, "stripe", str(event["id"]), outcome)
+    return {"received": True, "duplicate": False}
+
+
+@router.post("/webhooks/crypto")
+async def crypto_webhook(
+    request: Request,
+    factory: SessionFactoryDep,
+    client: TemporalDep,
+    settings: SettingsDep,
+    signature: Annotated[str | None, Header(alias="X-Meshpay-Signature")] = None,
+) -> dict[str, Any]:
+    """A chain watcher's deposit report {"chain","address","txid","amount","confirmations"}."""
+    payload = await request.body()
+    try:
+        verify_hmac(payload, signature, settings.crypto_webhook_secret)
+    except SignatureError as exc:
+        raise _bad_signature(exc) from exc
+    try:
+        doc = orjson.loads(payload)
+        chain = str(doc["chain"]).upper()
+        address, txid = str(doc["address"]), str(doc["txid"])
+        confirmations = int(doc["confirmations"])
+        amount = parse_amount(Decimal(str(doc["amount"])), chain)
+    except (KeyError, ValueError, TypeError, InvalidOperation, orjson.JSONDecodeError, DomainError) as exc:
+        raise ApiError(422, "invalid_event", f"malformed deposit report: {type(exc).__name__}") from exc
+    if chain not in ("BTC", "ETH") or confirmations < 0:
+        raise ApiError(422, "invalid_event", "unsupported chain or confirmations")
+    event_id = f"{chain}:{txid}:{address}:{confirmations}"
+    async with unit_of_work(factory) as s:
+        created = await repo.record_inbox(
+            s, provider="crypto", event_id=event_id, event_type="deposit", payload=doc
+        )
+        if not created:
+            return {"received": True, "duplicate": True}
+        payment_id = await svc.record_crypto_deposit(
+            s, chain=chain, address=address, txid=txid, amount=amount, confirmations=confirmations
+        )
+        outcome = "ignored"
+        if payment_id is not None:
+            await repo.link_event(
+                s, provider="crypto", event_id=event_id, event_type="deposit", payment_id=payment_id
+            )
+            delivered = await signal_payment(client, payment_id, ProviderEvent("deposit", event_id, txid))
+            if not delivered:  # the payment already ended: a late deposit becomes credits
+                await svc.settle_crypto_excess(s, payment_id, settings)
+            outcome = "processed"
+        await repo.mark_inbox(s, "crypto", event_id, outcome)
+    return {"received": True, "duplicate": False}

@@ -1,0 +1,472 @@
+"""Payment application services: rows, status moves, completion (ledger + purpose), refunds, crypto.
+
+Everything here runs inside the caller's unit of work (an activity's or a request's) and is safe to
+run twice: ledger keys, guarded status moves and unique keys make a repeat a no-op.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from config.settings import Settings
+from contracts.payments import PaymentInput, payment_key, refund_key
+from db.base import utcnow
+from db.models.payments import Payment, Refund
+from db.repositories import payments as repo
+from domain import ledger as accounts
+from domain import payments as rules
+from domain.errors import Conflict, InvalidAmount, InvalidState, NotFound
+from domain.ledger import transfer_postings
+from services import ledger
+
+ACTIVE = ("pending", "requires_action", "processing", "partially_paid")
+
+
+def new_payment_id() -> str:
+    import uuid
+
+    return f"pay_{uuid.uuid4().hex}"
+
+
+def destination_account(purpose_kind: str, reference: str | None, currency: str) -> str:
+    """Where a completed payment's money goes (the agreed cross-area accounts)."""
+    if purpose_kind == "escrow":
+        if not reference:
+            raise InvalidAmount("an escrow payment needs purpose.reference", param="purpose.reference")
+        return accounts.escrow_holding(reference, currency)
+    if purpose_kind == "credits":
+        return accounts.system("credit_sales", currency)
+    if purpose_kind == "invoice":
+        return accounts.system("receivables", currency)
+    return accounts.system("payments_unallocated", currency)
+
+
+async def ensure_payment(
+    session: AsyncSession,
+    inp: PaymentInput,
+    *,
+    expires_at: datetime | None = None,
+    quote_id: str | None = None,
+) -> tuple[Payment, bool]:
+    """Write the payment row from the workflow input (the source of truth) if it is not there yet.
+
+    (row, created). A row with the same id but a different amount/currency/payer is a Conflict.
+    """
+    created = await repo.insert_payment(
+        session,
+        {
+            "id": inp.payment_id,
+            "payer_id": inp.payer_id,
+            "amount": inp.amount,
+            "currency": inp.currency,
+            "provider": inp.provider,
+            "status": "pending",
+            "purpose_kind": inp.purpose.kind,
+            "purpose_reference": inp.purpose.reference,
+            "purpose_user_id": inp.purpose.user_id,
+            "purpose_credits": inp.purpose.credits,
+            "payment_method_id": inp.payment_method_id,
+            "off_session": inp.off_session,
+            "crypto_chain": inp.crypto_chain,
+            "quote_id": quote_id,
+            "expires_at": expires_at or utcnow() + timedelta(seconds=inp.expires_in_seconds),
+        },
+    )
+    row = await repo.get_payment(session, inp.payment_id)
+    assert row is not None
+    if (row.payer_id, row.amount, row.currency, row.provider) != (
+        inp.payer_id,
+        inp.amount,
+        inp.currency,
+        inp.provider,
+    ):
+        raise Conflict(
+            "a different payment already uses this payment_id", code="payment_id_reused", param="payment_id"
+        )
+    return row, created
+
+
+async def get_visible(session: AsyncSession, payment_id: str, principal_id: str, *, admin: bool) -> Payment:
+    row = await repo.get_payment(session, payment_id)
+    if row is None or (not admin and row.payer_id != principal_id):
+        raise NotFound("no such payment", code="payment_not_found", param="payment_id")
+    return row
+
+
+async def record_status(
+    session: AsyncSession, payment_id: str, status: str, *, failure_code: str = "", failure_message: str = ""
+) -> bool:
+    """Move a non-terminal payment to `status` (the state machine decides which moves are legal)."""
+    sources = [s for s, nxt in rules.TRANSITIONS.items() if status in nxt or s == status]
+    sources = [s for s in sources if s not in rules.TERMINAL]
+    extra = {}
+    if failure_code:
+        extra = {"failure_code": failure_code[:60], "failure_message": failure_message[:300] or None}
+    return await repo.move_status(session, payment_id, status, sources, **extra)
+
+
+async def record_provider_object(
+    session: AsyncSession, payment_id: str, *, object_id: str, next_action: dict[str, str], status: str
+) -> None:
+    await repo.update_payment(
+        session,
+        payment_id,
+        provider_object_id=object_id,
+        client_secret=next_action.get("client_secret"),
+        approval_url=next_action.get("approval_url"),
+    )
+    if status in ("requires_action", "processing"):
+        await record_status(session, payment_id, status)
+
+
+@dataclass(frozen=True)
+class Completion:
+    status: str
+    ledger_transaction_id: str
+    newly_completed: bool
+    purpose_kind: str
+    purpose_reference: str | None
+    amount: int
+    currency: str
+    provider: str
+
+
+async def complete(
+    session: AsyncSession, payment_id: str, *, status: str = "completed", capture_id: str | None = None
+) -> Completion:
+    """Post clearing:{provider}:{cur} → destination, grant/mark the purpose, set the status. Once."""
+    row = await repo.get_payment(session, payment_id, for_update=True)
+    if row is None:
+        raise NotFound("no such payment", code="payment_not_found")
+    if row.status in rules.SUCCESS:
+        return _completion(row, row.ledger_transaction_id or "", newly=False)
+    rules.check_move(row.status, status)
+    dest = destination_account(row.purpose_kind, row.purpose_reference, row.currency)
+    if row.provider == "credits":
+        from services import credits
+
+        debit = await credits.debit_wallet(
+            session,
+            user_id=row.payer_id,
+            amount=row.amount,
+            reference=payment_key(row.id, "debit"),
+            destination=dest,
+            kind="payment",
+            description=f"payment {row.id}",
+        )
+        txn_id = str(getattr(debit, "transaction_id", "") or "")
+    else:
+        result = await ledger.transfer(
+            session,
+            transfer_postings(accounts.clearing(row.provider, row.currency), dest, row.amount, row.currency),
+            payment_key(row.id, "complete"),
+            kind="payment",
+            description=f"payment {row.id} ({row.provider})",
+            metadata={"payment_id": row.id, "purpose": row.purpose_kind},
+        )
+        txn_id = result.transaction_id
+    await _fulfil_purpose_in_db(session, row)
+    await repo.update_payment(
+        session,
+        row.id,
+        status=status,
+        captured_amount=row.amount,
+        ledger_transaction_id=txn_id,
+        completed_at=utcnow(),
+        provider_capture_id=capture_id if row.provider == "paypal" else None,
+    )
+    row = await repo.get_payment(session, payment_id)
+    assert row is not None
+    return _completion(row, txn_id, newly=True)
+
+
+def _completion(row: Payment, txn_id: str, *, newly: bool) -> Completion:
+    return Completion(
+        row.status,
+        txn_id,
+        newly,
+        row.purpose_kind,
+        row.purpose_reference,
+        row.amount,
+        row.currency,
+        row.provider,
+    )
+
+
+async def _fulfil_purpose_in_db(session: AsyncSession, row: Payment) -> None:
+    if row.purpose_kind == "credits" and row.purpose_credits > 0:
+        from services import credits
+
+        await credits.grant_purchased_credits(
+            session,
+            user_id=row.purpose_user_id or row.payer_id,
+            credits=row.purpose_credits,
+            payment_id=row.id,
+        )
+    elif row.purpose_kind == "invoice" and row.purpose_reference:
+        from services import billing
+
+        await billing.mark_invoice_paid(
+            session, invoice_id=row.purpose_reference, payment_id=row.id, amount=row.amount
+        )
+
+
+# --- refunds ------------------------------------------------------------------------------------
+
+
+async def reserve_refund(
+    session: AsyncSession, payment_id: str, *, amount: int | None, reason: str, idempotency_key: str
+) -> Refund:
+    """Reserve a refund against the captured amount (DB-guarded); the same key returns the same refund."""
+    existing = await repo.refund_by_key(session, idempotency_key)
+    if existing is not None:
+        if existing.payment_id != payment_id or (amount is not None and existing.amount != amount):
+            raise Conflict("this refund key was used for a different refund", code="refund_key_reused")
+        return existing
+    row = await repo.get_payment(session, payment_id)
+    if row is None:
+        raise NotFound("no such payment", code="payment_not_found")
+    amount = amount if amount is not None else row.captured_amount - row.refunded_amount
+    rules.check_refundable(row.status, row.captured_amount, row.refunded_amount, amount)
+    seq = await repo.reserve_refund_amount(session, payment_id, amount, sorted(rules.SUCCESS))
+    if seq is None:  # a racing refund took it first: the database said no
+        raise InvalidAmount(
+            "refund exceeds the refundable amount", param="amount", code="refund_exceeds_captured"
+        )
+    refund_id = f"re_{payment_id.removeprefix('pay_')[:24]}_{seq}"
+    created = await repo.insert_refund(
+        session,
+        {
+            "id": refund_id,
+            "payment_id": payment_id,
+            "seq": seq,
+            "idempotency_key": idempotency_key,
+            "amount": amount,
+            "currency": row.currency,
+            "reason": reason[:300],
+            "status": "pending",
+        },
+    )
+    if not created:  # the same key raced us: undo our reservation, return theirs
+        await repo.release_refund_amount(session, payment_id, amount)
+        found = await repo.refund_by_key(session, idempotency_key)
+        assert found is not None
+        return found
+    refund = await repo.get_refund(session, refund_id)
+    assert refund is not None
+    return refund
+
+
+async def finish_refund(session: AsyncSession, refund_id: str, *, provider_refund_id: str | None) -> Refund:
+    """Mark a refund succeeded and post its own reversing ledger transaction. Idempotent."""
+    refund = await repo.get_refund(session, refund_id, for_update=True)
+    if refund is None:
+        raise NotFound("no such refund", code="refund_not_found")
+    if refund.status == "succeeded":
+        return refund
+    if refund.status == "failed":
+        raise InvalidState("this refund already failed", code="refund_failed")
+    row = await repo.get_payment(session, refund.payment_id)
+    assert row is not None
+    key = refund_key(row.id, refund.seq)
+    if row.provider == "credits":
+        from services import credits
+
+        await credits.refund_debit(
+            session,
+            user_id=row.payer_id,
+            reference=payment_key(row.id, "debit"),
+            amount=refund.amount,
+            refund_reference=key,
+        )
+        txn_id = None
+    else:
+        dest = destination_account(row.purpose_kind, row.purpose_reference, row.currency)
+        result = await ledger.transfer(
+            session,
+            transfer_postings(
+                dest, accounts.clearing(row.provider, row.currency), refund.amount, row.currency
+            ),
+            key,
+            kind="refund",
+            description=f"refund {refund.id} of payment {row.id}",
+            reverses_id=row.ledger_transaction_id,
+            metadata={"payment_id": row.id, "refund_id": refund.id},
+        )
+        txn_id = result.transaction_id
+    await repo.update_refund(
+        session,
+        refund.id,
+        status="succeeded",
+        provider_refund_id=provider_refund_id,
+        ledger_transaction_id=txn_id,
+    )
+    done = await repo.get_refund(session, refund.id)
+    assert done is not None
+    return done
+
+
+async def fail_refund(session: AsyncSession, refund_id: str, message: str) -> Refund:
+    """The provider refused: release the reservation so the amount can be refunded another way."""
+    refund = await repo.get_refund(session, refund_id, for_update=True)
+    if refund is None:
+        raise NotFound("no such refund", code="refund_not_found")
+    if refund.status == "pending":
+        await repo.release_refund_amount(session, refund.payment_id, refund.amount)
+        await repo.update_refund(session, refund.id, status="failed", failure_message=message[:300])
+    done = await repo.get_refund(session, refund.id)
+    assert done is not None
+    return done
+
+
+# --- crypto -------------------------------------------------------------------------------------
+
+
+def crypto_rate(rates: dict[str, Decimal], chain: str) -> Decimal:
+    try:
+        return Decimal(rates[chain])
+    except KeyError:
+        raise InvalidAmount(f"no rate configured for {chain}", param="currency") from None
+
+
+def crypto_next_action(row: Payment) -> dict[str, str]:
+    from domain.money import format_amount
+
+    chain = row.crypto_chain or "BTC"
+    return {
+        "type": "crypto_deposit",
+        "chain": chain,
+        "address": row.crypto_address or "",
+        "crypto_amount": format_amount(row.crypto_amount or 0, chain),
+        "crypto_currency": chain,
+        "rate": row.crypto_rate or "",
+        "expires_at": row.expires_at.isoformat() if row.expires_at else "",
+    }
+
+
+def required_confirmations(settings: Settings, chain: str) -> int:
+    return settings.crypto_btc_confirmations if chain == "BTC" else settings.crypto_eth_confirmations
+
+
+async def evaluate_crypto(
+    session: AsyncSession, payment_id: str, settings: Settings, *, expired: bool
+) -> tuple[str, int, int]:
+    """Apply the confirmed deposits seen before expiry to the payment: (decision, received, expected).
+
+    An underpaid payment at expiry ends `underpaid` and what arrived becomes credits.
+    """
+    row = await repo.get_payment(session, payment_id, for_update=True)
+    if row is None or row.provider != "crypto":
+        raise NotFound("no such crypto payment", code="payment_not_found")
+    expected = row.crypto_amount or 0
+    if row.status in rules.TERMINAL:
+        return row.status, row.crypto_received, expected
+    need = required_confirmations(settings, row.crypto_chain or "BTC")
+    deposits = await repo.deposits_for(session, payment_id, for_update=True)
+    counted = [
+        d
+        for d in deposits
+        if d.status in ("seen", "applied")
+        and d.confirmations >= need
+        and (row.expires_at is None or d.created_at <= row.expires_at)
+    ]
+    received = sum(d.amount for d in counted)
+    decision = rules.crypto_decision(expected, received, expired=expired)
+    await repo.mark_deposits(session, [d.id for d in counted if d.status != "applied"], "applied")
+    await repo.update_payment(session, payment_id, crypto_received=received)
+    if decision == "underpaid":
+        await record_status(
+            session,
+            payment_id,
+            "underpaid",
+            failure_code="underpaid",
+            failure_message="received less than quoted; credited as credits",
+        )
+        await settle_crypto_excess(session, payment_id, settings)
+    elif decision == "partially_paid":
+        await record_status(session, payment_id, "partially_paid")
+    return decision, received, expected
+
+
+async def settle_crypto_excess(session: AsyncSession, payment_id: str, settings: Settings) -> int:
+    """Turn crypto that the payment did not use into credits for the payer — never lost money.
+
+    Excess over the quote (overpaid), everything received (underpaid), and every confirmed deposit
+    not counted toward the payment (late, or arriving after it ended). Idempotent per key; returns
+    the credits granted by this call.
+    """
+    row = await repo.get_payment(session, payment_id, for_update=True)
+    if row is None or row.provider != "crypto" or row.status not in rules.TERMINAL:
+        return 0
+    chain = row.crypto_chain or "BTC"
+    rate = Decimal(row.crypto_rate or crypto_rate(settings.crypto_rates, chain))
+    granted = 0
+    if row.status == "overpaid" and row.crypto_received > (row.crypto_amount or 0):
+        granted += await _crypto_to_credits(
+            session, row, settings, row.crypto_received - (row.crypto_amount or 0), rate, "excess"
+        )
+    if row.status == "underpaid" and row.crypto_received > 0:
+        granted += await _crypto_to_credits(session, row, settings, row.crypto_received, rate, "underpaid")
+    need = required_confirmations(settings, chain)
+    for dep in await repo.deposits_for(session, payment_id, for_update=True):
+        if dep.status == "seen" and dep.confirmations >= need:
+            granted += await _crypto_to_credits(session, row, settings, dep.amount, rate, f"late:{dep.id}")
+            await repo.mark_deposits(session, [dep.id], "credited")
+    return granted
+
+
+async def _crypto_to_credits(
+    session: AsyncSession, row: Payment, settings: Settings, crypto_minor: int, rate: Decimal, tag: str
+) -> int:
+    from services import credits
+
+    chain = row.crypto_chain or "BTC"
+    fiat = rules.crypto_to_fiat(crypto_minor, chain, rate, row.currency)
+    amount = rules.fiat_to_credits(fiat, row.currency, settings.credits_per_unit)
+    if fiat <= 0 or amount <= 0:
+        return 0
+    key = payment_key(row.id, f"crypto:{tag}")
+    await ledger.transfer(
+        session,
+        transfer_postings(
+            accounts.clearing("crypto", row.currency),
+            accounts.system("credit_sales", row.currency),
+            fiat,
+            row.currency,
+        ),
+        key,
+        kind="payment",
+        description=f"crypto {tag} on payment {row.id} → credits",
+        metadata={"payment_id": row.id, "crypto_minor": str(crypto_minor), "chain": chain},
+    )
+    result = await credits.credit_wallet(
+        session,
+        user_id=row.payer_id,
+        amount=amount,
+        reference=key,
+        source="purchase",
+        from_account=accounts.system("credits_issued", "CREDIT"),
+        description=f"crypto {tag} on payment {row.id}",
+    )
+    return amount if result.created else 0
+
+
+async def record_crypto_deposit(
+    session: AsyncSession, *, chain: str, address: str, txid: str, amount: int, confirmations: int
+) -> str | None:
+    """Store a watcher's deposit report; the payment it belongs to (None: not our address)."""
+    payment_id = await repo.payment_for_address(session, chain, address)
+    await repo.upsert_deposit(
+        session,
+        chain=chain,
+        txid=txid,
+        address=address,
+        payment_id=payment_id,
+        amount=amount,
+        confirmations=confirmations,
+    )
+    return payment_id

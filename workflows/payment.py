@@ -1,0 +1,315 @@
+"""PaymentWorkflow (`payment-{payment_id}`): create the provider object → wait for confirmation
+(a verified webhook signal, or polling with backoff) → completed | failed | expired | cancelled.
+
+Credits payments are one activity (an immediate ledger move). On success the completion activity
+posts clearing → destination and fulfils the purpose in the same DB transaction; escrow is then
+signalled. A payment never confirmed expires and its provider object is cancelled.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from contracts import payments as c
+    from contracts.temporal import SA_PAYMENT_STATUS
+    from domain import payments as rules
+    from workflows.payment_method import AttachPaymentMethodWorkflow
+    from workflows.refund import RefundWorkflow
+
+_DB_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    maximum_interval=timedelta(seconds=30),
+    non_retryable_error_types=c.NON_RETRYABLE_ERRORS,
+)
+_PROVIDER_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=2),
+    maximum_interval=timedelta(seconds=60),
+    maximum_attempts=20,
+    non_retryable_error_types=c.NON_RETRYABLE_ERRORS,
+)
+
+
+@workflow.defn(name=c.PAYMENT_WORKFLOW)
+class PaymentWorkflow:
+    def __init__(self) -> None:
+        self._inp: c.PaymentInput | None = None
+        self._status = "pending"
+        self._next_action: dict[str, str] = {}
+        self._ready = False  # the caller's next step is known (or the payment already ended)
+        self._events: list[c.ProviderEvent] = []
+        self._seen_events: set[str] = set()
+        self._cancel = False
+        self._observed = ""  # provider status learnt from a confirm update
+        self._failure = ("", "")
+
+    # --- the caller's window -------------------------------------------------------------------
+
+    @workflow.update(name=c.PAYMENT_NEXT_ACTION_UPDATE)
+    async def next_action(self) -> c.PaymentStarted:
+        await workflow.wait_condition(lambda: self._ready)
+        return self._started()
+
+    @workflow.update(name=c.PAYMENT_CONFIRM_UPDATE)
+    async def confirm(self, req: c.ConfirmRequest) -> c.PaymentStarted:
+        await workflow.wait_condition(lambda: self._ready)
+        assert self._inp is not None
+        if self._status in rules.TERMINAL:
+            return self._started()
+        created = await workflow.execute_activity(
+            c.ACT_CONFIRM_PROVIDER,
+            c.ConfirmArgs(self._inp.payment_id, req.payment_method_id),
+            result_type=c.ProviderCreated,
+            start_to_close_timeout=timedelta(seconds=60),
+            heartbeat_timeout=timedelta(seconds=self._inp.provider_heartbeat_seconds),
+            retry_policy=_PROVIDER_RETRY,
+        )
+        self._observed = created.status
+        if created.status == "failed":
+            self._failure = (created.failure_code or "declined", "the provider declined the payment")
+        # Answer with the outcome once the main loop has acted on it (or it is still in flight).
+        await workflow.wait_condition(
+            lambda: self._status in rules.TERMINAL or created.status != "succeeded",
+            timeout=timedelta(seconds=30),
+        )
+        return self._started()
+
+    @confirm.validator
+    def _validate_confirm(self, req: c.ConfirmRequest) -> None:
+        if self._inp is not None and self._inp.provider not in ("stripe", "paypal"):
+            raise ValueError(f"a {self._inp.provider} payment has nothing to confirm")
+        if self._status in rules.TERMINAL:
+            raise ValueError(f"the payment is already {self._status}")
+
+    @workflow.signal(name=c.PAYMENT_CONFIRMED_SIGNAL)
+    def provider_event(self, event: c.ProviderEvent) -> None:
+        if event.event_id and event.event_id in self._seen_events:
+            return
+        if event.event_id:
+            self._seen_events.add(event.event_id)
+        self._events.append(event)
+
+    @workflow.signal(name=c.PAYMENT_CANCEL_SIGNAL)
+    def cancel(self) -> None:
+        self._cancel = True
+
+    @workflow.query(name=c.PAYMENT_STATUS_QUERY)
+    def status(self) -> c.PaymentStarted:
+        return self._started()
+
+    # --- the run ----------------------------------------------------------------------------------
+
+    @workflow.run
+    async def run(self, inp: c.PaymentInput) -> c.PaymentOutcome:
+        self._inp = inp
+        if inp.provider == "credits":
+            outcome = await workflow.execute_activity(
+                c.ACT_PAY_WITH_CREDITS,
+                inp,
+                result_type=c.PaymentOutcome,
+                start_to_close_timeout=timedelta(seconds=30),
+                retry_policy=_DB_RETRY,
+            )
+            self._set(outcome.status)
+            self._failure = (outcome.failure_code, outcome.failure_message)
+            self._ready = True
+            if outcome.status in rules.SUCCESS:
+                await self._notify_purpose()
+            await workflow.wait_condition(workflow.all_handlers_finished)
+            return outcome
+
+        try:
+            created = await workflow.execute_activity(
+                c.ACT_CREATE_PROVIDER,
+                inp,
+                result_type=c.ProviderCreated,
+                start_to_close_timeout=timedelta(seconds=60),
+                heartbeat_timeout=timedelta(seconds=inp.provider_heartbeat_seconds),
+                retry_policy=_PROVIDER_RETRY,
+            )
+        except Exception as exc:  # declined at create, or the provider stayed down
+            return await self._end("failed", *_failure_of(exc, "provider_error"))
+        self._next_action = dict(created.next_action)
+        self._set(created.status if created.status in ("requires_action", "processing") else self._status)
+        self._ready = True
+        if created.status == "succeeded":
+            return await self._complete("completed")
+        if created.status == "failed":
+            return await self._end("failed", created.failure_code or "declined", "the provider declined")
+        return await self._wait_for_confirmation(inp)
+
+    async def _wait_for_confirmation(self, inp: c.PaymentInput) -> c.PaymentOutcome:
+        deadline = workflow.now() + timedelta(seconds=inp.expires_in_seconds)
+        poll = max(1, inp.poll_initial_seconds)
+        while True:
+            remaining = (deadline - workflow.now()).total_seconds()
+            if remaining <= 0:
+                return await self._expire(inp)
+            try:
+                await workflow.wait_condition(
+                    lambda: bool(self._events) or self._cancel or bool(self._observed),
+                    timeout=timedelta(seconds=min(poll, remaining)),
+                )
+            except TimeoutError:
+                if workflow.now() >= deadline:
+                    return await self._expire(inp)
+                if inp.provider != "crypto":  # the fallback when no webhook arrives
+                    polled = await workflow.execute_activity(
+                        c.ACT_POLL_PROVIDER,
+                        c.PaymentRef(inp.payment_id),
+                        result_type=c.ProviderCreated,
+                        start_to_close_timeout=timedelta(seconds=30),
+                        retry_policy=_PROVIDER_RETRY,
+                    )
+                    self._observed = (
+                        polled.status if polled.status in ("succeeded", "failed", "canceled") else ""
+                    )
+                    if polled.status == "failed":
+                        self._failure = (
+                            polled.failure_code or "declined",
+                            "the provider declined the payment",
+                        )
+                poll = min(poll * 2, inp.poll_max_seconds)
+                if not self._observed:
+                    continue
+            if self._cancel:
+                return await self._cancel_at_provider(inp, "cancelled")
+            outcome = await self._apply_observations(inp)
+            if outcome is not None:
+                return outcome
+
+    async def _apply_observations(self, inp: c.PaymentInput) -> c.PaymentOutcome | None:
+        observed, self._observed = self._observed, ""
+        events, self._events = self._events, []
+        kinds = [observed] if observed else []
+        kinds += [e.kind for e in events]
+        if inp.provider == "crypto" and "deposit" in kinds:
+            decision = await workflow.execute_activity(
+                c.ACT_CRYPTO_EVALUATE,
+                c.CryptoEvaluate(inp.payment_id, expired=False),
+                result_type=c.CryptoDecision,
+                start_to_close_timeout=timedelta(seconds=30),
+                retry_policy=_DB_RETRY,
+            )
+            if decision.status in rules.SUCCESS:
+                return await self._complete(decision.status)
+            if decision.status == "partially_paid":
+                self._set("partially_paid")
+            return None
+        if "succeeded" in kinds:  # success wins over an out-of-order failure
+            return await self._complete("completed")
+        if "approved" in kinds and inp.provider == "paypal":
+            self._observed = ""
+            return None
+        if "failed" in kinds:
+            code, message = self._failure if self._failure[0] else ("declined", "the provider declined")
+            return await self._cancel_at_provider(inp, "failed", code, message)
+        if "canceled" in kinds:
+            return await self._end("cancelled", "provider_canceled", "cancelled at the provider")
+        return None
+
+    async def _expire(self, inp: c.PaymentInput) -> c.PaymentOutcome:
+        if inp.provider == "crypto":
+            decision = await workflow.execute_activity(
+                c.ACT_CRYPTO_EVALUATE,
+                c.CryptoEvaluate(inp.payment_id, expired=True),
+                result_type=c.CryptoDecision,
+                start_to_close_timeout=timedelta(seconds=30),
+                retry_policy=_DB_RETRY,
+            )
+            if decision.status in rules.SUCCESS:
+                return await self._complete(decision.status)
+            if decision.status == "underpaid":
+                self._set("underpaid")
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                return c.PaymentOutcome(
+                    inp.payment_id,
+                    "underpaid",
+                    failure_code="underpaid",
+                    failure_message="received less than quoted; credited as credits",
+                )
+            return await self._end("expired", "expired", "the payment was not confirmed in time")
+        return await self._cancel_at_provider(
+            inp, "expired", "expired", "the payment was not confirmed in time"
+        )
+
+    async def _cancel_at_provider(
+        self, inp: c.PaymentInput, status: str, code: str = "", message: str = ""
+    ) -> c.PaymentOutcome:
+        """Cancel the provider object; if it turns out to have succeeded meanwhile, complete instead."""
+        result = await workflow.execute_activity(
+            c.ACT_CANCEL_PROVIDER,
+            c.PaymentRef(inp.payment_id),
+            result_type=c.ProviderCreated,
+            start_to_close_timeout=timedelta(seconds=60),
+            retry_policy=_PROVIDER_RETRY,
+        )
+        if result.status == "succeeded":
+            return await self._complete("completed")
+        return await self._end(status, code, message)
+
+    async def _complete(self, status: str) -> c.PaymentOutcome:
+        assert self._inp is not None
+        outcome = await workflow.execute_activity(
+            c.ACT_COMPLETE,
+            c.PaymentRef(self._inp.payment_id, status),
+            result_type=c.PaymentOutcome,
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=_DB_RETRY,
+        )
+        self._set(outcome.status)
+        self._ready = True
+        await self._notify_purpose()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return outcome
+
+    async def _notify_purpose(self) -> None:
+        assert self._inp is not None
+        if self._inp.purpose.kind == "escrow":
+            await workflow.execute_activity(
+                c.ACT_NOTIFY_PURPOSE,
+                c.PaymentRef(self._inp.payment_id),
+                start_to_close_timeout=timedelta(seconds=30),
+                retry_policy=_DB_RETRY,
+            )
+
+    async def _end(self, status: str, code: str = "", message: str = "") -> c.PaymentOutcome:
+        assert self._inp is not None
+        await workflow.execute_activity(
+            c.ACT_RECORD_STATUS,
+            c.StatusChange(self._inp.payment_id, status, code, message),
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=_DB_RETRY,
+        )
+        self._set(status)
+        self._failure = (code, message)
+        self._ready = True
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return c.PaymentOutcome(self._inp.payment_id, status, failure_code=code, failure_message=message)
+
+    def _set(self, status: str) -> None:
+        if status == self._status:
+            return
+        self._status = status
+        if self._inp is not None and self._inp.search_attributes:
+            workflow.upsert_search_attributes([SA_PAYMENT_STATUS.value_set(status)])
+
+    def _started(self) -> c.PaymentStarted:
+        assert self._inp is not None
+        return c.PaymentStarted(self._inp.payment_id, self._status, dict(self._next_action))
+
+
+def _failure_of(exc: BaseException, default: str) -> tuple[str, str]:
+    cause = exc.cause if isinstance(exc, ActivityError) else exc
+    if isinstance(cause, ApplicationError):
+        details = cause.details
+        code = str(details[0]) if details else (cause.type or default)
+        return code, cause.message
+    return default, str(exc)
+
+
+WORKFLOWS: list[type] = [PaymentWorkflow, RefundWorkflow, AttachPaymentMethodWorkflow]
