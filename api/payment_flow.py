@@ -15,7 +15,7 @@ from datetime import timedelta
 import orjson
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
-from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.client import Client, RPCTimeoutOrCancelledError, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.common import (
     SearchAttributePair,
     TypedSearchAttributes,
@@ -147,7 +147,7 @@ async def await_next_action(
             ),
             timeout=timeout,
         )
-    except (TimeoutError, RPCError, WorkflowUpdateFailedError):
+    except (TimeoutError, RPCError, WorkflowUpdateFailedError, RPCTimeoutOrCancelledError):
         return None
 
 
