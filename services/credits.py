@@ -351,6 +351,7 @@ async def deduct(factory: SessionFactory, **kwargs: Any) -> DebitResult:
     so BEGIN and COMMIT round trips are saved); elsewhere a unit of work around the portable path."""
     async with factory() as session:
         if USE_PG_FUNCTION and is_postgres(session):
+            await credits_pg.ensure_installed(session)  # before this session takes its connection
             await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
             return await debit_wallet(session, **kwargs)
     async with unit_of_work(factory) as session:
@@ -498,6 +499,14 @@ async def balance_view(session: AsyncSession, user_id: str, now: datetime | None
     balance = await _available(session, w, now)
     upcoming = await repo.expiring(session, user_id, now)
     return BalanceView(user_id, balance, upcoming, upcoming[0][0] if upcoming else None)
+
+
+async def read_balance(factory: SessionFactory, user_id: str) -> BalanceView:
+    """balance_view on an autocommit connection: one statement, no BEGIN/COMMIT round trips."""
+    async with factory() as session:
+        if is_postgres(session):
+            await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        return await balance_view(session, user_id)
 
 
 async def set_low_balance_threshold(session: AsyncSession, *, user_id: str, threshold: int | None) -> None:

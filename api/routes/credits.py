@@ -12,18 +12,19 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
-from fastapi.responses import ORJSONResponse
+import orjson
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
 
 from api.auth import Principal, Role
 from api.deps import (
     AdminPrincipal,
     CurrentPrincipal,
     SessionDep,
-    SessionFactoryDep,
-    SettingsDep,
+    get_principal,
     require_roles,
 )
+from api.errors import ApiError
 from api.exact_json import ExactJSONRoute
 from api.schemas.common import ERROR_RESPONSES
 from api.schemas.credits import (
@@ -49,9 +50,14 @@ from services import credits
 router = APIRouter(tags=["credits"], route_class=ExactJSONRoute)
 
 CUR = rules.CURRENCY
-DeductPrincipal = Annotated[Principal, Depends(require_roles(Role.SERVICE, Role.AGENT, Role.ADMIN))]
+_DEDUCTORS = (Role.SERVICE, Role.AGENT, Role.ADMIN)
 RefundPrincipal = Annotated[Principal, Depends(require_roles(Role.SERVICE, Role.ADMIN))]
 _READ_OTHERS = (Role.ADMIN, Role.SERVICE)
+
+
+def _json(content: dict[str, Any]) -> Response:
+    """Hot paths answer with pre-serialised JSON (the declared response_model documents the shape)."""
+    return Response(orjson.dumps(content), media_type="application/json")
 
 
 def _fmt(minor: int) -> str:
@@ -99,23 +105,31 @@ async def grant(body: GrantIn, principal: AdminPrincipal, session: SessionDep) -
     )
 
 
+async def _deduct_principal(request: Request) -> Principal:
+    """Async on purpose: FastAPI runs sync dependencies in a thread pool, a hop the hot path skips."""
+    principal = get_principal(request)
+    if principal.role not in _DEDUCTORS:
+        raise ApiError(403, "forbidden", f"role {principal.role.value!r} may not do this")
+    return principal
+
+
 @router.post("/credits/deduct", response_model=DeductOut, responses=ERROR_RESPONSES)
 async def deduct(
-    body: DeductIn, principal: DeductPrincipal, factory: SessionFactoryDep, settings: SettingsDep
-) -> ORJSONResponse:
+    body: DeductIn, request: Request, principal: Annotated[Principal, Depends(_deduct_principal)]
+) -> Response:
     """Charge a user's credits for an agent execution. The same `reference` never deducts twice:
     a repeat answers with the first result. Not enough available credits: 409 insufficient_credits."""
     amount = parse_amount(body.amount, CUR)
-    description = body.description or f"deducted by {principal.role.value} {principal.id}"
+    state = request.app.state
     r = await credits.deduct(
-        factory,
+        state.session_factory,
         user_id=body.user_id,
         amount=amount,
         reference=body.reference,
-        description=description,
-        default_threshold=_threshold_default(settings),
+        description=body.description or f"deducted by {principal.role.value} {principal.id}",
+        default_threshold=_threshold_default(state.settings),
     )
-    return ORJSONResponse(
+    return _json(
         {
             "id": r.entry_id,
             "user_id": r.user_id,
@@ -153,13 +167,17 @@ async def refund(body: RefundIn, principal: RefundPrincipal, session: SessionDep
     )
 
 
+async def _caller(request: Request) -> Principal:
+    return get_principal(request)  # async: no thread-pool hop
+
+
 @router.get("/credits/balance", response_model=BalanceOut, responses=ERROR_RESPONSES)
 async def balance(
-    principal: CurrentPrincipal, session: SessionDep, user_id: str | None = None
-) -> ORJSONResponse:
+    request: Request, principal: Annotated[Principal, Depends(_caller)], user_id: str | None = None
+) -> Response:
     """Available credits (expired ones never count), upcoming expiries and the next one."""
-    view = await credits.balance_view(session, _whose(principal, user_id))
-    return ORJSONResponse(
+    view = await credits.read_balance(request.app.state.session_factory, _whose(principal, user_id))
+    return _json(
         {
             "user_id": view.user_id,
             "balance": _fmt(view.balance),

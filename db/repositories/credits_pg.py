@@ -18,6 +18,7 @@ whenever its source differs from what the database holds; it needs the CREATE pr
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from datetime import datetime
 from typing import Any
@@ -160,6 +161,7 @@ $fn$;
 
 _SOURCE_HASH = hashlib.md5(DEBIT_FUNCTION_SQL.encode()).hexdigest()
 _installed: set[str] = set()
+_install_lock = asyncio.Lock()
 
 _CALL = text(
     "SELECT * FROM meshpay_credit_debit(:user, :amount, :reference, :destination, :dest_nn, :dest_owner, "
@@ -168,12 +170,22 @@ _CALL = text(
 
 
 async def ensure_installed(session: AsyncSession) -> None:
-    """Install (or update) the function once per process and database."""
+    """Install (or update) the function once per process and database.
+
+    Call it before the session holds a connection: it borrows a second one from the pool.
+    """
     bind = session.get_bind()
     sync_engine: Engine = bind.engine if isinstance(bind, Connection) else bind
     marker = f"{sync_engine.url.render_as_string(hide_password=True)}#{_SOURCE_HASH}"
     if marker in _installed:
         return
+    async with _install_lock:
+        if marker not in _installed:
+            await _install(sync_engine)
+            _installed.add(marker)
+
+
+async def _install(sync_engine: Engine) -> None:
     async with AsyncEngine(sync_engine).begin() as conn:  # its own transaction, committed now
         await conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('meshpay_credit_functions'))"))
         current = (
@@ -192,7 +204,6 @@ async def ensure_installed(session: AsyncSession) -> None:
                     f"text, timestamptz, numeric) IS '{_SOURCE_HASH}'"
                 )
             )
-    _installed.add(marker)
 
 
 async def debit(
