@@ -35,9 +35,12 @@ def _refused(exc: DomainError | ProviderDeclined) -> ApplicationError:
 
 
 @contextlib.asynccontextmanager
-async def heartbeating(every: float = 2.0) -> AsyncIterator[None]:
+async def heartbeating() -> AsyncIterator[None]:
     """Heartbeat while a provider call is in flight, so a dead worker is noticed within the
     heartbeat timeout instead of the whole start-to-close timeout."""
+
+    timeout = activity.info().heartbeat_timeout if activity.in_activity() else None
+    every = max(0.2, timeout.total_seconds() / 3) if timeout else 2.0
 
     async def beat() -> None:
         while True:

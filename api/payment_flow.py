@@ -107,6 +107,7 @@ async def start_payment(
         expires_in_seconds=expiry,
         crypto_chain=(chain or "BTC").upper() if provider == "crypto" else None,
         search_attributes=settings.payments_search_attributes,
+        provider_heartbeat_seconds=settings.payment_provider_heartbeat_seconds,
     )
     row, created = await svc.ensure_payment(session, inp, quote_id=quote_id)
     if not created:

@@ -72,6 +72,7 @@ class Settings(BaseSettings):
     payments_search_attributes: bool = True  # PaymentStatus etc. (needs them registered)
     stripe_webhook_tolerance_seconds: int = 300
     payment_create_wait_seconds: float = 15.0  # how long POST /create waits for the provider's next step
+    payment_provider_heartbeat_seconds: int = 10  # a dead worker's provider call is retried after this
 
     pricing_min_multiplier: Decimal = Decimal("0.5")
     pricing_max_multiplier: Decimal = Decimal("3.0")
