@@ -174,20 +174,29 @@ class EscrowWorkflow:
     async def fund(self, req: FundRequest) -> EscrowView:
         async with self.lock:
             self._check(Move.FUND, req.actor_id, req.actor_role)
-            result = await workflow.execute_activity(
-                FUND_WITH_CREDITS_ACTIVITY,
-                FundWithCreditsInput(
-                    self.inp.contract_id, self.inp.payer_id, self.inp.amount, self.inp.currency
-                ),
-                result_type=MoneyResult,
-                start_to_close_timeout=_TIMEOUT,
-                retry_policy=_RETRY,
-            )
+            try:
+                result = await self._fund_with_credits()
+            except ActivityError as exc:  # not enough credits: the caller learns why, nothing moved
+                cause = exc.cause
+                if isinstance(cause, ApplicationError) and cause.type in DOMAIN_ERROR_TYPES:
+                    raise ApplicationError(
+                        cause.message, *cause.details, type=cause.type, non_retryable=True
+                    ) from None
+                raise
             self._funded(_CREDITS, None)
             await self._changed(
                 "funded", req.actor_id, provider=_CREDITS, transaction_id=result.transaction_id
             )
             return self._view()
+
+    async def _fund_with_credits(self) -> MoneyResult:
+        return await workflow.execute_activity(
+            FUND_WITH_CREDITS_ACTIVITY,
+            FundWithCreditsInput(self.inp.contract_id, self.inp.payer_id, self.inp.amount, self.inp.currency),
+            result_type=MoneyResult,
+            start_to_close_timeout=_TIMEOUT,
+            retry_policy=_RETRY,
+        )
 
     @fund.validator
     def _validate_fund(self, req: FundRequest) -> None:
