@@ -7,7 +7,7 @@ import importlib
 import sys
 from pathlib import Path
 
-BENCHES = ["bench.ledger", "bench.pricing", "bench.billing", "bench.credits"]
+BENCHES = ["bench.ledger", "bench.pricing", "bench.billing", "bench.credits", "bench.payments"]
 
 
 def main() -> None:

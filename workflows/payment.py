@@ -107,7 +107,8 @@ class PaymentWorkflow:
     async def run(self, inp: c.PaymentInput) -> c.PaymentOutcome:
         self._inp = inp
         if inp.provider == "credits":
-            outcome = await workflow.execute_activity(
+            # One short DB transaction: a local activity (no round trip through the task queue).
+            outcome = await workflow.execute_local_activity(
                 c.ACT_PAY_WITH_CREDITS,
                 inp,
                 result_type=c.PaymentOutcome,
