@@ -119,6 +119,7 @@ class PaymentActivities:
             return await self._create_crypto(inp)
         provider = self.provider(inp.provider)
         async with heartbeating():
+            intent: ProviderIntent | None = None
             if row.provider_object_id:
                 intent = await provider.retrieve(row.provider_object_id)
             else:

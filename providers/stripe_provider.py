@@ -56,7 +56,7 @@ class StripeProvider:
                 body["off_session"] = True
         try:
             pi = await self._client.v1.payment_intents.create_async(
-                body,
+                body,  # type: ignore[arg-type]
                 {"idempotency_key": params.idempotency_key},  # type: ignore[arg-type]
             )
         except stripe.CardError as exc:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import MinorUnits, utcnow
@@ -101,7 +101,7 @@ async def reserve_refund_amount(
     One guarded UPDATE: two racing refunds serialize on the row and the second sees the first's
     total (plus a CHECK constraint behind it). None when refused.
     """
-    amt = func.cast(amount, MinorUnits().impl)
+    amt = literal(amount, MinorUnits())
     stmt = (
         update(Payment)
         .where(
@@ -120,7 +120,7 @@ async def reserve_refund_amount(
 
 
 async def release_refund_amount(session: AsyncSession, payment_id: str, amount: int) -> None:
-    amt = func.cast(amount, MinorUnits().impl)
+    amt = literal(amount, MinorUnits())
     await session.execute(
         update(Payment)
         .where(Payment.id == payment_id)
