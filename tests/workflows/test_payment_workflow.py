@@ -132,7 +132,8 @@ async def test_cancel_signal_cancels(ts_env, task_queue) -> None:  # type: ignor
 async def test_credits_payment_is_one_activity(ts_env, task_queue) -> None:  # type: ignore[no-untyped-def]
     fake = Fake()
     _, outcome = await _run(ts_env, fake, _inp("credits"), task_queue)
-    assert outcome.status == "completed" and fake.calls == ["credits"]
+    # a local activity: no provider steps; it may run more than once (it is idempotent by key)
+    assert outcome.status == "completed" and set(fake.calls) == {"credits"}
 
 
 def test_timedelta_sanity() -> None:
