@@ -15,11 +15,11 @@ from config.settings import Settings
 from db.session import SessionFactory
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_session_factory(request: Request) -> SessionFactory:
+async def get_session_factory(request: Request) -> SessionFactory:
     return request.app.state.session_factory
 
 
@@ -34,7 +34,7 @@ async def get_temporal(request: Request) -> Client:
     return client
 
 
-def get_principal(request: Request) -> Principal:
+async def get_principal(request: Request) -> Principal:
     cached = getattr(request.state, "principal", None)
     if cached is not None:
         return cached
@@ -54,7 +54,7 @@ CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 def require_roles(*roles: Role) -> Callable[..., Any]:
     allowed = frozenset(roles)
 
-    def guard(principal: CurrentPrincipal) -> Principal:
+    async def guard(principal: CurrentPrincipal) -> Principal:
         if principal.role not in allowed:
             raise ApiError(403, "forbidden", f"role {principal.role.value!r} may not do this")
         return principal

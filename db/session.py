@@ -24,7 +24,9 @@ def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
             cur.close()
 
         return engine
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    # No pre-ping: it costs a round trip per checkout on the hot path; stale connections are
+    # recycled instead, and a request that meets a dead one fails cleanly (retry with its key).
+    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
 
 
 def make_session_factory(engine: AsyncEngine) -> SessionFactory:

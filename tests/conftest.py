@@ -4,7 +4,7 @@
 - `session_factory`: sessions that really commit (concurrency and API tests use unique ids).
 - `db_session`: one session whose work is rolled back after the test.
 - `settings`: Settings pointed at the test database.
-- `ts_env`: the time-skipping Temporal test server (session-wide); use a unique task queue per test.
+- `ts_env`: the time-skipping Temporal test server (one per module); use a unique task queue per test.
 - `make_app` / `api_client`: the FastAPI app on an httpx ASGI transport.
 """
 
@@ -65,8 +65,10 @@ async def db_session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
             await outer.rollback()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
+    """Per module: time skipping is global to a server, so a workflow another module left waiting
+    (with no worker polling for it any more) must not hold this module's clock."""
     env = await WorkflowEnvironment.start_time_skipping(test_server_existing_path=temporal.test_server_path())
     yield env
     await env.shutdown()
