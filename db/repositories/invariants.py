@@ -45,4 +45,41 @@ async def violations(session: AsyncSession, sql: str, limit: int = 20) -> list[t
 
 
 # name -> (description, tables it needs, SQL returning violating rows). Filled in per area.
-AREA_CHECKS: dict[str, tuple[str, tuple[str, ...], str]] = {}
+AREA_CHECKS: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "terminal_escrows_empty": (
+        "every terminal escrow's holding account is zero",
+        ("escrows",),
+        "SELECT e.contract_id, e.status, b.balance FROM escrows e "
+        "JOIN balances b ON b.account_code = 'escrow:' || e.contract_id || ':' || e.currency "
+        "WHERE e.status IN ('released', 'resolved', 'refunded', 'cancelled', 'expired') AND b.balance <> 0",
+    ),
+    "refunds_within_captures": (
+        "refunds never exceed what was captured, for every payment",
+        ("payments", "payment_refunds"),
+        "SELECT p.id, p.captured_amount, p.refunded_amount, COALESCE(r.total, 0) AS refunds FROM payments p "
+        "LEFT JOIN (SELECT payment_id, SUM(amount) AS total FROM payment_refunds "
+        "WHERE status NOT IN ('failed', 'canceled', 'cancelled') GROUP BY payment_id) r "
+        "ON r.payment_id = p.id "
+        "WHERE p.refunded_amount > p.captured_amount OR COALESCE(r.total, 0) > p.captured_amount",
+    ),
+    "one_invoice_per_account_period": (
+        "one invoice per account and period",
+        ("invoices",),
+        "SELECT account_id, period, COUNT(*) FROM invoices GROUP BY account_id, period HAVING COUNT(*) > 1",
+    ),
+    "lots_sum_to_wallet": (
+        "credit lot remainders sum to the wallet's ledger balance",
+        ("credit_lots",),
+        "SELECT b.account_code, b.balance, COALESCE(l.total, 0) AS lots FROM balances b "
+        "LEFT JOIN (SELECT 'wallet:' || user_id || ':' || 'CREDIT' AS code, SUM(remaining) AS total "
+        "FROM credit_lots GROUP BY user_id) l ON l.code = b.account_code "
+        "WHERE b.account_code LIKE 'wallet:%' AND b.currency = 'CREDIT' AND b.balance <> COALESCE(l.total, 0)",
+    ),
+    "wallet_summary_matches_ledger": (
+        "each credit wallet's summary balance equals its ledger balance",
+        ("credit_wallets",),
+        "SELECT w.user_id, w.balance, COALESCE(b.balance, 0) FROM credit_wallets w "
+        "LEFT JOIN balances b ON b.account_code = 'wallet:' || w.user_id || ':' || 'CREDIT' "
+        "WHERE w.balance <> COALESCE(b.balance, 0)",
+    ),
+}

@@ -17,7 +17,7 @@ from api.exact_json import ExactJSONRoute
 from api.schemas.common import AmountIn, StrictModel
 from config.settings import Settings
 from db.models.ledger import Posting
-from domain.ledger import transfer_postings, wallet
+from domain.ledger import earnings, transfer_postings
 from domain.money import format_amount, parse_amount
 from services import ledger
 from tests.support.tokens import auth, uid
@@ -40,7 +40,7 @@ async def grant(body: GrantBody, session: SessionDep, principal: AdminPrincipal)
         await asyncio.sleep(body.delay)
     result = await ledger.transfer(
         session,
-        transfer_postings("system:promotions:CREDIT", wallet(body.account), minor, "CREDIT"),
+        transfer_postings("system:promotions:CREDIT", earnings(body.account, "CREDIT"), minor, "CREDIT"),
         uid("probe"),
     )
     return {"transaction_id": result.transaction_id, "amount": format_amount(minor, "CREDIT")}
@@ -101,7 +101,9 @@ async def test_bad_amounts_are_422_naming_the_field_and_write_nothing(
     async with session_factory() as s:
         n = (
             await s.execute(
-                select(func.count()).select_from(Posting).where(Posting.account_code == wallet(account))
+                select(func.count())
+                .select_from(Posting)
+                .where(Posting.account_code == earnings(account, "CREDIT"))
             )
         ).scalar_one()
     assert n == 0

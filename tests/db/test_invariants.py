@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from domain.ledger import transfer_postings, wallet
+from domain.ledger import earnings, transfer_postings
 from services import ledger
 from services.invariants import check, failures
 from tests.support.tokens import uid
@@ -16,7 +16,7 @@ async def _names_failing(session) -> set[str]:
 
 
 async def test_consistent_ledger_passes(db_session) -> None:
-    acct = wallet(uid())
+    acct = earnings(uid(), "CREDIT")
     await ledger.transfer(db_session, transfer_postings("system:issued:CREDIT", acct, 10, "CREDIT"), uid("k"))
     assert await _names_failing(db_session) == set()
 
@@ -36,8 +36,76 @@ async def test_consistent_ledger_passes(db_session) -> None:
 async def test_corruption_is_caught(db_session, settings, corruption: str, expected: str) -> None:
     if "ALTER TABLE" in corruption and not settings.is_postgres:
         pytest.skip("needs PostgreSQL DDL")
-    acct = wallet(uid())
+    acct = earnings(uid(), "CREDIT")
     await ledger.transfer(db_session, transfer_postings("system:issued:CREDIT", acct, 10, "CREDIT"), uid("k"))
     for stmt in corruption.split("; "):
         await db_session.execute(text(stmt), {"acct": acct} if ":acct" in stmt else {})
     assert expected in await _names_failing(db_session)
+
+
+async def test_lot_remainders_must_match_wallet(db_session) -> None:
+    from services import credits
+
+    user = uid()
+    await credits.credit_wallet(
+        db_session,
+        user_id=user,
+        amount=500,
+        reference=uid("r"),
+        source="adjustment",
+        from_account="system:promotions:CREDIT",
+    )
+    assert await _names_failing(db_session) == set()
+    await db_session.execute(
+        text("UPDATE credit_lots SET remaining = remaining - 1 WHERE user_id = :u"), {"u": user}
+    )
+    assert "lots_sum_to_wallet" in await _names_failing(db_session)
+
+
+async def test_terminal_escrow_with_money_held_is_caught(db_session) -> None:
+    from decimal import Decimal
+
+    from db.models.escrow import Escrow
+    from domain.ledger import escrow_holding
+
+    contract = uid("c")
+    db_session.add(
+        Escrow(
+            id=uid("esc"),
+            contract_id=contract,
+            payer_id="p",
+            payee_id="q",
+            amount=100,
+            currency="USD",
+            status="released",
+            fee_percent=Decimal("10"),
+            signers=["p"],
+            required_signatures=1,
+            threshold_ppm=800000,
+        )
+    )
+    await db_session.flush()
+    await ledger.transfer(
+        db_session,
+        transfer_postings("clearing:stripe:USD", escrow_holding(contract, "USD"), 100, "USD"),
+        uid("k"),
+    )
+    assert "terminal_escrows_empty" in await _names_failing(db_session)
+
+
+async def test_refunds_beyond_capture_are_caught(db_session, settings) -> None:
+    if not settings.is_postgres:
+        pytest.skip("needs PostgreSQL DDL")
+    pid = uid("pay")
+    # The table's own CHECK refuses this; drop it inside the rolled-back test transaction to prove
+    # the checker would still see it (e.g. on a database restored from an older schema).
+    await db_session.execute(text("ALTER TABLE payments DROP CONSTRAINT ck_payments_refund_le_captured"))
+    await db_session.execute(
+        text(
+            "INSERT INTO payments (id, payer_id, amount, currency, provider, status, purpose_kind, purpose_credits, "
+            "off_session, crypto_received, captured_amount, refunded_amount, refund_count, created_at, updated_at) "
+            "VALUES (:id, 'u', 100, 'USD', 'stripe', 'completed', 'none', 0, false, 0, 100, 150, 1, now(), now())"
+        ),
+        {"id": pid},
+    )
+    assert "refunds_within_captures" in await _names_failing(db_session)

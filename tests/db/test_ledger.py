@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from db.models.ledger import Balance, Posting
 from db.session import unit_of_work
 from domain.errors import InsufficientFunds
-from domain.ledger import transfer_postings, wallet
+from domain.ledger import earnings, transfer_postings
 from services import ledger
 from tests.support.tokens import uid
 
@@ -34,7 +34,7 @@ async def _posting_sum(session_factory, account: str) -> int:
 
 
 async def test_transfer_updates_balances_and_postings(session_factory) -> None:
-    acct = wallet(uid())
+    acct = earnings(uid(), "CREDIT")
     await _fund(session_factory, acct, 500)
     async with session_factory() as s:
         assert await ledger.balance(s, acct) == 500
@@ -42,7 +42,7 @@ async def test_transfer_updates_balances_and_postings(session_factory) -> None:
 
 
 async def test_same_key_never_posts_twice(session_factory) -> None:
-    acct = wallet(uid())
+    acct = earnings(uid(), "CREDIT")
     key = f"k:{uid()}"
     for _ in range(3):
         async with unit_of_work(session_factory) as s:
@@ -55,7 +55,7 @@ async def test_same_key_never_posts_twice(session_factory) -> None:
 
 
 async def test_overdraft_refused_and_nothing_written(session_factory) -> None:
-    acct = wallet(uid())
+    acct = earnings(uid(), "CREDIT")
     await _fund(session_factory, acct, 10)
     with pytest.raises(InsufficientFunds):
         async with unit_of_work(session_factory) as s:
@@ -68,7 +68,7 @@ async def test_overdraft_refused_and_nothing_written(session_factory) -> None:
 
 
 async def test_reversal_restores_balance(session_factory) -> None:
-    acct = wallet(uid())
+    acct = earnings(uid(), "CREDIT")
     await _fund(session_factory, acct, 10)
     async with unit_of_work(session_factory) as s:
         spent = await ledger.transfer(
@@ -83,7 +83,7 @@ async def test_reversal_restores_balance(session_factory) -> None:
 async def test_200_concurrent_debits_of_1_against_100(session_factory, settings) -> None:
     if not settings.is_postgres:
         pytest.skip("concurrency semantics are asserted on PostgreSQL")
-    acct = wallet(uid())
+    acct = earnings(uid(), "CREDIT")
     await _fund(session_factory, acct, 100)
 
     async def debit(i: int) -> bool:
