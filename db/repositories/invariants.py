@@ -73,7 +73,8 @@ AREA_CHECKS: dict[str, tuple[str, tuple[str, ...], str]] = {
         "SELECT b.account_code, b.balance, COALESCE(l.total, 0) AS lots FROM balances b "
         "LEFT JOIN (SELECT 'wallet:' || user_id || ':' || 'CREDIT' AS code, SUM(remaining) AS total "
         "FROM credit_lots GROUP BY user_id) l ON l.code = b.account_code "
-        "WHERE b.account_code LIKE 'wallet:%' AND b.currency = 'CREDIT' AND b.balance <> COALESCE(l.total, 0)",
+        "WHERE b.account_code LIKE 'wallet:%' AND b.currency = 'CREDIT' "
+        "AND b.balance <> COALESCE(l.total, 0)",
     ),
     "wallet_summary_matches_ledger": (
         "each credit wallet's summary balance equals its ledger balance",

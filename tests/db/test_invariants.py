@@ -102,9 +102,10 @@ async def test_refunds_beyond_capture_are_caught(db_session, settings) -> None:
     await db_session.execute(text("ALTER TABLE payments DROP CONSTRAINT ck_payments_refund_le_captured"))
     await db_session.execute(
         text(
-            "INSERT INTO payments (id, payer_id, amount, currency, provider, status, purpose_kind, purpose_credits, "
-            "off_session, crypto_received, captured_amount, refunded_amount, refund_count, created_at, updated_at) "
-            "VALUES (:id, 'u', 100, 'USD', 'stripe', 'completed', 'none', 0, false, 0, 100, 150, 1, now(), now())"
+            "INSERT INTO payments (id, payer_id, amount, currency, provider, status, purpose_kind, "
+            "purpose_credits, off_session, crypto_received, captured_amount, refunded_amount, "
+            "refund_count, created_at, updated_at) VALUES (:id, 'u', 100, 'USD', 'stripe', 'completed', "
+            "'none', 0, false, 0, 100, 150, 1, now(), now())"
         ),
         {"id": pid},
     )
