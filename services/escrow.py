@@ -7,9 +7,10 @@ key already posted and moves nothing again.
 
 Credits (see domain/escrow.py for the currency choice): funding debits the payer's lots through
 services.credits.debit_wallet (destination: the holding account); money going back to a credits
-payer goes through services.credits.credit_wallet as a refund lot. Money going back to a card /
-PayPal / crypto payer is posted holding → `clearing:{provider}:{cur}` here, and the workflow then
-calls the payments activity `refund_payment` with the same key.
+payer goes through services.credits.credit_wallet as a refund lot (ledger key = the escrow key).
+Money going back to a card / PayPal / crypto payer is not moved here: the workflow
+calls the payments activity `refund_payment` with the key, and that activity posts holding →
+`clearing:{provider}:{cur}` and refunds at the provider.
 """
 
 from __future__ import annotations
@@ -31,9 +32,9 @@ from contracts.escrow import (
 )
 from db.models.escrow import Escrow
 from db.repositories import escrow as repo
-from domain.errors import CurrencyMismatch
-from domain.ledger import Posting, clearing, earnings, escrow_holding, system
-from services import ledger
+from domain.errors import CurrencyMismatch, InvalidState
+from domain.ledger import Posting, earnings, escrow_holding, system
+from services import credits, ledger
 
 CREDITS = "credits"
 
@@ -55,8 +56,6 @@ def refund_key(contract_id: str, n: int) -> str:
 
 
 async def fund_with_credits(session: AsyncSession, inp: FundWithCreditsInput) -> MoneyResult:
-    from services import credits
-
     if inp.currency != "CREDIT":
         raise CurrencyMismatch(
             f"an escrow in {inp.currency} cannot be funded with credits",
@@ -72,15 +71,15 @@ async def fund_with_credits(session: AsyncSession, inp: FundWithCreditsInput) ->
         kind="escrow_fund",
         description=f"escrow funding for contract {inp.contract_id}",
     )
-    return MoneyResult(transaction_id=str(getattr(result, "transaction_id", "") or ""))
+    return MoneyResult(transaction_id=result.transaction_id, created=result.created)
 
 
 async def settle(session: AsyncSession, inp: SettleInput) -> MoneyResult:
     """Release (all to the payee, fee to revenue) or an arbiter's split, in one DB transaction.
 
-    The payee's part and the fee are one balanced ledger transaction under `inp.key`; a payer's
-    part goes in the same transaction to clearing (provider funding) or, for credits, through
-    credit_wallet (a refund lot) in the same DB transaction.
+    The payee's part and the fee are one balanced ledger transaction under `inp.key`; a credits
+    payer's part goes back through credit_wallet (a refund lot) in the same DB transaction. (A card /
+    PayPal / crypto payer's part is not moved here: payments' refund_payment posts it.)
     """
     holding = escrow_holding(inp.contract_id, inp.currency)
     postings: list[Posting] = []
@@ -88,13 +87,9 @@ async def settle(session: AsyncSession, inp: SettleInput) -> MoneyResult:
         postings.append(Posting(earnings(inp.payee_id, inp.currency), inp.payee_net, inp.currency))
     if inp.fee > 0:
         postings.append(Posting(system("revenue", inp.currency), inp.fee, inp.currency))
-    if inp.payer_refund > 0 and inp.funding_provider != CREDITS:
-        postings.append(Posting(clearing(inp.funding_provider, inp.currency), inp.payer_refund, inp.currency))
-    out = sum(p.amount for p in postings)
-    txn_id = ""
-    created = False
-    if out > 0:
-        postings.insert(0, Posting(holding, -out, inp.currency))
+    txn_id, created = "", False
+    if postings:
+        postings.insert(0, Posting(holding, -sum(p.amount for p in postings), inp.currency))
         result = await ledger.transfer(
             session,
             postings,
@@ -105,46 +100,32 @@ async def settle(session: AsyncSession, inp: SettleInput) -> MoneyResult:
         )
         txn_id, created = result.transaction_id, result.created
     if inp.payer_refund > 0 and inp.funding_provider == CREDITS:
-        await _credit_payer(
-            session, inp.contract_id, inp.payer_id, inp.payer_refund, inp.currency, f"{inp.key}:payer"
-        )
-        created = True
+        back = await _credit_payer(session, inp, inp.payer_refund, f"{inp.key}:payer")
+        txn_id, created = txn_id or back.transaction_id, created or back.created
     return MoneyResult(transaction_id=txn_id, created=created)
 
 
 async def return_to_payer(session: AsyncSession, inp: ReturnToPayerInput) -> MoneyResult:
-    """A refund (full or partial) of what is held, under `esc:{contract_id}:refund:{n}`."""
-    holding = escrow_holding(inp.contract_id, inp.currency)
-    if inp.funding_provider == CREDITS:
-        await _credit_payer(session, inp.contract_id, inp.payer_id, inp.amount, inp.currency, inp.key)
-        return MoneyResult(transaction_id="")
-    result = await ledger.transfer(
-        session,
-        [
-            Posting(holding, -inp.amount, inp.currency),
-            Posting(clearing(inp.funding_provider, inp.currency), inp.amount, inp.currency),
-        ],
-        inp.key,
-        kind="escrow_refund",
-        description=f"escrow refund for contract {inp.contract_id}",
-        metadata={"contract_id": inp.contract_id, "payer_id": inp.payer_id},
-    )
-    return MoneyResult(transaction_id=result.transaction_id, created=result.created)
+    """A refund (full or partial) of what is held to a credits payer, as a refund lot, under
+    `esc:{contract_id}:refund:{n}`. Provider-funded escrows refund through payments instead."""
+    if inp.funding_provider != CREDITS:
+        raise InvalidState("a provider-funded escrow refunds through its payment", code="refund_via_payment")
+    back = await _credit_payer(session, inp, inp.amount, inp.key)
+    return MoneyResult(transaction_id=back.transaction_id, created=back.created)
 
 
 async def _credit_payer(
-    session: AsyncSession, contract_id: str, payer_id: str, amount: int, currency: str, reference: str
-) -> None:
-    from services import credits
-
-    await credits.credit_wallet(
+    session: AsyncSession, inp: SettleInput | ReturnToPayerInput, amount: int, key: str
+) -> credits.CreditResult:
+    return await credits.credit_wallet(
         session,
-        user_id=payer_id,
+        user_id=inp.payer_id,
         amount=amount,
-        reference=reference,
+        reference=key,
         source="refund",
-        from_account=escrow_holding(contract_id, currency),
-        description=f"escrow refund for contract {contract_id}",
+        from_account=escrow_holding(inp.contract_id, inp.currency),
+        description=f"escrow refund for contract {inp.contract_id}",
+        ledger_key=key,
     )
 
 

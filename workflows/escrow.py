@@ -56,7 +56,7 @@ with workflow.unsafe.imports_passed_through():
     from contracts.payments import REFUND_PAYMENT_ACTIVITY, RefundRequest, RefundResult
     from contracts.temporal import SA_CONTRACT_ID, SA_ESCROW_STATE, SA_PAYEE_ID, SA_PAYER_ID
     from domain import escrow as rules
-    from domain.errors import DomainError, InvalidAmount
+    from domain.errors import Conflict, DomainError, InvalidAmount
     from domain.escrow import Move, Status
 
 _TIMEOUT = timedelta(seconds=30)
@@ -101,6 +101,8 @@ class EscrowWorkflow:
         self.paused_seconds: int | None = None
         self.events: list[EscrowEvent] = []
         self.refunds = 0
+        self.resolutions = 0
+        self.seen_payments: list[str] = []
         self.version = 0
         self.lock = asyncio.Lock()
 
@@ -208,8 +210,9 @@ class EscrowWorkflow:
     async def payment_completed(self, sig: EscrowPaymentCompleted) -> None:
         """A provider payment has posted clearing → holding; take it, or send back what we cannot use."""
         async with self.lock:
-            if sig.payment_id == self.payment_id:
+            if sig.payment_id in self.seen_payments:
                 return  # a duplicate delivery of the same completion
+            self.seen_payments.append(sig.payment_id)
             usable = (
                 self.status == Status.CREATED
                 and sig.amount == self.inp.amount
@@ -226,20 +229,17 @@ class EscrowWorkflow:
                 )
                 return
             # Money we cannot hold (expired, cancelled, already funded, wrong amount): straight back.
+            # The payments refund posts holding → clearing itself and refunds at the provider.
             self.refunds += 1
             key = f"esc:{self.inp.contract_id}:refund:{self.refunds}"
-            await workflow.execute_activity(
-                RETURN_TO_PAYER_ACTIVITY,
-                ReturnToPayerInput(
-                    self.inp.contract_id, key, self.inp.payer_id, sig.amount, sig.currency, sig.provider
-                ),
-                result_type=MoneyResult,
-                start_to_close_timeout=_TIMEOUT,
-                retry_policy=_RETRY,
+            ok = await self._provider_refund(
+                sig.payment_id, sig.amount, key, "escrow could not take this payment"
             )
-            await self._provider_refund(sig.payment_id, sig.amount, key, "escrow could not take this payment")
             await self._changed(
-                "payment_returned", "system", payment_id=sig.payment_id, amount=str(sig.amount)
+                "payment_returned" if ok else "payment_return_failed",
+                "system",
+                payment_id=sig.payment_id,
+                amount=str(sig.amount),
             )
 
     def _funded(self, provider: str, payment_id: str | None) -> None:
@@ -366,18 +366,29 @@ class EscrowWorkflow:
             raise _refusal(exc) from None
 
     async def _settle_resolution(self, split: rules.Split, actor: rules.Actor, *, note: str) -> None:
-        await self._settle("resolve", split)
-        if split.payer_refund and self.provider != _CREDITS and self.payment_id:
-            await self._provider_refund(
-                self.payment_id,
-                split.payer_refund,
-                f"esc:{self.inp.contract_id}:resolve",
-                "escrow dispute resolved",
-            )
+        """Payee's part (minus fee) and, for credits, the payer's part: one DB transaction. A card /
+        PayPal / crypto payer's part is refunded through payments' `refund_payment` after it."""
+        self.resolutions += 1
+        suffix = "" if self.resolutions == 1 else f":{self.resolutions}"
+        await self._settle(f"resolve{suffix}", split, kind="resolve")
         self.released += split.payee_net
         self.fee += split.fee
+        self.held -= split.payee_net + split.fee
+        if split.payer_refund and self._by_provider():
+            assert self.payment_id is not None
+            key = f"esc:{self.inp.contract_id}:resolve{suffix}:payer"
+            if not await self._provider_refund(
+                self.payment_id, split.payer_refund, key, "escrow dispute resolved"
+            ):
+                # The provider refused: the payer's part stays held and the dispute stays open (an
+                # arbiter can rule again; otherwise the default ruling applies after another window).
+                self.arbitration_deadline = workflow.now() + timedelta(seconds=self.inp.arbitration_seconds)
+                await self._changed(
+                    "resolution_incomplete", actor.id, note=note, payee_net=str(split.payee_net)
+                )
+                return
         self.refunded += split.payer_refund
-        self.held = 0
+        self.held -= split.payer_refund
         self.status = Status.RESOLVED
         self.arbitration_deadline = None
         self.resolution_note = note
@@ -415,22 +426,25 @@ class EscrowWorkflow:
     async def _refund(self, actor: rules.Actor, amount: int, *, reason: str) -> None:
         self.refunds += 1
         key = f"esc:{self.inp.contract_id}:refund:{self.refunds}"
-        await workflow.execute_activity(
-            RETURN_TO_PAYER_ACTIVITY,
-            ReturnToPayerInput(
-                self.inp.contract_id,
-                key,
-                self.inp.payer_id,
-                amount,
-                self.inp.currency,
-                self.provider or _CREDITS,
-            ),
-            result_type=MoneyResult,
-            start_to_close_timeout=_TIMEOUT,
-            retry_policy=_RETRY,
-        )
-        if self.provider != _CREDITS and self.payment_id:
-            await self._provider_refund(self.payment_id, amount, key, reason)
+        if self._by_provider():
+            # payments' refund_payment posts holding → clearing and refunds at the provider, once.
+            assert self.payment_id is not None
+            if not await self._provider_refund(self.payment_id, amount, key, reason):
+                if actor.is_system:  # the delivery deadline: try again in a day
+                    self.delivery_deadline = workflow.now() + timedelta(days=1)
+                    await self._changed("refund_failed", actor.id, amount=str(amount), reason=reason)
+                    return
+                raise _refusal(Conflict("the provider refused the refund", code="refund_failed"))
+        else:
+            await workflow.execute_activity(
+                RETURN_TO_PAYER_ACTIVITY,
+                ReturnToPayerInput(
+                    self.inp.contract_id, key, self.inp.payer_id, amount, self.inp.currency, _CREDITS
+                ),
+                result_type=MoneyResult,
+                start_to_close_timeout=_TIMEOUT,
+                retry_policy=_RETRY,
+            )
         self.status = rules.next_status(Move.REFUND, self._snap(), amount=amount)
         self.held -= amount
         self.refunded += amount
@@ -438,7 +452,11 @@ class EscrowWorkflow:
             self.delivery_deadline = self.review_deadline = self.arbitration_deadline = None
         await self._changed("refunded", actor.id, amount=str(amount), reason=reason)
 
-    async def _provider_refund(self, payment_id: str, amount: int, key: str, reason: str) -> None:
+    def _by_provider(self) -> bool:
+        return self.provider not in (None, _CREDITS) and self.payment_id is not None
+
+    async def _provider_refund(self, payment_id: str, amount: int, key: str, reason: str) -> bool:
+        """payments' `refund_payment` by name; False (and an event) if the provider refused."""
         try:
             await workflow.execute_activity(
                 REFUND_PAYMENT_ACTIVITY,
@@ -447,30 +465,34 @@ class EscrowWorkflow:
                 start_to_close_timeout=timedelta(minutes=2),
                 retry_policy=_RETRY,
             )
-        except ActivityError as exc:  # the provider refused: the ledger side is done; say so
+            return True
+        except ActivityError as exc:
             self.events.append(
                 self._event(
                     "provider_refund_failed", "system", payment_id=payment_id, error=str(exc.cause or exc)
                 )
             )
+            return False
 
     # ---- helpers --------------------------------------------------------------------------------
 
-    async def _settle(self, kind: str, split: rules.Split) -> None:
-        if split.total == 0:
+    async def _settle(self, key_suffix: str, split: rules.Split, *, kind: str = "release") -> None:
+        # A provider payer's part goes back through payments' refund_payment, not through this move.
+        payer_part = 0 if self._by_provider() else split.payer_refund
+        if split.payee_net + split.fee + payer_part == 0:
             return
         await workflow.execute_activity(
             SETTLE_ACTIVITY,
             SettleInput(
                 contract_id=self.inp.contract_id,
-                key=f"esc:{self.inp.contract_id}:{kind}",
+                key=f"esc:{self.inp.contract_id}:{key_suffix}",
                 kind=kind,
                 payer_id=self.inp.payer_id,
                 payee_id=self.inp.payee_id,
                 currency=self.inp.currency,
                 payee_net=split.payee_net,
                 fee=split.fee,
-                payer_refund=split.payer_refund,
+                payer_refund=payer_part,
                 funding_provider=self.provider or _CREDITS,
             ),
             result_type=MoneyResult,

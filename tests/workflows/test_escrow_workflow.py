@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -99,6 +100,15 @@ async def fake(ts_env: WorkflowEnvironment, task_queue: str) -> AsyncIterator[Fa
         ts_env.client, task_queue=task_queue, workflows=[EscrowWorkflow], activities=f.activities()
     ):  # type: ignore[arg-type]
         yield f
+    # The time-skipping clock is shared: a workflow left waiting on a timer, whose worker is gone,
+    # would stall time skipping for every later test. End what this test left running.
+    for h in _STARTED:
+        with contextlib.suppress(Exception):
+            await h.terminate("test finished")
+    _STARTED.clear()
+
+
+_STARTED: list[WorkflowHandle] = []
 
 
 def escrow_input(now: datetime, **over: object) -> EscrowInput:
@@ -128,9 +138,11 @@ def escrow_input(now: datetime, **over: object) -> EscrowInput:
 async def start(env: WorkflowEnvironment, tq: str, **over: object) -> WorkflowHandle:
     # The time-skipping server's clock is shared by the session and runs ahead of the wall clock.
     inp = escrow_input(await env.get_current_time(), **over)
-    return await env.client.start_workflow(
+    h = await env.client.start_workflow(
         EscrowWorkflow.run, inp, id=f"escrow-{inp.contract_id}", task_queue=tq
     )
+    _STARTED.append(h)
+    return h
 
 
 async def fund(h: WorkflowHandle) -> EscrowView:
@@ -320,8 +332,10 @@ async def test_resolve_splits_and_refunds_card_payment(ts_env, task_queue, fake:
         4_000,
         0,
     )
-    assert [(s.funding_provider, s.payer_refund) for s in fake.settles] == [("stripe", 4_000)]
-    assert [(r.payment_id, r.amount) for r in fake.provider_refunds] == [("pay_1", 4_000)]
+    assert [(s.funding_provider, s.payer_refund) for s in fake.settles] == [("stripe", 0)]
+    assert [(r.payment_id, r.amount, r.idempotency_key) for r in fake.provider_refunds] == [
+        ("pay_1", 4_000, f"esc:{view.contract_id}:resolve:payer")
+    ]
     assert view.funding_payment_id == "pay_1"
 
 
@@ -333,3 +347,21 @@ async def test_insufficient_credits_leave_escrow_unfunded(ts_env, task_queue, fa
     assert (await h.query(EscrowWorkflow.state)).status == "created"
     fake.fund_refusal = None
     assert (await fund(h)).status == "funded"
+
+
+async def test_card_funded_refunds_go_through_the_payment(ts_env, task_queue, fake: Fake) -> None:
+    from contracts.escrow import EscrowPaymentCompleted
+
+    h = await start(ts_env, task_queue, currency="USD")
+    await h.signal(EscrowWorkflow.payment_completed, EscrowPaymentCompleted("pay_2", 10_000, "USD", "paypal"))
+    await wait_status(h, "funded")
+    part = await h.execute_update(EscrowWorkflow.refund, EscrowRefundRequest("root", "admin", 3_000))
+    assert (part.status, part.held) == ("partially_refunded", 7_000)
+    view: EscrowView = await h.result()  # the delivery deadline refunds the rest
+    assert (view.status, view.refunded, view.held) == ("refunded", 10_000, 0)
+    assert [(r.payment_id, r.amount, r.idempotency_key.rsplit(":", 1)[1]) for r in fake.provider_refunds] == [
+        ("pay_2", 3_000, "1"),
+        ("pay_2", 7_000, "2"),
+    ]
+    assert fake.returns == []  # nothing went to a credits wallet
+    # A second payment for an escrow already funded goes straight back.
