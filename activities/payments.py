@@ -64,7 +64,9 @@ def build_provider(deps: Deps, name: str) -> PaymentProvider:
     if name == "paypal":
         from providers.paypal_provider import PayPalProvider
 
-        return PayPalProvider(s.paypal_client_id, s.paypal_client_secret, s.paypal_api_base)
+        return PayPalProvider(
+            s.paypal_client_id, s.paypal_client_secret, s.paypal_api_base, environment=s.paypal_environment
+        )
     raise ApplicationError(
         f"no provider {name!r}", "unknown_provider", type="InvalidState", non_retryable=True
     )

@@ -47,8 +47,6 @@ def validate(
 ) -> None:
     if provider not in rules.PROVIDERS:
         raise InvalidAmount(f"unknown provider {provider!r}", param="provider", code="invalid_provider")
-    if provider == "paypal":  # providers/paypal_provider.py is not built yet: refuse rather than hang
-        raise InvalidAmount("PayPal is not available yet", param="provider", code="provider_unavailable")
     if purpose.kind not in rules.PURPOSES:
         raise InvalidAmount(f"unknown purpose {purpose.kind!r}", param="purpose.kind", code="invalid_purpose")
     if amount <= 0:

@@ -70,6 +70,44 @@ async def handle_stripe_event(
     return "processed" if delivered else "ignored"
 
 
+_PAYPAL_EVENTS = {
+    "CHECKOUT.ORDER.APPROVED": "approved",  # the workflow captures (same key as a confirm)
+    "PAYMENT.CAPTURE.COMPLETED": "succeeded",
+    "PAYMENT.CAPTURE.DENIED": "failed",
+    "PAYMENT.CAPTURE.DECLINED": "failed",
+}
+
+
+async def handle_paypal_event(
+    session: AsyncSession, client: Client, settings: Settings, event: dict[str, Any]
+) -> str:
+    """processed | ignored. The resource is the order (CHECKOUT.*) or the capture (PAYMENT.CAPTURE.*);
+    both carry our payment id as custom_id, and a capture names its order in related_ids."""
+    etype = str(event.get("event_type", ""))
+    kind = _PAYPAL_EVENTS.get(etype)
+    if kind is None:
+        return "ignored"
+    res = event.get("resource") or {}
+    if etype.startswith("CHECKOUT."):
+        order_id = str(res.get("id", ""))
+        custom = ((res.get("purchase_units") or [{}])[0]).get("custom_id")
+    else:
+        order_id = str(((res.get("supplementary_data") or {}).get("related_ids") or {}).get("order_id", ""))
+        custom = res.get("custom_id")
+    row = await repo.payment_by_provider_object(session, "paypal", order_id) if order_id else None
+    if row is None and custom:
+        row = await repo.get_payment(session, str(custom))
+    if row is None or row.provider != "paypal":
+        return "ignored"
+    await repo.link_event(
+        session, provider="paypal", event_id=str(event["id"]), event_type=etype, payment_id=row.id
+    )
+    if kind == "succeeded" and res.get("id") and not row.provider_capture_id:
+        await repo.update_payment(session, row.id, provider_capture_id=str(res["id"]))
+    delivered = await signal_payment(client, row.id, ProviderEvent(kind, str(event["id"]), etype))
+    return "processed" if delivered else "ignored"
+
+
 from api.routes import disputes as _disputes  # noqa: E402  (payouts/chargebacks; below: no import cycle)
 
 STRIPE_EVENT_HANDLERS["charge.dispute.created"] = _disputes.on_dispute_created  # payouts/chargebacks

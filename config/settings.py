@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     escrow_review_period_seconds: int = 7 * 24 * 3600
     escrow_arbitration_seconds: int = 14 * 24 * 3600
     escrow_default_ruling: str = Field("refund_payer", description="refund_payer | release_payee")
+    escrow_default_currency: str = Field("CREDIT", description="escrows are in CREDIT unless told otherwise")
+    escrow_funding_seconds: int = 3 * 24 * 3600
+    escrow_delivery_seconds: int = 30 * 24 * 3600
+    escrow_auto_release_threshold: Decimal = Decimal("0.8")
+    escrow_search_attributes: bool = True
 
     stripe_secret_key: str = "sk_test_meshpay_dev"
     stripe_webhook_secret: str = DEV_WEBHOOK_SECRET
@@ -55,6 +60,7 @@ class Settings(BaseSettings):
     paypal_client_secret: str = "meshpay-dev-secret"
     paypal_webhook_id: str = "meshpay-dev-webhook"
     paypal_api_base: str | None = None
+    paypal_environment: str = "sandbox"  # sandbox | live (ignored when paypal_api_base is set)
     crypto_btc_xpub: str = (
         # BIP84 test vector account 0 ("abandon ... about"): watch-only, public by design.
         "zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs"

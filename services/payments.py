@@ -170,6 +170,7 @@ async def complete(
         )
         txn_id = result.transaction_id
     await _fulfil_purpose_in_db(session, row)
+    extra = {"provider_capture_id": capture_id} if capture_id and row.provider == "paypal" else {}
     await repo.update_payment(
         session,
         row.id,
@@ -177,7 +178,7 @@ async def complete(
         captured_amount=row.amount,
         ledger_transaction_id=txn_id,
         completed_at=utcnow(),
-        provider_capture_id=capture_id if row.provider == "paypal" else None,
+        **extra,
     )
     row = await repo.get_payment(session, payment_id)
     assert row is not None

@@ -166,9 +166,8 @@ class PaymentWorkflow:
                         start_to_close_timeout=timedelta(seconds=30),
                         retry_policy=_PROVIDER_RETRY,
                     )
-                    self._observed = (
-                        polled.status if polled.status in ("succeeded", "failed", "canceled") else ""
-                    )
+                    seen = ("succeeded", "failed", "canceled", "approved")  # approved: PayPal only
+                    self._observed = polled.status if polled.status in seen else ""
                     if polled.status == "failed":
                         self._failure = (
                             polled.failure_code or "declined",
@@ -204,7 +203,21 @@ class PaymentWorkflow:
         if "succeeded" in kinds:  # success wins over an out-of-order failure
             return await self._complete("completed")
         if "approved" in kinds and inp.provider == "paypal":
-            self._observed = ""
+            # The buyer approved (webhook or poll): capture now. The same PayPal-Request-Id as a
+            # confirm from the API (pay:{id}:capture), so the two can never capture twice.
+            captured = await workflow.execute_activity(
+                c.ACT_CONFIRM_PROVIDER,
+                c.ConfirmArgs(inp.payment_id),
+                result_type=c.ProviderCreated,
+                start_to_close_timeout=timedelta(seconds=60),
+                heartbeat_timeout=timedelta(seconds=inp.provider_heartbeat_seconds),
+                retry_policy=_PROVIDER_RETRY,
+            )
+            if captured.status == "succeeded":
+                return await self._complete("completed")
+            if captured.status == "failed":
+                code = captured.failure_code or "declined"
+                return await self._cancel_at_provider(inp, "failed", code, "PayPal declined the capture")
             return None
         if "failed" in kinds:
             code, message = self._failure if self._failure[0] else ("declined", "the provider declined")

@@ -239,13 +239,18 @@ async def confirm_payment(
         )
     handle = client.get_workflow_handle(payment_workflow_id(payment_id))
     try:
-        await handle.execute_update(
+        answer = await handle.execute_update(
             PAYMENT_CONFIRM_UPDATE, ConfirmRequest(body.payment_method_id), result_type=PaymentStarted
         )
     except (WorkflowUpdateFailedError, RPCError) as exc:
         raise InvalidState(
             f"the payment cannot be confirmed now: {_cause(exc)}", code="payment_invalid_state"
         ) from exc
+    if row.provider == "paypal" and answer.status == "requires_action":
+        raise Conflict(
+            "the buyer has not approved this PayPal order yet (open its approval_url)",
+            code="payment_not_approved",
+        )
     async with factory() as s:
         row = await svc.get_visible(s, payment_id, principal.id, admin=True)
     return payment_view(row)

@@ -14,13 +14,13 @@ from fastapi import APIRouter, Header, Request
 from api.deps import SessionFactoryDep, SettingsDep, TemporalDep
 from api.errors import ApiError
 from api.exact_json import ExactJSONRoute
-from api.webhook_handlers import handle_stripe_event, signal_payment
+from api.webhook_handlers import handle_paypal_event, handle_stripe_event, signal_payment
 from contracts.payments import ProviderEvent
 from db.repositories import payments as repo
 from db.session import unit_of_work
 from domain.errors import DomainError
 from domain.money import parse_amount
-from providers.signatures import SignatureError, verify_hmac, verify_stripe
+from providers.signatures import SignatureError, paypal_api_url, verify_hmac, verify_paypal, verify_stripe
 from services import payments as svc
 
 router = APIRouter(tags=["webhooks"], route_class=ExactJSONRoute)
@@ -60,6 +60,46 @@ async def stripe_webhook(
             return {"received": True, "duplicate": True}
         outcome = await handle_stripe_event(s, client, settings, event)
         await repo.mark_inbox(s, "stripe", str(event["id"]), outcome)
+    return {"received": True, "duplicate": False}
+
+
+@router.post("/webhooks/paypal")
+async def paypal_webhook(
+    request: Request, factory: SessionFactoryDep, client: TemporalDep, settings: SettingsDep
+) -> dict[str, Any]:
+    """Verified by PayPal's verify-webhook-signature API for MESHPAY_PAYPAL_WEBHOOK_ID, then the inbox
+    (deduplicated by the event id), then the PaymentWorkflow is signalled once."""
+    try:
+        event = orjson.loads(await request.body())
+    except orjson.JSONDecodeError as exc:
+        raise _bad_signature(exc) from exc
+    if not isinstance(event, dict):
+        raise _bad_signature(ValueError("the event is not an object"))
+    try:
+        await verify_paypal(
+            request.headers,
+            event,
+            webhook_id=settings.paypal_webhook_id,
+            api_base=paypal_api_url(settings.paypal_api_base, settings.paypal_environment),
+            client_id=settings.paypal_client_id,
+            client_secret=settings.paypal_client_secret,
+        )
+    except SignatureError as exc:
+        raise _bad_signature(exc) from exc
+    if not event.get("id") or not event.get("event_type"):
+        raise ApiError(400, "invalid_event", "event has no id or event_type")
+    async with unit_of_work(factory) as s:
+        created = await repo.record_inbox(
+            s,
+            provider="paypal",
+            event_id=str(event["id"]),
+            event_type=str(event["event_type"]),
+            payload=event,
+        )
+        if not created:
+            return {"received": True, "duplicate": True}
+        outcome = await handle_paypal_event(s, client, settings, event)
+        await repo.mark_inbox(s, "paypal", str(event["id"]), outcome)
     return {"received": True, "duplicate": False}
 
 
