@@ -129,6 +129,16 @@ class StripeProvider:
             raise ProviderDeclined("refund_refused", str(exc.user_message or exc)) from exc
         return ProviderRefund(refund.id, refund.status or "succeeded", int(refund.amount))
 
+    async def find_refund(self, intent: ProviderIntent, idempotency_key: str) -> ProviderRefund | None:
+        """The refund an earlier attempt made under this key, if any (its answer was lost, or the
+        worker died before recording it). Real Stripe replays the key for 24 h; a local stand-in
+        does not, so look it up by the key in its metadata before refunding again."""
+        page = await self._client.v1.refunds.list_async({"payment_intent": intent.object_id, "limit": 100})
+        async for r in page.auto_paging_iter():
+            if (r.to_dict().get("metadata") or {}).get("key") == idempotency_key:
+                return ProviderRefund(r.id, r.status or "succeeded", int(r.amount))
+        return None
+
     # --- customers and stored methods ---------------------------------------------------------
 
     async def create_customer(self, user_id: str, *, idempotency_key: str) -> str:

@@ -113,3 +113,6 @@ async def api_client(make_app: Callable[..., object]) -> AsyncIterator[httpx.Asy
         ) as client,
     ):
         yield client
+
+
+from tests.e2e.conftest import pytest_addoption  # noqa: E402, F401  (registers --long for `pytest` from the root)
