@@ -103,7 +103,7 @@ class EscrowWorkflow:
         self.refunds = 0
         self.resolutions = 0
         self.seen_payments: list[str] = []
-        self.version = 0
+        self.version = self.seen = 0
         self.lock = asyncio.Lock()
 
     # ---- main loop: the one pending deadline ------------------------------------------------
@@ -122,20 +122,23 @@ class EscrowWorkflow:
         async with self.lock:
             await self._changed("created", inp.payer_id, amount=str(inp.amount), currency=inp.currency)
         while self.status not in rules.TERMINAL:
-            seen = self.version
+            seen = self.seen = self.version
             kind, at = self._next_deadline()
             if at is None:
-                await workflow.wait_condition(lambda seen=seen: self.version != seen)
+                await workflow.wait_condition(self._moved)
                 continue
             timeout = max((at - workflow.now()).total_seconds(), 0.001)
             try:
-                await workflow.wait_condition(lambda seen=seen: self.version != seen, timeout=timeout)
+                await workflow.wait_condition(self._moved, timeout=timeout)
             except TimeoutError:
                 async with self.lock:
                     if self.version == seen and self.status not in rules.TERMINAL:
                         await self._on_deadline(kind)
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._view()
+
+    def _moved(self) -> bool:
+        return self.version != self.seen
 
     def _next_deadline(self) -> tuple[str, datetime | None]:
         if self.status == Status.CREATED:
