@@ -301,7 +301,12 @@ class PaymentActivities:
         try:
             async with self.uow() as s:
                 refund = await svc.reserve_refund(
-                    s, req.payment_id, amount=req.amount or None, reason=req.reason, idempotency_key=key
+                    s,
+                    req.payment_id,
+                    amount=req.amount or None,
+                    reason=req.reason,
+                    idempotency_key=key,
+                    force=req.force,
                 )
                 row = await repo.get_payment(s, req.payment_id)
                 assert row is not None

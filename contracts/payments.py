@@ -37,6 +37,7 @@ class RefundRequest:
     amount: int  # minor units of the payment's currency
     reason: str = ""
     idempotency_key: str = ""  # business key, e.g. esc:{escrow_id}:refund:1
+    force: bool = False  # credits purchase: refund even if the credits were spent (admin)
 
 
 @dataclass(frozen=True)

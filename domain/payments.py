@@ -66,6 +66,21 @@ def check_refundable(status: str, captured: int, refunded: int, amount: int) -> 
         )
 
 
+def credits_to_claw_back(credits: int, captured: int, refunded_before: int, refunded_after: int) -> int:
+    """Credits a refund takes back from a credits purchase, in proportion to the money refunded.
+
+    Cumulative and rounded up: the refunds of one payment together take back exactly `credits`
+    once everything is refunded, never more, and never less than their share.
+    """
+    if captured <= 0 or credits <= 0:
+        return 0
+
+    def share(refunded: int) -> int:
+        return -((-credits * min(refunded, captured)) // captured)  # ceil without floats
+
+    return share(refunded_after) - share(refunded_before)
+
+
 # --- crypto -------------------------------------------------------------------------------------
 
 

@@ -17,9 +17,10 @@ from contracts.payments import PaymentInput, payment_key, refund_key
 from db.base import utcnow
 from db.models.payments import Payment, Refund
 from db.repositories import payments as repo
+from domain import credits as credits_rules
 from domain import ledger as accounts
 from domain import payments as rules
-from domain.errors import Conflict, InvalidAmount, InvalidState, NotFound
+from domain.errors import Conflict, InsufficientFunds, InvalidAmount, InvalidState, NotFound
 from domain.ledger import transfer_postings
 from services import ledger
 
@@ -220,9 +221,21 @@ async def _fulfil_purpose_in_db(session: AsyncSession, row: Payment) -> None:
 
 
 async def reserve_refund(
-    session: AsyncSession, payment_id: str, *, amount: int | None, reason: str, idempotency_key: str
+    session: AsyncSession,
+    payment_id: str,
+    *,
+    amount: int | None,
+    reason: str,
+    idempotency_key: str,
+    force: bool = False,
 ) -> Refund:
-    """Reserve a refund against the captured amount (DB-guarded); the same key returns the same refund."""
+    """Reserve a refund against the captured amount (DB-guarded); the same key returns the same refund.
+
+    A refund of a credits purchase first takes the credits it bought back out of the wallet, in
+    proportion to the refunded amount, in this same transaction: if they are no longer there the
+    refund is refused (409 credits_already_spent) and nothing moves — unless `force` (an admin's
+    explicit choice), which takes back what is left and refunds anyway.
+    """
     existing = await repo.refund_by_key(session, idempotency_key)
     if existing is not None:
         if existing.payment_id != payment_id or (amount is not None and existing.amount != amount):
@@ -257,9 +270,78 @@ async def reserve_refund(
         found = await repo.refund_by_key(session, idempotency_key)
         assert found is not None
         return found
+    if row.purpose_kind == "credits" and row.purpose_credits > 0:
+        await _claw_back_credits(session, row, seq=seq, amount=amount, force=force)
     refund = await repo.get_refund(session, refund_id)
     assert refund is not None
     return refund
+
+
+def _clawback_reference(payment_id: str, seq: int) -> str:
+    return f"{refund_key(payment_id, seq)}:credits"
+
+
+async def _claw_back_credits(
+    session: AsyncSession, row: Payment, *, seq: int, amount: int, force: bool
+) -> int:
+    """Debit the credits this refund un-buys: wallet → system:credits_issued:CREDIT, keyed on the
+    refund. Cumulative rounding (up), so partial refunds add up to exactly the credits granted."""
+    from services import credits
+
+    after = await repo.refunded_amount(session, row.id)  # includes this refund; the row is locked
+    take = rules.credits_to_claw_back(row.purpose_credits, row.captured_amount, after - amount, after)
+    if take <= 0:
+        return 0
+    user = row.purpose_user_id or row.payer_id
+    reference = _clawback_reference(row.id, seq)
+    try:
+        async with session.begin_nested():
+            await credits.debit_wallet(
+                session,
+                user_id=user,
+                amount=take,
+                reference=reference,
+                destination=credits_rules.ISSUED,
+                kind="clawback",
+                description=f"credits taken back by refund {seq} of payment {row.id}",
+            )
+        return take
+    except InsufficientFunds as exc:
+        if not force:
+            raise Conflict(
+                "the credits bought with this payment have already been spent",
+                code="credits_already_spent",
+                param="amount",
+            ) from exc
+    left = (await credits.balance_view(session, user)).balance
+    if left <= 0:
+        return 0
+    await credits.debit_wallet(
+        session,
+        user_id=user,
+        amount=min(left, take),
+        reference=reference,
+        destination=credits_rules.ISSUED,
+        kind="clawback",
+        description=f"credits taken back (forced, partial) by refund {seq} of payment {row.id}",
+    )
+    return min(left, take)
+
+
+async def _return_clawed_back_credits(session: AsyncSession, row: Payment, seq: int) -> None:
+    """A refund the provider refused gives the credits it took back to the wallet (their lots)."""
+    from services import credits
+
+    try:
+        await credits.refund_debit(
+            session,
+            user_id=row.purpose_user_id or row.payer_id,
+            reference=_clawback_reference(row.id, seq),
+            amount=None,
+            refund_reference=f"{_clawback_reference(row.id, seq)}:undo",
+        )
+    except NotFound:  # nothing was taken back (a forced refund of fully spent credits)
+        return
 
 
 async def finish_refund(session: AsyncSession, refund_id: str, *, provider_refund_id: str | None) -> Refund:
@@ -319,6 +401,9 @@ async def fail_refund(session: AsyncSession, refund_id: str, message: str) -> Re
     if refund.status == "pending":
         await repo.release_refund_amount(session, refund.payment_id, refund.amount)
         await repo.update_refund(session, refund.id, status="failed", failure_message=message[:300])
+        row = await repo.get_payment(session, refund.payment_id)
+        if row is not None and row.purpose_kind == "credits" and row.purpose_credits > 0:
+            await _return_clawed_back_credits(session, row, refund.seq)
     done = await repo.get_refund(session, refund.id)
     assert done is not None
     return done

@@ -287,7 +287,12 @@ async def refund_payment(
     settings: SettingsDep,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> RefundOut:
-    """Refund all (no amount) or part; the total never exceeds what was captured (DB-enforced)."""
+    """Refund all (no amount) or part; the total never exceeds what was captured (DB-enforced).
+
+    A credits purchase first takes its credits back (in proportion); already spent → 409
+    credits_already_spent, unless an admin sends `force: true`."""
+    if body.force and not principal.is_admin:
+        raise ApiError(403, "forbidden", "only an admin may force a refund", param="force")
     key = f"api:{principal.id}:{idempotency_key}" if idempotency_key else f"api:{uuid.uuid4().hex}"
     async with unit_of_work(factory) as s:
         row = await repo.get_payment(s, payment_id)
@@ -295,13 +300,13 @@ async def refund_payment(
             raise ApiError(404, "payment_not_found", "no such payment", param="payment_id")
         amount = parse_amount(body.amount, row.currency) if body.amount is not None else None
         refund = await svc.reserve_refund(
-            s, payment_id, amount=amount, reason=body.reason, idempotency_key=key
+            s, payment_id, amount=amount, reason=body.reason, idempotency_key=key, force=body.force
         )
     if refund.status == "pending":
         try:
             await client.execute_workflow(
                 REFUND_WORKFLOW,
-                RefundRequest(payment_id, refund.amount, body.reason, key),
+                RefundRequest(payment_id, refund.amount, body.reason, key, force=body.force),
                 id=f"refund-{refund.id}",
                 task_queue=settings.task_queue,
                 result_type=RefundResult,

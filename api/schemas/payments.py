@@ -42,6 +42,11 @@ class ConfirmIn(StrictModel):
 class RefundIn(StrictModel):
     amount: AmountIn | None = None
     reason: str = Field("", max_length=300)
+    force: bool = Field(
+        False,
+        description="admin only: refund a credits purchase even though its credits were spent "
+        "(takes back what is left)",
+    )
 
 
 class MethodIn(StrictModel):

@@ -119,6 +119,12 @@ async def reserve_refund_amount(
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
+async def refunded_amount(session: AsyncSession, payment_id: str) -> int:
+    """The current refunded total, read from the database (not the session's cached row)."""
+    stmt = select(Payment.refunded_amount).where(Payment.id == payment_id)
+    return int((await session.execute(stmt)).scalar_one())
+
+
 async def release_refund_amount(session: AsyncSession, payment_id: str, amount: int) -> None:
     amt = literal(amount, MinorUnits())
     await session.execute(

@@ -208,3 +208,56 @@ async def test_approval_webhook_captures_once_and_refunds_stay_within_the_captur
     doc = (await env.http.get(f"/api/v1/payments/{pid}", headers=auth(user))).json()
     assert doc["refunded_amount"] == "10.00"
     assert await ledger_count(env, f"pay:{pid}:refund:%") == 2
+
+
+async def test_refund_of_spent_credits_is_refused_unless_an_admin_forces_it(
+    env: PayEnv,
+    paypal_standin: PayPalStandIn,  # noqa: F811
+) -> None:
+    from db.session import unit_of_work
+    from services import credits
+
+    user = uid("pp-spender")
+    r = await env.http.post(
+        "/api/v1/payments/credits/purchase",
+        json={"amount": "10.00", "provider": "paypal"},
+        headers=auth(user),
+    )
+    pid = r.json()["payment_id"]
+    assert httpx.get(r.json()["next_action"]["approval_url"]).json()["approved"]
+    assert (
+        await env.http.post(f"/api/v1/payments/{pid}/confirm", headers=auth(user), json={})
+    ).status_code == 200
+    await wait_status(env, pid, user, {"completed"})
+    async with env.factory() as s:
+        row = await repo.get_payment(s, pid)
+        assert row is not None and row.provider_capture_id
+    capture_id = row.provider_capture_id
+    async with unit_of_work(env.factory) as s:  # the buyer spends 9 of the 10 credits
+        await credits.debit_wallet(s, user_id=user, amount=9 * 10**4, reference=uid("spend"))
+
+    admin = auth("ops", "admin")
+    refused = await env.http.post(
+        f"/api/v1/payments/{pid}/refund", headers=admin, json={"reason": "chargeback"}
+    )
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["error"]["code"] == "credits_already_spent"
+    service = await env.http.post(
+        f"/api/v1/payments/{pid}/refund", headers=auth("billing", "service"), json={"force": True}
+    )
+    assert service.status_code == 403
+    assert str(paypal_standin.refunded(capture_id)) == "0"  # PayPal was never asked
+    doc = (await env.http.get(f"/api/v1/payments/{pid}", headers=auth(user))).json()
+    assert doc["refunded_amount"] == "0.00"
+    async with env.factory() as s:
+        assert await ledger.balance(s, wallet(user)) == 1 * 10**4  # nothing moved
+
+    # 1.00 is still covered by the credit left: refunded normally.
+    part = await env.http.post(f"/api/v1/payments/{pid}/refund", headers=admin, json={"amount": "1.00"})
+    assert part.status_code == 201 and part.json()["status"] == "succeeded"
+    forced = await env.http.post(f"/api/v1/payments/{pid}/refund", headers=admin, json={"force": True})
+    assert forced.status_code == 201, forced.text
+    assert forced.json()["amount"] == "9.00" and forced.json()["status"] == "succeeded"
+    assert str(paypal_standin.refunded(capture_id)) == "10.00"
+    async with env.factory() as s:
+        assert await ledger.balance(s, wallet(user)) == 0
