@@ -52,11 +52,6 @@ class Settings(BaseSettings):
     escrow_delivery_seconds: int = 30 * 24 * 3600
     escrow_auto_release_threshold: Decimal = Decimal("0.8")
     escrow_search_attributes: bool = True
-    escrow_default_currency: str = Field("CREDIT", description="escrows are in CREDIT unless told otherwise")
-    escrow_funding_seconds: int = 3 * 24 * 3600
-    escrow_delivery_seconds: int = 30 * 24 * 3600
-    escrow_auto_release_threshold: Decimal = Decimal("0.8")
-    escrow_search_attributes: bool = True
 
     stripe_secret_key: str = "sk_test_meshpay_dev"
     stripe_webhook_secret: str = DEV_WEBHOOK_SECRET
