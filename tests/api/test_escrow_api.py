@@ -44,7 +44,9 @@ async def create(env: PayEnv, payer: str, payee: str, amount: str = "100", **ext
     return r.json()
 
 
-async def post(env: PayEnv, eid: str, action: str, who: str, role: str = "user", **body: Any) -> httpx.Response:
+async def post(
+    env: PayEnv, eid: str, action: str, who: str, role: str = "user", **body: Any
+) -> httpx.Response:
     return await env.http.post(f"{BASE}/{eid}/{action}", json=body, headers=auth(who, role))
 
 
@@ -54,13 +56,26 @@ def code(r: httpx.Response) -> tuple[int, str]:
 
 async def test_create_validates_and_refuses_a_second_escrow_per_contract(env: PayEnv) -> None:
     payer, payee = uid("user"), uid("agent")
-    doc = await create(env, payer, payee, "12.5", signers=[payer, "s2"], required_signatures=2,
-                       auto_release_threshold="0.9")
-    assert (doc["status"], doc["amount"], doc["currency"], doc["held"]) == ("created", "12.5000", "CREDIT", "0.0000")
-    assert (doc["signers"], doc["required_signatures"], doc["auto_release_threshold"]) == ([payer, "s2"], 2, "0.9")
+    doc = await create(
+        env, payer, payee, "12.5", signers=[payer, "s2"], required_signatures=2, auto_release_threshold="0.9"
+    )
+    assert (doc["status"], doc["amount"], doc["currency"], doc["held"]) == (
+        "created",
+        "12.5000",
+        "CREDIT",
+        "0.0000",
+    )
+    assert (doc["signers"], doc["required_signatures"], doc["auto_release_threshold"]) == (
+        [payer, "s2"],
+        2,
+        "0.9",
+    )
     assert doc["fee_percent"] == "10" and doc["deadlines"]["funding"]
-    again = await env.http.post(f"{BASE}/create", json={"contract_id": doc["contract_id"], "amount": "1",
-                                                        "payee_id": payee}, headers=auth(payer))
+    again = await env.http.post(
+        f"{BASE}/create",
+        json={"contract_id": doc["contract_id"], "amount": "1", "payee_id": payee},
+        headers=auth(payer),
+    )
     assert code(again) == (409, "escrow_exists")
     bad = [
         ({"contract_id": uid("ct"), "payee_id": payee}, 422),  # no amount, no quote
@@ -68,7 +83,10 @@ async def test_create_validates_and_refuses_a_second_escrow_per_contract(env: Pa
         ({"contract_id": uid("ct"), "amount": "0.00001", "payee_id": payee}, 422),  # too many decimals
         ({"contract_id": uid("ct"), "amount": "1", "payee_id": payee, "required_signatures": 2}, 422),
         ({"contract_id": uid("ct"), "amount": "1", "payee_id": payee, "auto_release_threshold": "1.5"}, 422),
-        ({"contract_id": uid("ct"), "amount": "1", "payee_id": payee, "fee_percent": "0"}, 403),  # users can't
+        (
+            {"contract_id": uid("ct"), "amount": "1", "payee_id": payee, "fee_percent": "0"},
+            403,
+        ),  # users can't
         ({"contract_id": uid("ct"), "amount": "1", "payee_id": payee, "surprise": 1}, 422),
     ]
     for body, status in bad:
@@ -84,14 +102,20 @@ async def test_multisig_release_and_every_illegal_move_refused_without_moving_mo
     eid, cid = doc["escrow_id"], doc["contract_id"]
     accounts = (wallet(payer), escrow_holding(cid, "CREDIT"), earnings(payee, "CREDIT"))
 
-    assert code(await post(env, eid, "deliver", payee, "agent", validation_score="0.9")) == (409, "not_funded")
+    assert code(await post(env, eid, "deliver", payee, "agent", validation_score="0.9")) == (
+        409,
+        "not_funded",
+    )
     assert code(await post(env, eid, "fund", payee, "agent")) == (403, "escrow_forbidden")
     funded = (await post(env, eid, "fund", payer)).json()
     assert (funded["status"], funded["held"]) == ("funded", "40.0000")
     assert await balances(env, *accounts) == [600_000, 400_000, 0]
 
     assert code(await post(env, eid, "resolve", admin, "admin", payee_amount="1")) == (409, "not_disputed")
-    assert code(await post(env, eid, "refund", payee, "agent", amount="40.0001")) == (422, "refund_exceeds_held")
+    assert code(await post(env, eid, "refund", payee, "agent", amount="40.0001")) == (
+        422,
+        "refund_exceeds_held",
+    )
     assert code(await post(env, eid, "refund", payer, amount="1")) == (403, "escrow_forbidden")
     assert code(await post(env, eid, "cancel", payer)) == (409, "invalid_state")
     delivered = (await post(env, eid, "deliver", payee, "agent", validation_score="0.5")).json()
@@ -102,10 +126,18 @@ async def test_multisig_release_and_every_illegal_move_refused_without_moving_mo
     first = (await post(env, eid, "sign", s2)).json()
     again = (await post(env, eid, "sign", s2)).json()
     assert (first["counted"], first["signature_count"], again["counted"], again["signature_count"]) == (
-        True, 1, False, 1)
+        True,
+        1,
+        False,
+        1,
+    )
     done = (await post(env, eid, "sign", payer)).json()
     assert (done["status"], done["released"], done["fee"], done["held"]) == (
-        "released", "36.0000", "4.0000", "0.0000")
+        "released",
+        "36.0000",
+        "4.0000",
+        "0.0000",
+    )
     assert await balances(env, *accounts) == [600_000, 0, 360_000]
 
     # The workflow has closed: later moves are refused from the row, still as 4xx.
@@ -116,8 +148,17 @@ async def test_multisig_release_and_every_illegal_move_refused_without_moving_mo
     assert got["status"] == "released" and [e["kind"] for e in got["events"]][-1] == "released"
     assert await balances(env, *accounts) == [600_000, 0, 360_000]
     async with env.factory() as s:
-        keys = (await s.execute(select(LedgerTransaction.idempotency_key).where(
-            LedgerTransaction.idempotency_key.like(f"esc:{cid}:%")))).scalars().all()
+        keys = (
+            (
+                await s.execute(
+                    select(LedgerTransaction.idempotency_key).where(
+                        LedgerTransaction.idempotency_key.like(f"esc:{cid}:%")
+                    )
+                )
+            )
+            .scalars()
+            .all()
+        )
     assert sorted(keys) == [f"esc:{cid}:release"]  # (the funding key is the credits area's)
 
 
@@ -135,8 +176,17 @@ async def test_concurrent_signers_release_exactly_once(env: PayEnv) -> None:
     assert counted.count(True) == 3
     assert await balances(env, escrow_holding(cid, "CREDIT"), earnings(payee, "CREDIT")) == [0, 90_000]
     async with env.factory() as s:
-        n = (await s.execute(select(LedgerTransaction.id).where(
-            LedgerTransaction.idempotency_key == f"esc:{cid}:release"))).scalars().all()
+        n = (
+            (
+                await s.execute(
+                    select(LedgerTransaction.id).where(
+                        LedgerTransaction.idempotency_key == f"esc:{cid}:release"
+                    )
+                )
+            )
+            .scalars()
+            .all()
+        )
     assert len(n) == 1
 
 
@@ -150,13 +200,24 @@ async def test_dispute_and_resolution_split(env: PayEnv) -> None:
     disputed = (await post(env, eid, "dispute", payer, reason="never delivered")).json()
     assert disputed["status"] == "disputed" and disputed["deadlines"]["arbitration"]
     assert disputed["deadlines"]["delivery"] is None and disputed["deadlines"]["paused_seconds"] > 0
-    assert code(await post(env, eid, "resolve", payee, "agent", payee_amount="1")) == (403, "escrow_forbidden")
+    assert code(await post(env, eid, "resolve", payee, "agent", payee_amount="1")) == (
+        403,
+        "escrow_forbidden",
+    )
     assert code(await post(env, eid, "resolve", admin, "admin", payee_amount="50.0001"))[0] == 422
     ruled = (await post(env, eid, "resolve", admin, "admin", payee_amount="20", note="partial work")).json()
     assert (ruled["status"], ruled["released"], ruled["fee"], ruled["refunded"], ruled["held"]) == (
-        "resolved", "18.0000", "2.0000", "30.0000", "0.0000")
+        "resolved",
+        "18.0000",
+        "2.0000",
+        "30.0000",
+        "0.0000",
+    )
     assert await balances(env, wallet(payer), escrow_holding(cid, "CREDIT"), earnings(payee, "CREDIT")) == [
-        300_000, 0, 180_000]
+        300_000,
+        0,
+        180_000,
+    ]
     async with env.factory() as s:
         view = await credits.balance_view(s, payer)
     assert view.balance == 300_000  # the refund came back as a usable lot
@@ -187,3 +248,41 @@ async def test_insufficient_credits_cancel_partial_refund_reads_and_lists(env: P
     assert [d["status"] for d in one["data"]] == ["partially_refunded"]
     assert (await env.http.get(BASE, params={"status": "bogus"}, headers=auth(payer))).status_code == 422
     assert await balances(env, system("revenue", "CREDIT"))  # (other tests' fees; just readable)
+
+
+async def test_create_with_a_quote_charges_exactly_the_quoted_price_once(env: PayEnv) -> None:
+    payer, agent = uid("user"), uid("agent")
+    q = await env.http.post(
+        "/api/v1/payments/pricing/quotes",
+        headers=auth(payer),
+        json={"agent_id": agent, "base_price": "19.99", "quantity": 2},
+    )
+    assert q.status_code == 201, q.text
+    quote = q.json()
+    r = await env.http.post(
+        f"{BASE}/create", headers=auth(payer), json={"contract_id": uid("ct"), "quote_id": quote["quote_id"]}
+    )
+    assert r.status_code == 201, r.text
+    doc = r.json()
+    assert (doc["amount"], doc["currency"], doc["payee_id"]) == (quote["amount"], quote["currency"], agent)
+    reuse = await env.http.post(
+        f"{BASE}/create", headers=auth(payer), json={"contract_id": uid("ct"), "quote_id": quote["quote_id"]}
+    )
+    assert code(reuse) == (409, "quote_invalid")
+    foreign = await env.http.post(
+        f"{BASE}/create", headers=auth(uid("user")), json={"contract_id": uid("ct"), "quote_id": "quo_nope"}
+    )
+    assert code(foreign) == (409, "quote_invalid")
+    q2 = (
+        await env.http.post(
+            "/api/v1/payments/pricing/quotes",
+            headers=auth(payer),
+            json={"agent_id": agent, "base_price": "5"},
+        )
+    ).json()
+    mismatch = await env.http.post(
+        f"{BASE}/create",
+        headers=auth(payer),
+        json={"contract_id": uid("ct"), "quote_id": q2["quote_id"], "amount": "4.99"},
+    )
+    assert code(mismatch) == (409, "quote_mismatch")
