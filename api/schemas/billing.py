@@ -6,9 +6,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool, StrictInt
 
-from api.schemas.common import AmountIn, StrictModel
+from api.schemas.common import AmountIn, Omittable, StrictModel
 from db.models.billing import (
     CollectionAttempt,
     Invoice,
@@ -198,17 +198,17 @@ class PlanIn(StrictModel):
     name: str = Field(..., min_length=1, max_length=200)
     amount: AmountIn
     currency: str = "USD"
-    interval_months: int = Field(1, ge=1, le=12)
-    trial_days: int = Field(0, ge=0, le=365)
+    interval_months: StrictInt = Field(1, ge=1, le=12)
+    trial_days: StrictInt = Field(0, ge=0, le=365)
     description: str | None = Field(None, max_length=500)
 
 
 class PlanPatch(StrictModel):
-    name: str | None = Field(None, min_length=1, max_length=200)
+    name: str = Omittable(min_length=1, max_length=200)
     amount: AmountIn | None = None
-    trial_days: int | None = Field(None, ge=0, le=365)
+    trial_days: StrictInt = Omittable(ge=0, le=365)
     description: str | None = Field(None, max_length=500)
-    active: bool | None = None
+    active: StrictBool = Omittable()
 
 
 class PlanOut(BaseModel):
@@ -241,7 +241,7 @@ class SubscriptionIn(StrictModel):
 
 
 class CancelIn(StrictModel):
-    at_period_end: bool = True
+    at_period_end: StrictBool = True
 
 
 class ChangeIn(StrictModel):
@@ -275,9 +275,9 @@ class SubscriptionOut(BaseModel):
 
 
 class TierIn(StrictModel):
-    up_to: int | None = Field(None, gt=0)
+    up_to: StrictInt | None = Field(None, gt=0)
     unit_amount: AmountIn  # minor units per unit (0.15 = 0.15 cents)
-    flat_amount: int = Field(0, ge=0)
+    flat_amount: StrictInt = Field(0, ge=0)
 
 
 class PriceIn(StrictModel):
@@ -289,12 +289,12 @@ class PriceIn(StrictModel):
 
 class TaxRateIn(StrictModel):
     percent: AmountIn
-    inclusive: bool = False
+    inclusive: StrictBool = False
     name: str = Field("Tax", max_length=60)
 
 
 class AccountSettingsIn(StrictModel):
-    use_credits_first: bool | None = None
+    use_credits_first: StrictBool = Omittable()
     default_payment_method_id: str | None = Field(None, max_length=200)
     name: str | None = Field(None, max_length=200)
     email: str | None = Field(None, max_length=200)
@@ -303,9 +303,9 @@ class AccountSettingsIn(StrictModel):
 
 class AdminAccountSettingsIn(AccountSettingsIn):
     discount_percent: AmountIn | None = None  # 0-100, off every invoice as a discount line
-    jurisdiction: str | None = Field(None, max_length=40)
+    jurisdiction: str = Omittable(min_length=1, max_length=40)
     invoice_series: str | None = Field(None, pattern=r"^[A-Z0-9]{1,12}$")
-    currency: str | None = None
+    currency: str = Omittable(min_length=3, max_length=10)
 
 
 class AccountSettingsOut(BaseModel):

@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import os
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
 from sqlalchemy import func, select
 from temporalio import activity
@@ -33,8 +31,6 @@ from tests.support.tokens import uid
 from workflows.account_billing import AccountBillingWorkflow
 from workflows.billing_run import BillingRunWorkflow
 from workflows.subscription import SubscriptionWorkflow
-
-HISTORIES = Path(__file__).resolve().parents[1] / "replay" / "histories"
 
 
 def _worker(
@@ -114,13 +110,6 @@ async def _bill(client: Client, tq: str, account: str, period: str, **kw: object
     )
 
 
-async def _record(client: Client, workflow_id: str, name: str) -> None:
-    """MESHPAY_RECORD_HISTORIES=1 saves the history for tests/replay (replayed on every change)."""
-    if os.environ.get("MESHPAY_RECORD_HISTORIES") == "1":
-        history = await client.get_workflow_handle(workflow_id).fetch_history()
-        (HISTORIES / f"{name}.json").write_text(history.to_json())
-
-
 def _r(value: Decimal) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
@@ -167,8 +156,6 @@ async def test_three_months_of_a_subscription_with_usage_and_a_plan_change(
         )
         assert canceled.status == "canceled"
         await handle.result()
-        await _record(ts_env.client, handle.id, "billing_subscription")
-        await _record(ts_env.client, billing_workflow_id(acct, periods[1].label), "billing_account_paid")
 
     days = (t2 - t1) // timedelta(days=1)
     used = (change_at - t1) // timedelta(days=1)
@@ -210,7 +197,6 @@ async def test_a_failed_charge_walks_the_dunning_schedule_to_uncollectible(
     async with _worker(ts_env, settings, session_factory, task_queue, declines):
         started = await ts_env.get_current_time()
         res = await _bill(ts_env.client, task_queue, acct, period.label)
-        await _record(ts_env.client, billing_workflow_id(acct, period.label), "billing_account_dunning")
     assert (res.status, res.attempts) == ("uncollectible", 4)
     async with session_factory() as s:
         inv = await repo.get_invoice(s, res.invoice_id)
@@ -259,7 +245,6 @@ async def test_two_concurrent_billing_runs_make_one_invoice_per_account(
                 for n in run_ids
             )
         )
-        await _record(ts_env.client, f"{c.billing_run_workflow_id(period.label)}-{run_ids[0]}", "billing_run")
         children = [
             await ts_env.client.get_workflow_handle(
                 billing_workflow_id(a, period.label), result_type=c.AccountBillingResult
