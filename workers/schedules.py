@@ -10,6 +10,7 @@ from temporalio.client import Client
 
 from activities.credits import ensure_credit_expiry
 from config.settings import Settings
+from services.billing_schedule import ensure_billing_schedule
 from workflows.payout_schedule import ensure_payout_schedule
 
 log = logging.getLogger("meshpay.worker")
@@ -20,7 +21,7 @@ async def ensure_schedules(client: Client, settings: Settings) -> None:
     ensures: list[Callable[[Client], Awaitable[object]]] = [
         partial(ensure_credit_expiry, task_queue=settings.task_queue),
         partial(ensure_payout_schedule, task_queue=settings.task_queue, cron=settings.payout_schedule_cron),
-        # billing
+        partial(ensure_billing_schedule, task_queue=settings.task_queue),
     ]
     for ensure in ensures:
         try:
