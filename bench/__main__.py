@@ -7,7 +7,14 @@ import importlib
 import sys
 from pathlib import Path
 
-BENCHES = ["bench.ledger", "bench.pricing", "bench.billing", "bench.credits", "bench.payments"]
+BENCHES = [
+    "bench.ledger",
+    "bench.pricing",
+    "bench.billing",
+    "bench.credits",
+    "bench.payments",
+    "bench.throughput",
+]
 
 
 def main() -> None:
