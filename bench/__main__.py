@@ -13,6 +13,7 @@ BENCHES = [
     "bench.billing",
     "bench.credits",
     "bench.payments",
+    "bench.escrow",
     "bench.throughput",
 ]
 

@@ -59,6 +59,8 @@ with workflow.unsafe.imports_passed_through():
     from domain.errors import Conflict, DomainError, InvalidAmount
     from domain.escrow import Move, Status
 
+# The row mirror runs as a local activity (idempotent, no task-queue round trip per state change);
+# money moves are regular activities, scheduled and retried by the server with their business keys.
 _TIMEOUT = timedelta(seconds=30)
 _RETRY = RetryPolicy(
     initial_interval=timedelta(milliseconds=200),
@@ -535,7 +537,7 @@ class EscrowWorkflow:
         self.version += 1
         if self.inp.search_attributes:
             workflow.upsert_search_attributes([SA_ESCROW_STATE.value_set(self.status.value)])
-        await workflow.execute_activity(
+        await workflow.execute_local_activity(
             RECORD_ACTIVITY,
             RecordInput(self._view(), event),
             start_to_close_timeout=_TIMEOUT,
