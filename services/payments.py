@@ -544,8 +544,15 @@ async def _crypto_to_credits(
 async def record_crypto_deposit(
     session: AsyncSession, *, chain: str, address: str, txid: str, amount: int, confirmations: int
 ) -> str | None:
-    """Store a watcher's deposit report; the payment it belongs to (None: not our address)."""
+    """Store a watcher's deposit report; the payment it belongs to (None: not our address).
+
+    Locks the payment row first: evaluate_crypto and settle_crypto_excess lock payment → deposits,
+    and reports for one payment arriving together (every confirmation count at once) deadlocked
+    when this took the deposit row first and the payment (its FK check) second.
+    """
     payment_id = await repo.payment_for_address(session, chain, address)
+    if payment_id is not None:
+        await repo.get_payment(session, payment_id, for_update=True)
     await repo.upsert_deposit(
         session,
         chain=chain,

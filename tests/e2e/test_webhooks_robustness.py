@@ -307,3 +307,97 @@ async def test_crypto_forged_duplicated_and_out_of_order_reports(env: PayEnv) ->
     assert await ledger_count(env, f"pay:{pid}:complete") == 1
     assert await ledger_count(env, f"pay:{pid}:crypto:%") == 0
     await assert_invariants(env.factory)
+
+
+# --- Stripe disputes (handlers registered by payouts/chargebacks) -------------------------------
+
+
+def dispute_event(du: str, pi_id: str, status: str, amount: int = 1000) -> dict[str, Any]:
+    obj = {
+        "id": du,
+        "object": "dispute",
+        "amount": amount,
+        "currency": "usd",
+        "charge": f"ch_{du}",
+        "payment_intent": pi_id,
+        "reason": "fraudulent",
+        "status": status,
+        "evidence_details": {"due_by": int(time.time()) + 7 * 86400},
+    }
+    kind = "charge.dispute.created" if status == "needs_response" else "charge.dispute.closed"
+    return stripe_event(kind, obj)
+
+
+async def test_dispute_closed_before_created_each_five_times_at_once(
+    env: PayEnv,
+    localstripe: str,  # noqa: F811
+) -> None:
+    from contracts.disputes import DisputeResult, chargeback_workflow_id
+    from db.models.disputes import Dispute
+
+    user = uid("disp")
+    pid, pi_id = await purchase(env, user)
+    pi = confirm_client_side(localstripe, pi_id)
+    assert (await post_stripe(env, stripe_event("payment_intent.succeeded", pi))).status_code == 200
+    await wait_status(env, pid, user, {"completed"})
+
+    du = f"du_{uuid.uuid4().hex[:12]}"
+    closed, created = dispute_event(du, pi_id, "lost"), dispute_event(du, pi_id, "needs_response")
+    for event in (closed, created):  # the close overtakes the open; each arrives five times at once
+        body, headers = stripe_signed(event, DEV_WEBHOOK_SECRET)
+        answers = await asyncio.gather(
+            *(env.http.post(STRIPE, content=body, headers=headers) for _ in range(5))
+        )
+        assert [a.status_code for a in answers] == [200] * 5, [a.text for a in answers]
+        assert sorted(a.json()["duplicate"] for a in answers) == [False, True, True, True, True]
+
+    handle = env.client.get_workflow_handle(chargeback_workflow_id(du), result_type=DisputeResult)
+    result = await asyncio.wait_for(handle.result(), 30)
+    assert result.outcome == "lost" and result.loss == 1000
+    assert await inbox(env, "stripe", [closed["id"], created["id"]]) == {
+        closed["id"]: ["processed"],
+        created["id"]: ["processed"],
+    }
+    async with env.factory() as s:
+        row = await s.get(Dispute, du)
+        assert row is not None and row.status == "lost" and row.payment_id == pid
+        assert await ledger.balance(s, f"dispute_hold:{du}:USD") == 0
+    assert await ledger_count(env, f"dsp:{du}:hold") == 1
+    assert await ledger_count(env, f"dsp:{du}:lost") == 1
+    assert await ledger_count(env, f"dsp:{du}:won") == 0
+    await assert_invariants(env.factory)
+
+
+async def test_crypto_every_confirmation_count_at_once_completes_once(env: PayEnv) -> None:
+    user = uid("btc")
+    r = await env.http.post(
+        "/api/v1/payments/credits/purchase",
+        headers=auth(user),
+        json={"amount": "60.00", "provider": "crypto", "chain": "BTC"},
+    )
+    assert r.status_code == 201, r.text
+    pid, address = r.json()["payment_id"], r.json()["next_action"]["address"]
+    txid = uuid.uuid4().hex
+    reports = [
+        crypto_signed(
+            {"chain": "BTC", "address": address, "txid": txid, "amount": "0.00100000", "confirmations": n}
+        )
+        for n in range(7)
+    ]
+    # Confirmations 0..6, each delivered twice, all at the same time and in no particular order.
+    answers = await asyncio.gather(
+        *(env.http.post(CRYPTO, content=b, headers=h) for b, h in reversed(reports * 2))
+    )
+    assert [a.status_code for a in answers] == [200] * 14, [a.text for a in answers]
+    assert sum(not a.json()["duplicate"] for a in answers) == 7
+    await wait_status(env, pid, user, {"completed"})
+    await asyncio.sleep(0.3)
+
+    rows = await inbox(env, "crypto", [f"BTC:{txid}:{address}:{n}" for n in range(7)])
+    assert len(rows) == 7 and all(len(v) == 1 for v in rows.values())
+    async with env.factory() as s:
+        assert [(d.confirmations, d.status) for d in await repo.deposits_for(s, pid)] == [(6, "applied")]
+        assert await ledger.balance(s, wallet(user)) == 60 * 10**4
+    assert await ledger_count(env, f"pay:{pid}:complete") == 1
+    assert await ledger_count(env, f"pay:{pid}:crypto:%") == 0
+    await assert_invariants(env.factory)
