@@ -1,4 +1,8 @@
-"""Requests parse JSON numbers as Decimal, never float: `100.10` arrives as exactly 100.10."""
+"""Requests parse JSON numbers as Decimal, never float: `100.10` arrives as exactly 100.10.
+
+NUL characters are refused (422) in the body, path and query: PostgreSQL text cannot hold them, so
+they would otherwise surface as a 500 from the database.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from fastapi import Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 
 
@@ -21,7 +26,19 @@ class ExactJSONRequest(Request):
                 if isinstance(exc, json.JSONDecodeError):
                     raise
                 raise json.JSONDecodeError(str(exc), body.decode("utf-8", "replace"), 0) from None
+            if _has_nul(self._json):
+                raise json.JSONDecodeError("NUL characters are not allowed", "", 0)
         return self._json
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def _refuse_constant(name: str) -> Any:
@@ -34,6 +51,15 @@ class ExactJSONRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def exact_handler(request: Request) -> Response:
+            where = "path" if "\x00" in request.scope["path"] else None
+            if where is None and any(
+                _has_nul(k) or _has_nul(v) for k, v in request.query_params.multi_items()
+            ):
+                where = "query"
+            if where is not None:
+                raise RequestValidationError(
+                    [{"loc": (where,), "msg": "NUL characters are not allowed", "type": "value_error"}]
+                )
             return await handler(ExactJSONRequest(request.scope, request.receive))
 
         return exact_handler

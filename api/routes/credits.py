@@ -8,7 +8,6 @@ transaction through services.credits, so no workflow is started; expiry runs in 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -26,7 +25,7 @@ from api.deps import (
 )
 from api.errors import ApiError
 from api.exact_json import ExactJSONRoute
-from api.schemas.common import ERROR_RESPONSES
+from api.schemas.common import ERROR_RESPONSES, DateTimeIn
 from api.schemas.credits import (
     BalanceOut,
     DeductIn,
@@ -107,7 +106,7 @@ async def grant(body: GrantIn, principal: AdminPrincipal, session: SessionDep) -
 
 async def _deduct_principal(request: Request) -> Principal:
     """Async on purpose: FastAPI runs sync dependencies in a thread pool, a hop the hot path skips."""
-    principal = get_principal(request)
+    principal = await get_principal(request)
     if principal.role not in _DEDUCTORS:
         raise ApiError(403, "forbidden", f"role {principal.role.value!r} may not do this")
     return principal
@@ -168,7 +167,7 @@ async def refund(body: RefundIn, principal: RefundPrincipal, session: SessionDep
 
 
 async def _caller(request: Request) -> Principal:
-    return get_principal(request)  # async: no thread-pool hop
+    return await get_principal(request)  # async: no thread-pool hop
 
 
 @router.get("/credits/balance", response_model=BalanceOut, responses=ERROR_RESPONSES)
@@ -224,8 +223,8 @@ async def stats(
     principal: CurrentPrincipal,
     session: SessionDep,
     user_id: str | None = None,
-    start: Annotated[datetime | None, Query(alias="from")] = None,
-    end: Annotated[datetime | None, Query(alias="to")] = None,
+    start: Annotated[DateTimeIn | None, Query(alias="from")] = None,
+    end: Annotated[DateTimeIn | None, Query(alias="to")] = None,
 ) -> StatsOut:
     """Totals purchased, rewarded, spent (net of nothing: refunds are their own line), refunded and
     expired in [from, to), and the available balance now."""

@@ -17,7 +17,7 @@ from fastapi.responses import ORJSONResponse
 from api.deps import AdminPrincipal, CurrentPrincipal, ServicePrincipal, SessionDep, SessionFactoryDep
 from api.errors import ApiError
 from api.exact_json import ExactJSONRoute
-from api.schemas.common import ERROR_RESPONSES
+from api.schemas.common import ERROR_RESPONSES, DateTimeIn
 from api.schemas.pricing import (
     AgentProfileIn,
     AgentSignalsOut,
@@ -224,7 +224,7 @@ async def get_price(
     base_price: Annotated[str, Query(max_length=64, description="per unit, e.g. 10.00")],
     currency: Annotated[str, Query(max_length=10)] = "USD",
     quantity: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
-    at: Annotated[datetime | None, Query(description="price at this time (default now)")] = None,
+    at: Annotated[DateTimeIn | None, Query(description="price at this time (default now)")] = None,
     tz: Annotated[str | None, Query(max_length=64, description="request's timezone for time rules")] = None,
 ) -> ORJSONResponse:
     """The adjusted unit price and why. Time rules use the rule's own zone, else the agent's stored

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Header, Request
 from api.deps import SessionFactoryDep, SettingsDep, TemporalDep
 from api.errors import ApiError
 from api.exact_json import ExactJSONRoute
+from api.schemas.common import ErrorResponse
 from api.webhook_handlers import handle_paypal_event, handle_stripe_event, signal_payment
 from contracts.payments import ProviderEvent
 from db.repositories import payments as repo
@@ -23,7 +24,9 @@ from domain.money import parse_amount
 from providers.signatures import SignatureError, paypal_api_url, verify_hmac, verify_paypal, verify_stripe
 from services import payments as svc
 
-router = APIRouter(tags=["webhooks"], route_class=ExactJSONRoute)
+# A forged/stale/malformed event is a 400 (or 422 for a malformed deposit report), in the error shape.
+_REFUSALS: dict[int | str, dict[str, Any]] = {400: {"model": ErrorResponse}, 422: {"model": ErrorResponse}}
+router = APIRouter(tags=["webhooks"], route_class=ExactJSONRoute, responses=_REFUSALS)
 
 
 def _bad_signature(exc: Exception) -> ApiError:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import AmountIn, StrictModel
+from api.schemas.common import AmountIn, DateTimeIn, StrictModel
 
 UserId = Field(min_length=1, max_length=100)
 Reference = Field(min_length=1, max_length=120, pattern=r"^[\x21-\x7e]+$")
@@ -16,7 +16,7 @@ class GrantIn(StrictModel):
     user_id: str = UserId
     amount: AmountIn
     reason: str = Field(min_length=1, max_length=300)
-    expires_at: datetime | None = None
+    expires_at: DateTimeIn | None = None
     reference: str | None = Field(
         None, min_length=1, max_length=120, description="idempotency within the user"
     )

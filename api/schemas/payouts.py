@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from api.schemas.common import AmountIn, StrictModel
 from db.models.disputes import Dispute
@@ -36,7 +36,7 @@ class DestinationIn(StrictModel):
     account: str = Field(
         min_length=3, max_length=200, description="acct_... (Stripe Connect) or a PayPal email"
     )
-    default: bool = True
+    default: StrictBool = True
 
 
 class DestinationOut(BaseModel):

@@ -13,9 +13,9 @@ from decimal import Decimal
 from typing import Any, Literal
 
 import orjson
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool, StrictInt
 
-from api.schemas.common import AmountIn, StrictModel
+from api.schemas.common import AmountIn, DateTimeIn, StrictModel
 from db.models.pricing import AgentPricingSignals, PricingRule
 from db.models.pricing import PriceQuote as QuoteRow
 from domain.money import format_amount
@@ -29,32 +29,34 @@ ScopeIn = Literal["global", "category", "agent"]
 class RuleCreate(StrictModel):
     name: str | None = Field(None, min_length=1, max_length=100, description="default: from type/params")
     type: RuleTypeIn
-    priority: int = Field(100, ge=-1_000_000, le=1_000_000, description="ascending: lower applies first")
+    priority: StrictInt = Field(
+        100, ge=-1_000_000, le=1_000_000, description="ascending: lower applies first"
+    )
     params: dict[str, Any] = Field(default_factory=dict)
     scope: ScopeIn = "global"
     scope_value: str | None = Field(None, min_length=1, max_length=100, description="category or agent id")
-    enabled: bool = True
-    active_from: datetime | None = None
-    active_until: datetime | None = None
+    enabled: StrictBool = True
+    active_from: DateTimeIn | None = None
+    active_until: DateTimeIn | None = None
     description: str | None = Field(None, max_length=500, description="default: generated per quote")
 
 
 class RulePatch(StrictModel):
     name: str | None = Field(None, min_length=1, max_length=100)
     type: RuleTypeIn | None = None
-    priority: int | None = Field(None, ge=-1_000_000, le=1_000_000)
+    priority: StrictInt | None = Field(None, ge=-1_000_000, le=1_000_000)
     params: dict[str, Any] | None = None
     scope: ScopeIn | None = None
     scope_value: str | None = Field(None, min_length=1, max_length=100)
-    enabled: bool | None = None
-    active_from: datetime | None = None
-    active_until: datetime | None = None
+    enabled: StrictBool | None = None
+    active_from: DateTimeIn | None = None
+    active_until: DateTimeIn | None = None
     description: str | None = Field(None, max_length=500)
 
 
 class DemandIn(StrictModel):
     demand_ratio: AmountIn = Field(description="open work / capacity, 0..1000")
-    ttl_seconds: int | None = Field(None, ge=1, le=7 * 24 * 3600, description="then our own data again")
+    ttl_seconds: StrictInt | None = Field(None, ge=1, le=7 * 24 * 3600, description="then our own data again")
 
 
 class ReputationIn(StrictModel):
@@ -62,7 +64,7 @@ class ReputationIn(StrictModel):
 
 
 class AgentProfileIn(StrictModel):
-    capacity: int | None = Field(None, ge=1, le=1_000_000)
+    capacity: StrictInt | None = Field(None, ge=1, le=1_000_000)
     timezone: str | None = Field(None, min_length=1, max_length=64)
     category: str | None = Field(None, min_length=1, max_length=100)
 
@@ -71,8 +73,8 @@ class QuoteCreate(StrictModel):
     agent_id: str = Field(min_length=1, max_length=100)
     base_price: AmountIn
     currency: str = "USD"
-    quantity: int = Field(1, ge=1, le=1_000_000)
-    ttl_seconds: int | None = Field(None, ge=1, description="default 15 minutes")
+    quantity: StrictInt = Field(1, ge=1, le=1_000_000)
+    ttl_seconds: StrictInt | None = Field(None, ge=1, description="default 15 minutes")
 
 
 class AdjustmentOut(BaseModel):
