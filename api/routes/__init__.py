@@ -3,7 +3,26 @@
 Order matters: static paths (credits/, escrow/, pricing/, ...) come before payments' `/{payment_id}`.
 """
 
-from api.routes import billing, credits, disputes, escrow, payment_methods, payments, payouts, pricing, webhooks
+from api.routes import (
+    billing,
+    credits,
+    disputes,
+    escrow,
+    payment_methods,
+    payments,
+    payouts,
+    pricing,
+    webhooks,
+)
 
-ROUTERS = [credits.router, escrow.router, pricing.router, billing.router, payouts.router, disputes.router,
-           webhooks.router, payment_methods.router, payments.router]  # noqa: E501
+ROUTERS = [
+    credits.router,
+    escrow.router,
+    pricing.router,
+    billing.router,
+    payouts.router,
+    disputes.router,
+    webhooks.router,
+    payment_methods.router,
+    payments.router,  # last: its `/{payment_id}` would shadow the static paths above
+]
