@@ -12,6 +12,7 @@ import hmac
 import json
 import time
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -28,18 +29,25 @@ from services import ledger
 from tests.support.invariants import assert_invariants
 from tests.support.localstripe import count_succeeded_charges, localstripe  # noqa: F401
 from tests.support.payments_env import PayEnv, payments_env, stripe_event, stripe_signed
+from tests.support.paypal_standin import PayPalStandIn, paypal_event, paypal_standin  # noqa: F401
 from tests.support.tokens import auth, uid
 
 pytestmark = pytest.mark.e2e
 
 STRIPE = "/api/v1/payments/webhooks/stripe"
 CRYPTO = "/api/v1/payments/webhooks/crypto"
+PAYPAL = "/api/v1/payments/webhooks/paypal"
 
 
 @pytest.fixture
-async def env(dev_env, settings, session_factory, make_app, localstripe):  # type: ignore[no-untyped-def]  # noqa: F811
+async def env(dev_env, settings, session_factory, make_app, localstripe, paypal_standin):  # type: ignore[no-untyped-def]  # noqa: F811
     async with payments_env(
-        dev_env.client, settings, session_factory, make_app, stripe_api_base=localstripe
+        dev_env.client,
+        settings,
+        session_factory,
+        make_app,
+        stripe_api_base=localstripe,
+        paypal_api_base=paypal_standin.base,
     ) as e:
         yield e
 
@@ -400,4 +408,73 @@ async def test_crypto_every_confirmation_count_at_once_completes_once(env: PayEn
         assert await ledger.balance(s, wallet(user)) == 60 * 10**4
     assert await ledger_count(env, f"pay:{pid}:complete") == 1
     assert await ledger_count(env, f"pay:{pid}:crypto:%") == 0
+    await assert_invariants(env.factory)
+
+
+# --- PayPal (verified through its verify-webhook-signature API; here the in-process stand-in) -------
+
+
+async def test_paypal_concurrent_and_out_of_order_deliveries_capture_once(
+    env: PayEnv,
+    paypal_standin: PayPalStandIn,  # noqa: F811
+) -> None:
+    user = uid("pp")
+    r = await env.http.post(
+        "/api/v1/payments/credits/purchase",
+        json={"amount": "10.00", "provider": "paypal"},
+        headers=auth(user),
+    )
+    assert r.status_code == 201, r.text
+    pid = r.json()["payment_id"]
+    async with env.factory() as s:
+        row = await repo.get_payment(s, pid)
+        assert row is not None and row.provider_object_id
+    order_id = row.provider_object_id
+
+    # Forged (signed for someone else's webhook id) and stale deliveries of an approval: refused.
+    approved = paypal_event(
+        "CHECKOUT.ORDER.APPROVED", {**paypal_standin.order(order_id), "status": "APPROVED"}
+    )
+    for body, headers in (
+        paypal_standin.sign_webhook(approved, webhook_id="someone-elses-webhook"),
+        paypal_standin.sign_webhook(approved, at=datetime.now(UTC) - timedelta(minutes=30)),
+    ):
+        assert (await env.http.post(PAYPAL, content=body, headers=headers)).status_code == 400
+    assert await inbox(env, "paypal", [approved["id"]]) == {}
+    assert paypal_standin.captures_of(order_id) == []
+
+    # The buyer approves; PayPal's approval arrives five times at once: the workflow captures once.
+    assert paypal_standin.approve(order_id)
+    approved = paypal_event("CHECKOUT.ORDER.APPROVED", paypal_standin.order(order_id))
+    body, headers = paypal_standin.sign_webhook(approved)
+    answers = await asyncio.gather(*(env.http.post(PAYPAL, content=body, headers=headers) for _ in range(5)))
+    assert [a.status_code for a in answers] == [200] * 5, [a.text for a in answers]
+    assert sorted(a.json()["duplicate"] for a in answers) == [False, True, True, True, True]
+    await wait_status(env, pid, user, {"completed"})
+    captures = paypal_standin.captures_of(order_id)
+    assert len(captures) == 1
+
+    # Late and out of order: the capture's completion five times at once, a denial of the same
+    # capture, and a second approval notice — the payment stays completed, nothing moves again.
+    completed = paypal_event("PAYMENT.CAPTURE.COMPLETED", captures[0])
+    denied = paypal_event("PAYMENT.CAPTURE.DENIED", {**captures[0], "status": "DENIED"})
+    again = paypal_event("CHECKOUT.ORDER.APPROVED", paypal_standin.order(order_id))
+    body, headers = paypal_standin.sign_webhook(completed)
+    answers = await asyncio.gather(*(env.http.post(PAYPAL, content=body, headers=headers) for _ in range(5)))
+    assert sorted(a.json()["duplicate"] for a in answers) == [False, True, True, True, True]
+    for event in (denied, again):
+        body, headers = paypal_standin.sign_webhook(event)
+        assert (await env.http.post(PAYPAL, content=body, headers=headers)).status_code == 200
+    await asyncio.sleep(0.3)
+    doc = await status_of(env, pid, user)
+    assert doc["status"] == "completed" and doc["captured_amount"] == "10.00"
+
+    rows = await inbox(env, "paypal", [e["id"] for e in (approved, completed, denied, again)])
+    assert len(rows) == 4 and all(len(v) == 1 for v in rows.values())
+    assert rows[approved["id"]] == ["processed"]
+    assert len(paypal_standin.captures_of(order_id)) == 1
+    assert await ledger_count(env, f"pay:{pid}:complete") == 1
+    assert await ledger_count(env, f"pay:{pid}:refund:%") == 0
+    async with env.factory() as s:
+        assert await ledger.balance(s, wallet(user)) == 10 * 10**4
     await assert_invariants(env.factory)
