@@ -62,8 +62,9 @@ async def transfer(
     for (code, currency), amount in sorted(net_by_account(postings).items()):
         new_balance = await repo.apply_delta(session, code, amount)
         if new_balance is None:
-            if await repo.account_exists(session, code):
-                raise InsufficientFunds(f"account {code} has insufficient funds", param="amount")
+            # No row, or the guard refused. Create it if missing (a no-op when another transaction
+            # created it meanwhile: its INSERT waits for that one to commit) and try once more —
+            # never refuse from an existence check, which a concurrent first use can race.
             await repo.ensure_accounts(session, [(code, currency)])
             new_balance = await repo.apply_delta(session, code, amount)
             if new_balance is None:
