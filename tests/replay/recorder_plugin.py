@@ -25,7 +25,7 @@ from tests.replay.record import module_slug, slug
 OUT = Path(os.environ.get("MESHPAY_REPLAY_OUT", Path(__file__).parent / "histories"))
 # Histories per (test, workflow type) and per workflow type overall: enough paths, not megabytes.
 PER_TEST = int(os.environ.get("MESHPAY_REPLAY_PER_TEST", "2"))
-PER_TYPE = int(os.environ.get("MESHPAY_REPLAY_PER_TYPE", "40"))
+PER_TYPE = int(os.environ.get("MESHPAY_REPLAY_PER_TYPE", "60"))
 
 _started: list[tuple[Client, str, str | None]] = []
 _per_type: dict[str, int] = {}

@@ -10,21 +10,17 @@ README.md) only after an intentional, replay-safe change.
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from functools import cache
 from pathlib import Path
 
 import pytest
-from temporalio import workflow
 from temporalio.client import WorkflowHistory
-from temporalio.common import RetryPolicy
 from temporalio.worker import Replayer
 from temporalio.workflow import NondeterminismError, _Definition
 
+from contracts import payments as c
+from tests.replay.altered_workflow import RefundWorkflowThatChangedUnderRunningExecutions
 from workers import registry
-
-with workflow.unsafe.imports_passed_through():
-    from contracts import payments as c
 
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
 
@@ -39,6 +35,8 @@ REQUIRED_PATHS = [
     ("PaymentWorkflow", "webhook"),
     ("PaymentWorkflow", "expires"),
     ("PaymentWorkflow", "crypto"),
+    ("PaymentWorkflow", "paypal"),
+    ("PaymentWorkflow", "killed_worker"),  # a worker SIGKILLed mid-activity, restarted
     ("PayoutWorkflow", "rejected"),
     ("ChargebackWorkflow", "lost"),
     ("ChargebackWorkflow", "won"),
@@ -82,22 +80,6 @@ async def test_history_replays_against_current_workflows(path: Path) -> None:
 
 
 # --- the guard itself can fail ---------------------------------------------------------------------
-
-
-@workflow.defn(name=c.REFUND_WORKFLOW)
-class RefundWorkflowThatChangedUnderRunningExecutions:
-    """The refund workflow as a careless edit might leave it: a new first step before the refund."""
-
-    @workflow.run
-    async def run(self, req: c.RefundRequest) -> c.RefundResult:
-        await workflow.sleep(timedelta(seconds=1))
-        return await workflow.execute_activity(
-            c.REFUND_PAYMENT_ACTIVITY,
-            req,
-            result_type=c.RefundResult,
-            start_to_close_timeout=timedelta(seconds=60),
-            retry_policy=RetryPolicy(non_retryable_error_types=c.NON_RETRYABLE_ERRORS),
-        )
 
 
 async def test_a_changed_workflow_fails_replay_with_a_nondeterminism_error() -> None:
