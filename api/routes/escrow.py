@@ -242,10 +242,12 @@ def _search_attributes(inp: c.EscrowInput) -> TypedSearchAttributes | None:
 # ---- moves: workflow Updates ----------------------------------------------------------------------
 
 
-async def _row(factory: Any, escrow_id: str) -> Escrow:
+async def _row(factory: Any, escrow_id: str, principal: Principal) -> Escrow:
+    """The escrow, if the caller may see it: a stranger gets the same 404 as for a missing id (a 403
+    would confirm that the escrow exists)."""
     async with factory() as s:
         row = await repo.get(s, escrow_id) or await repo.get_by_contract(s, escrow_id)
-    if row is None:
+    if row is None or not rules.can_see(_snapshot(row), rules.Actor(principal.id, principal.role.value)):
         raise errors.NotFound(f"no escrow {escrow_id!r}", code="escrow_not_found")
     return row
 
@@ -299,7 +301,7 @@ async def fund_escrow(
     client: TemporalDep,
     settings: SettingsDep,
 ) -> Response:
-    row = await _row(factory, escrow_id)
+    row = await _row(factory, escrow_id, principal)
     if body.provider == "credits":
         req = c.FundRequest(principal.id, _role(principal), "credits")
         view = await _update(client, row, principal, rules.Move.FUND, c.UPDATE_FUND, req, c.EscrowView)
@@ -345,7 +347,7 @@ async def deliver_escrow(
     client: TemporalDep,
 ) -> Response:
     score = rules.to_ppm(body.validation_score, param="validation_score")
-    row = await _row(factory, escrow_id)
+    row = await _row(factory, escrow_id, principal)
     req = c.DeliverRequest(principal.id, _role(principal), score, body.evidence_url)
     view = await _update(client, row, principal, rules.Move.DELIVER, c.UPDATE_DELIVER, req, c.EscrowView)
     return _ok(escrow_out(view))
@@ -359,7 +361,7 @@ async def sign_escrow(
     client: TemporalDep,
     body: SignIn | None = None,
 ) -> Response:
-    row = await _row(factory, escrow_id)
+    row = await _row(factory, escrow_id, principal)
     req = c.SignRequest(principal.id, _role(principal))
     result = await _update(client, row, principal, rules.Move.SIGN, c.UPDATE_SIGN, req, c.SignResult)
     return _ok(escrow_out(result.view, counted=result.counted))
@@ -373,7 +375,7 @@ async def dispute_escrow(
     factory: SessionFactoryDep,
     client: TemporalDep,
 ) -> Response:
-    row = await _row(factory, escrow_id)
+    row = await _row(factory, escrow_id, principal)
     req = c.DisputeRequest(principal.id, _role(principal), body.reason)
     view = await _update(client, row, principal, rules.Move.DISPUTE, c.UPDATE_DISPUTE, req, c.EscrowView)
     return _ok(escrow_out(view))
@@ -387,7 +389,7 @@ async def resolve_escrow(
     factory: SessionFactoryDep,
     client: TemporalDep,
 ) -> Response:
-    row = await _row(factory, escrow_id)
+    row = await _row(factory, escrow_id, principal)
     amount = parse_amount(body.payee_amount, row.currency, param="payee_amount", allow_zero=True)
     req = c.ResolveRequest(principal.id, _role(principal), amount, body.note)
     view = await _update(client, row, principal, rules.Move.RESOLVE, c.UPDATE_RESOLVE, req, c.EscrowView)
@@ -402,7 +404,7 @@ async def refund_escrow(
     client: TemporalDep,
     body: RefundIn | None = None,
 ) -> Response:
-    row = await _row(factory, escrow_id)
+    row = await _row(factory, escrow_id, principal)
     amount = None if body is None or body.amount is None else parse_amount(body.amount, row.currency)
     req = c.EscrowRefundRequest(principal.id, _role(principal), amount)
     view = await _update(client, row, principal, rules.Move.REFUND, c.UPDATE_REFUND, req, c.EscrowView)
@@ -417,7 +419,7 @@ async def cancel_escrow(
     client: TemporalDep,
     body: CancelIn | None = None,
 ) -> Response:
-    row = await _row(factory, escrow_id)
+    row = await _row(factory, escrow_id, principal)
     req = c.CancelRequest(principal.id, _role(principal), body.reason if body else "")
     view = await _update(client, row, principal, rules.Move.CANCEL, c.UPDATE_CANCEL, req, c.EscrowView)
     return _ok(escrow_out(view))
@@ -442,9 +444,7 @@ async def _current(client: Client, row: Escrow) -> c.EscrowView:
 async def get_escrow(
     escrow_id: str, principal: CurrentPrincipal, factory: SessionFactoryDep, client: TemporalDep
 ) -> Response:
-    row = await _row(factory, escrow_id)
-    if not rules.can_see(_snapshot(row), rules.Actor(principal.id, _role(principal))):
-        raise errors.NotFound(f"no escrow {escrow_id!r}", code="escrow_not_found")
+    row = await _row(factory, escrow_id, principal)
     return _ok(escrow_out(await _current(client, row)))
 
 

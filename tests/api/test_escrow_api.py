@@ -120,7 +120,7 @@ async def test_multisig_release_and_every_illegal_move_refused_without_moving_mo
     assert code(await post(env, eid, "cancel", payer)) == (409, "invalid_state")
     delivered = (await post(env, eid, "deliver", payee, "agent", validation_score="0.5")).json()
     assert (delivered["status"], delivered["validation_score"]) == ("delivered", "0.5")
-    assert code(await post(env, eid, "sign", uid("eve"))) == (403, "escrow_forbidden")
+    assert code(await post(env, eid, "sign", uid("eve"))) == (404, "escrow_not_found")
     assert await balances(env, *accounts) == [600_000, 400_000, 0]  # nothing moved
 
     first = (await post(env, eid, "sign", s2)).json()
@@ -143,7 +143,7 @@ async def test_multisig_release_and_every_illegal_move_refused_without_moving_mo
     # The workflow has closed: later moves are refused from the row, still as 4xx.
     assert code(await post(env, eid, "sign", s2)) == (409, "escrow_released")
     assert code(await post(env, eid, "refund", admin, "admin")) == (409, "escrow_released")
-    assert code(await post(env, eid, "sign", uid("eve"))) == (403, "escrow_forbidden")
+    assert code(await post(env, eid, "sign", uid("eve"))) == (404, "escrow_not_found")
     got = (await env.http.get(f"{BASE}/{eid}", headers=auth(payee, "agent"))).json()
     assert got["status"] == "released" and [e["kind"] for e in got["events"]][-1] == "released"
     assert await balances(env, *accounts) == [600_000, 0, 360_000]
@@ -196,7 +196,7 @@ async def test_dispute_and_resolution_split(env: PayEnv) -> None:
     doc = await create(env, payer, payee, "50")
     eid, cid = doc["escrow_id"], doc["contract_id"]
     await post(env, eid, "fund", payer)
-    assert code(await post(env, eid, "dispute", uid("eve"), reason="x")) == (403, "escrow_forbidden")
+    assert code(await post(env, eid, "dispute", uid("eve"), reason="x")) == (404, "escrow_not_found")
     disputed = (await post(env, eid, "dispute", payer, reason="never delivered")).json()
     assert disputed["status"] == "disputed" and disputed["deadlines"]["arbitration"]
     assert disputed["deadlines"]["delivery"] is None and disputed["deadlines"]["paused_seconds"] > 0
