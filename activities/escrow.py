@@ -54,7 +54,7 @@ class EscrowActivities:
 
     @activity.defn(name=RECORD_ACTIVITY)
     async def record(self, inp: RecordInput) -> None:
-        await self._in_uow(service.record, inp.view, inp.event)
+        await self._in_uow(service.record, inp.view, inp.event, inp.events)
 
     @activity.defn(name=FUND_WITH_CREDITS_ACTIVITY)
     async def fund_with_credits(self, inp: FundWithCreditsInput) -> MoneyResult:

@@ -181,6 +181,7 @@ class RecordInput:
 
     view: EscrowView
     event: EscrowEvent | None = None
+    events: list[EscrowEvent] = field(default_factory=list)  # several changes mirrored in one write
 
 
 @dataclass(frozen=True)

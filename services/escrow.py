@@ -148,7 +148,12 @@ def _row_values(view: EscrowView) -> dict[str, Any]:
     }
 
 
-async def record(session: AsyncSession, view: EscrowView, event: EscrowEvent | None) -> None:
+async def record(
+    session: AsyncSession,
+    view: EscrowView,
+    event: EscrowEvent | None,
+    events: list[EscrowEvent] | None = None,
+) -> None:
     """Mirror the workflow's state onto the row and append the event; idempotent (events by seq)."""
     values = _row_values(view)
     if await repo.mirror(session, view.escrow_id, values) == 0:
@@ -169,15 +174,15 @@ async def record(session: AsyncSession, view: EscrowView, event: EscrowEvent | N
             },
         )
     await repo.add_signatures(session, view.escrow_id, view.signatures)
-    if event is not None:
+    for e in [*([event] if event is not None else []), *(events or [])]:
         await repo.add_event(
             session,
             escrow_id=view.escrow_id,
-            seq=event.seq,
-            kind=event.kind,
-            actor=event.actor,
-            detail=dict(event.detail),
-            at=datetime.fromisoformat(event.at),
+            seq=e.seq,
+            kind=e.kind,
+            actor=e.actor,
+            detail=dict(e.detail),
+            at=datetime.fromisoformat(e.at),
         )
 
 
