@@ -175,6 +175,7 @@ class PaymentActivities:
                     crypto_address=address,
                     crypto_amount=crypto_amount,
                     crypto_rate=str(rate),
+                    crypto_confirmations=svc.required_confirmations(self.settings, chain),
                     provider_object_id=f"{chain}:{address}",
                 )
                 await svc.record_status(s, inp.payment_id, "requires_action")

@@ -438,6 +438,13 @@ def required_confirmations(settings: Settings, chain: str) -> int:
     return settings.crypto_btc_confirmations if chain == "BTC" else settings.crypto_eth_confirmations
 
 
+def _needed(row: Payment, settings: Settings) -> int:
+    """The confirmations locked on the payment at quote time (the settings for an older row)."""
+    if row.crypto_confirmations is not None:
+        return row.crypto_confirmations
+    return required_confirmations(settings, row.crypto_chain or "BTC")
+
+
 async def evaluate_crypto(
     session: AsyncSession, payment_id: str, settings: Settings, *, expired: bool
 ) -> tuple[str, int, int]:
@@ -451,7 +458,7 @@ async def evaluate_crypto(
     expected = row.crypto_amount or 0
     if row.status in rules.TERMINAL:
         return row.status, row.crypto_received, expected
-    need = required_confirmations(settings, row.crypto_chain or "BTC")
+    need = _needed(row, settings)
     deposits = await repo.deposits_for(session, payment_id, for_update=True)
     counted = [
         d
@@ -497,7 +504,7 @@ async def settle_crypto_excess(session: AsyncSession, payment_id: str, settings:
         )
     if row.status == "underpaid" and row.crypto_received > 0:
         granted += await _crypto_to_credits(session, row, settings, row.crypto_received, rate, "underpaid")
-    need = required_confirmations(settings, chain)
+    need = _needed(row, settings)
     for dep in await repo.deposits_for(session, payment_id, for_update=True):
         if dep.status == "seen" and dep.confirmations >= need:
             granted += await _crypto_to_credits(session, row, settings, dep.amount, rate, f"late:{dep.id}")
@@ -541,18 +548,39 @@ async def _crypto_to_credits(
     return amount if result.created else 0
 
 
+@dataclass(frozen=True)
+class DepositRecorded:
+    payment_id: str | None  # None: not one of our addresses
+    payment_ended: bool = False  # the payment had already ended: the deposit was settled here
+
+
 async def record_crypto_deposit(
-    session: AsyncSession, *, chain: str, address: str, txid: str, amount: int, confirmations: int
-) -> str | None:
-    """Store a watcher's deposit report; the payment it belongs to (None: not our address).
+    session: AsyncSession,
+    settings: Settings,
+    *,
+    chain: str,
+    address: str,
+    txid: str,
+    amount: int,
+    confirmations: int,
+) -> DepositRecorded:
+    """Store a watcher's deposit report and, if its payment has already ended, settle it here.
 
     Locks the payment row first: evaluate_crypto and settle_crypto_excess lock payment → deposits,
     and reports for one payment arriving together (every confirmation count at once) deadlocked
     when this took the deposit row first and the payment (its FK check) second.
+
+    Every move of a crypto payment to a terminal status settles its deposits in the same
+    transaction, under the same lock (complete, evaluate at expiry, record_status). So with the
+    payment locked either it has not ended — the deposit is committed before the terminal move can
+    run, and that move's settle counts or credits it — or it has ended, and the deposit is credited
+    right here (a late payment → credits, keyed per deposit). Never left to a signal: a workflow
+    past its completion step, but not yet closed, accepts the signal and does nothing with it.
     """
     payment_id = await repo.payment_for_address(session, chain, address)
+    row = None
     if payment_id is not None:
-        await repo.get_payment(session, payment_id, for_update=True)
+        row = await repo.get_payment(session, payment_id, for_update=True)
     await repo.upsert_deposit(
         session,
         chain=chain,
@@ -562,4 +590,9 @@ async def record_crypto_deposit(
         amount=amount,
         confirmations=confirmations,
     )
-    return payment_id
+    if payment_id is None or row is None:
+        return DepositRecorded(None)
+    if row.status in rules.TERMINAL:
+        await settle_crypto_excess(session, payment_id, settings)
+        return DepositRecorded(payment_id, payment_ended=True)
+    return DepositRecorded(payment_id)

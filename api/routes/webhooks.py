@@ -137,17 +137,19 @@ async def crypto_webhook(
         )
         if not created:
             return {"received": True, "duplicate": True}
-        payment_id = await svc.record_crypto_deposit(
-            s, chain=chain, address=address, txid=txid, amount=amount, confirmations=confirmations
+        # A deposit on a payment that already ended is credited inside this transaction (a late
+        # payment becomes credits); only a running payment's workflow is told about it.
+        recorded = await svc.record_crypto_deposit(
+            s, settings, chain=chain, address=address, txid=txid, amount=amount, confirmations=confirmations
         )
+        payment_id = recorded.payment_id
         outcome = "ignored"
         if payment_id is not None:
             await repo.link_event(
                 s, provider="crypto", event_id=event_id, event_type="deposit", payment_id=payment_id
             )
-            delivered = await signal_payment(client, payment_id, ProviderEvent("deposit", event_id, txid))
-            if not delivered:  # the payment already ended: a late deposit becomes credits
-                await svc.settle_crypto_excess(s, payment_id, settings)
+            if not recorded.payment_ended:
+                await signal_payment(client, payment_id, ProviderEvent("deposit", event_id, txid))
             outcome = "processed"
         await repo.mark_inbox(s, "crypto", event_id, outcome)
     return {"received": True, "duplicate": False}

@@ -48,6 +48,9 @@ class Payment(Base):
     crypto_address: Mapped[str | None] = mapped_column(String(100))
     crypto_amount: Mapped[int | None] = mapped_column(MinorUnits)  # locked, in the chain's minor unit
     crypto_rate: Mapped[str | None] = mapped_column(String(40))  # fiat per coin, as a decimal string
+    # Confirmations a deposit needs to count, locked at quote time like the rate (the invariant
+    # checker reads it: a confirmed deposit on an ended payment must be counted or credited).
+    crypto_confirmations: Mapped[int | None] = mapped_column(Integer)
     crypto_received: Mapped[int] = mapped_column(MinorUnits, default=0)
     captured_amount: Mapped[int] = mapped_column(MinorUnits, default=0)
     refunded_amount: Mapped[int] = mapped_column(MinorUnits, default=0)

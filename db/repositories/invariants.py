@@ -62,6 +62,15 @@ AREA_CHECKS: dict[str, tuple[str, tuple[str, ...], str]] = {
         "ON r.payment_id = p.id "
         "WHERE p.refunded_amount > p.captured_amount OR COALESCE(r.total, 0) > p.captured_amount",
     ),
+    "crypto_deposits_resolved": (
+        "every confirmed crypto deposit on an ended payment was counted toward it or credited",
+        ("payments", "crypto_deposits"),
+        "SELECT d.id, d.payment_id, p.status, d.confirmations FROM crypto_deposits d "
+        "JOIN payments p ON p.id = d.payment_id "
+        "WHERE p.provider = 'crypto' AND d.status = 'seen' "
+        "AND p.status IN ('completed', 'overpaid', 'underpaid', 'failed', 'expired', 'cancelled') "
+        "AND p.crypto_confirmations IS NOT NULL AND d.confirmations >= p.crypto_confirmations",
+    ),
     "one_invoice_per_account_period": (
         "one invoice per account and period",
         ("invoices",),

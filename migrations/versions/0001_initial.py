@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 20:51:33.902896
+Create Date: 2026-11-24 21:29:04.142272
 """
 
 from collections.abc import Sequence
@@ -296,6 +296,7 @@ def upgrade() -> None:
         sa.Column("crypto_address", sa.String(length=100), nullable=True),
         sa.Column("crypto_amount", db.base.MinorUnits(precision=38, scale=0), nullable=True),
         sa.Column("crypto_rate", sa.String(length=40), nullable=True),
+        sa.Column("crypto_confirmations", sa.Integer(), nullable=True),
         sa.Column("crypto_received", db.base.MinorUnits(precision=38, scale=0), nullable=False),
         sa.Column("captured_amount", db.base.MinorUnits(precision=38, scale=0), nullable=False),
         sa.Column("refunded_amount", db.base.MinorUnits(precision=38, scale=0), nullable=False),

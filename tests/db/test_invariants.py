@@ -110,3 +110,34 @@ async def test_refunds_beyond_capture_are_caught(db_session, settings) -> None:
         {"id": pid},
     )
     assert "refunds_within_captures" in await _names_failing(db_session)
+
+
+async def test_confirmed_crypto_deposit_left_unsettled_on_an_ended_payment_is_caught(db_session) -> None:
+    pid = uid("pay")
+    await db_session.execute(
+        text(
+            "INSERT INTO payments (id, payer_id, amount, currency, provider, status, purpose_kind, "
+            "purpose_credits, off_session, crypto_chain, crypto_amount, crypto_confirmations, "
+            "crypto_received, captured_amount, refunded_amount, refund_count, created_at, updated_at) "
+            "VALUES (:id, 'u', 6000, 'USD', 'crypto', 'completed', 'none', 0, false, 'BTC', 100000, 2, "
+            "100000, 6000, 0, 0, now(), now())"
+        ),
+        {"id": pid},
+    )
+
+    async def deposit(confirmations: int, status: str) -> None:
+        await db_session.execute(
+            text(
+                "INSERT INTO crypto_deposits (chain, txid, address, payment_id, amount, confirmations, "
+                "status, created_at, updated_at) "
+                "VALUES ('BTC', :txid, :addr, :pid, 10000, :n, :st, now(), now())"
+            ),
+            {"txid": uid("tx"), "addr": f"bc1q{pid}", "pid": pid, "n": confirmations, "st": status},
+        )
+
+    await deposit(6, "applied")
+    await deposit(3, "credited")
+    await deposit(1, "seen")  # not confirmed yet: not money, not a violation
+    assert "crypto_deposits_resolved" not in await _names_failing(db_session)
+    await deposit(2, "seen")  # confirmed on an ended payment, neither counted nor credited: lost
+    assert "crypto_deposits_resolved" in await _names_failing(db_session)
