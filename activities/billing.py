@@ -7,9 +7,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
 
 from activities.deps import Deps
+from activities.errors import domain_application_error
 from contracts import billing as c
 from db.session import unit_of_work
 from domain.billing import Period
@@ -21,15 +21,6 @@ T = TypeVar("T")
 
 PAYMENT_SUCCESS = ("completed", "overpaid", "succeeded", "paid")
 PAYMENT_FAILURE = ("failed", "expired", "cancelled", "canceled", "underpaid")
-
-
-def domain_application_error(exc: DomainError) -> ApplicationError:
-    return ApplicationError(
-        exc.message,
-        {"code": exc.code, "param": exc.param, "status": exc.status},
-        type=type(exc).__name__,
-        non_retryable=True,
-    )
 
 
 class BillingActivities:

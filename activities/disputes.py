@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
 
 from activities.deps import Deps
+from activities.errors import domain_application_error as _error
 from contracts.disputes import (
     EVIDENCE_DUE_ACTIVITY,
     OPEN_ACTIVITY,
@@ -21,15 +21,6 @@ from contracts.disputes import (
 from db.session import unit_of_work
 from domain.errors import DomainError
 from services import disputes as service
-
-
-def _error(exc: DomainError) -> ApplicationError:
-    return ApplicationError(
-        exc.message,
-        {"code": exc.code, "param": exc.param, "status": exc.status},
-        type=type(exc).__name__,
-        non_retryable=True,
-    )
 
 
 class DisputeActivities:

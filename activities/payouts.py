@@ -16,6 +16,7 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 
 from activities.deps import Deps
+from activities.errors import domain_application_error
 from contracts.payouts import (
     CHECK_ACTIVITY,
     FAIL_ACTIVITY,
@@ -41,15 +42,6 @@ from providers.payouts import PayoutProvider, PayoutRejected, build_provider
 from services import payouts as service
 
 T = TypeVar("T")
-
-
-def domain_application_error(exc: DomainError) -> ApplicationError:
-    return ApplicationError(
-        exc.message,
-        {"code": exc.code, "param": exc.param, "status": exc.status},
-        type=type(exc).__name__,
-        non_retryable=True,
-    )
 
 
 def _view(p: Payout) -> PayoutView:
