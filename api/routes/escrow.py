@@ -23,10 +23,11 @@ from temporalio.common import (
     WorkflowIDReusePolicy,
 )
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
-from temporalio.service import RPCError
+from temporalio.service import RPCError, RPCStatusCode
 
 from api.auth import Principal, Role
 from api.deps import CurrentPrincipal, SessionDep, SessionFactoryDep, SettingsDep, TemporalDep
+from api.errors import ApiError
 from api.exact_json import ExactJSONRoute
 from api.schemas.common import ERROR_RESPONSES
 from api.schemas.escrow import (
@@ -273,7 +274,12 @@ async def _update(
     except WorkflowUpdateFailedError as exc:
         _raise_domain(exc)
         raise
-    except RPCError:
+    except RPCError as exc:
+        if exc.status != RPCStatusCode.NOT_FOUND:
+            # A transient Temporal failure is not a state conflict: the client should retry.
+            raise ApiError(
+                503, "temporal_unavailable", "escrow workflow unreachable; retry", type_="api_error"
+            ) from exc
         # The workflow has closed (a terminal escrow): refuse from the row, as the machine would.
         rules.check(move, _snapshot(row), rules.Actor(principal.id, principal.role.value))
         raise errors.InvalidState(f"escrow is {row.status}", code=f"escrow_{row.status}") from None
