@@ -19,7 +19,8 @@ def table() -> str:
 
 def update_readme(path: str = "README.md") -> None:
     """Rewrites the table between the settings-table markers in the README."""
-    text = open(path).read()
+    with open(path) as fh:
+        text = fh.read()
     start, end = "<!-- settings-table:start -->", "<!-- settings-table:end -->"
     head, _, rest = text.partition(start)
     _, _, tail = rest.partition(end)

@@ -20,97 +20,145 @@ DATA_DIR = Path(".data")
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MESHPAY_", env_file=".env", extra="ignore")
 
-    env: str = Field("dev", description="dev | test | staging | production")
+    # --- process and infrastructure
+    env: str = Field(
+        "dev", description="dev / test / staging / production; outside dev, default secrets are refused"
+    )
     database_url: str = Field(
         f"sqlite+aiosqlite:///{DATA_DIR}/meshpay.db",
-        description="SQLAlchemy async URL; postgresql+psycopg://... for PostgreSQL",
+        description="SQLAlchemy async URL; postgresql+psycopg://user@host:5432/db for PostgreSQL",
     )
-    db_pool_size: int = 10
-    temporal_address: str = "127.0.0.1:7233"
-    temporal_namespace: str = "default"
-    task_queue: str = "meshpay"
-    api_host: str = "127.0.0.1"
-    api_port: int = 8000
-    log_json: bool = False
-    log_level: str = "INFO"
+    db_pool_size: int = Field(10, description="connections per process (as many again may overflow)")
+    temporal_address: str = Field("127.0.0.1:7233", description="Temporal frontend host:port")
+    temporal_namespace: str = Field("default", description="Temporal namespace")
+    task_queue: str = Field("meshpay", description="the task queue the worker polls")
+    api_host: str = Field("127.0.0.1", description="address the API binds")
+    api_port: int = Field(8000, description="port the API binds")
+    log_json: bool = Field(False, description="1 for JSON log lines")
+    log_level: str = Field("INFO", description="root log level")
 
-    jwt_secret: str = DEV_JWT_SECRET
-    jwt_audience: str = "meshpay"
-    idempotency_ttl_hours: int = 24
+    # --- auth and API
+    jwt_secret: str = Field(
+        DEV_JWT_SECRET, description="HS256 secret for bearer tokens (required outside dev)"
+    )
+    jwt_audience: str = Field("meshpay", description="the `aud` claim tokens must carry")
+    idempotency_ttl_hours: int = Field(24, description="how long an Idempotency-Key's response is replayed")
 
-    credit_exponent: int = 4
+    # --- credits
+    credit_exponent: int = Field(4, description="decimal places of the CREDIT currency")
     credits_per_unit: Decimal = Field(Decimal("1"), description="credits granted per 1.00 of currency")
-    credit_purchase_currency: str = "USD"
-    low_balance_threshold: Decimal = Decimal("0")
-
-    platform_fee_percent: Decimal = Decimal("10")
-    escrow_review_period_seconds: int = 7 * 24 * 3600
-    escrow_arbitration_seconds: int = 14 * 24 * 3600
-    escrow_default_ruling: str = Field("refund_payer", description="refund_payer | release_payee")
-    escrow_default_currency: str = Field("CREDIT", description="escrows are in CREDIT unless told otherwise")
-    escrow_funding_seconds: int = 3 * 24 * 3600
-    escrow_delivery_seconds: int = 30 * 24 * 3600
-    escrow_auto_release_threshold: Decimal = Decimal("0.8")
-    escrow_search_attributes: bool = True
-
-    stripe_secret_key: str = "sk_test_meshpay_dev"
-    stripe_webhook_secret: str = DEV_WEBHOOK_SECRET
-    stripe_api_base: str | None = None
-    paypal_client_id: str = "meshpay-dev-client"
-    paypal_client_secret: str = "meshpay-dev-secret"
-    paypal_webhook_id: str = "meshpay-dev-webhook"
-    paypal_api_base: str | None = None
-    paypal_environment: str = "sandbox"  # sandbox | live (ignored when paypal_api_base is set)
-    crypto_btc_xpub: str = (
-        # BIP84 test vector account 0 ("abandon ... about"): watch-only, public by design.
-        "zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs"
+    credit_purchase_currency: str = Field("USD", description="currency credits are bought in")
+    low_balance_threshold: Decimal = Field(
+        Decimal("0"), description="default low-balance alert level (0: off)"
     )
-    crypto_eth_xpub: str = "xpub6DCoCpSuQZB2jawqnGMEPS63ePKWkwWPH4TU45Q7LPXWuNd8TMtVxRrgjtEshuqpK3mdhaWHPFsBngh5GFZaM6si3yZdUsT8ddYM3PwnATt"  # noqa: E501
-    crypto_webhook_secret: str = DEV_WEBHOOK_SECRET
-    crypto_btc_confirmations: int = 2
-    crypto_eth_confirmations: int = 12
+
+    # --- escrow
+    platform_fee_percent: Decimal = Field(Decimal("10"), description="fee taken from an escrow release")
+    escrow_review_period_seconds: int = Field(
+        7 * 24 * 3600, description="delivered → auto-release after this"
+    )
+    escrow_arbitration_seconds: int = Field(14 * 24 * 3600, description="dispute → default ruling after this")
+    escrow_default_ruling: str = Field("refund_payer", description="refund_payer / release_payee")
+    escrow_default_currency: str = Field("CREDIT", description="escrows are in CREDIT unless told otherwise")
+    escrow_funding_seconds: int = Field(3 * 24 * 3600, description="default funding deadline")
+    escrow_delivery_seconds: int = Field(
+        30 * 24 * 3600, description="default delivery deadline after funding"
+    )
+    escrow_auto_release_threshold: Decimal = Field(
+        Decimal("0.8"), description="validation score that releases"
+    )
+    escrow_search_attributes: bool = Field(True, description="escrow workflows upsert search attributes")
+
+    # --- providers
+    stripe_secret_key: str = Field("sk_test_meshpay_dev", description="Stripe API key (required outside dev)")
+    stripe_webhook_secret: str = Field(DEV_WEBHOOK_SECRET, description="Stripe webhook signing secret")
+    stripe_api_base: str | None = Field(None, description="override Stripe's API base (tests: localstripe)")
+    stripe_webhook_tolerance_seconds: int = Field(300, description="oldest Stripe webhook timestamp accepted")
+    paypal_client_id: str = Field("meshpay-dev-client", description="PayPal REST client id")
+    paypal_client_secret: str = Field("meshpay-dev-secret", description="PayPal REST client secret")
+    paypal_webhook_id: str = Field(
+        "meshpay-dev-webhook", description="PayPal webhook id for signature checks"
+    )
+    paypal_api_base: str | None = Field(None, description="override PayPal's API base (tests: the stand-in)")
+    paypal_environment: str = Field(
+        "sandbox", description="sandbox / live (ignored when paypal_api_base is set)"
+    )
+    crypto_btc_xpub: str = Field(
+        # BIP84 test vector account 0 ("abandon ... about"): watch-only, public by design.
+        "zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs",
+        description="BIP84 account zpub: BTC deposit addresses (watch-only)",
+    )
+    crypto_eth_xpub: str = Field(
+        "xpub6DCoCpSuQZB2jawqnGMEPS63ePKWkwWPH4TU45Q7LPXWuNd8TMtVxRrgjtEshuqpK3mdhaWHPFsBngh5GFZaM6si3yZdUsT8ddYM3PwnATt",
+        description="BIP44 coin-60 account xpub: ETH deposit addresses (watch-only)",
+    )
+    crypto_webhook_secret: str = Field(DEV_WEBHOOK_SECRET, description="HMAC secret of the chain watcher")
+    crypto_btc_confirmations: int = Field(2, description="confirmations that complete a BTC payment")
+    crypto_eth_confirmations: int = Field(12, description="confirmations that complete an ETH payment")
     crypto_rates: dict[str, Decimal] = Field(
         default_factory=lambda: {"BTC": Decimal("60000"), "ETH": Decimal("3000")},
-        description="fixed dev rates: 1 coin in USD",
+        description="fixed dev rates: 1 coin in USD (JSON)",
     )
-    payment_expiry_seconds: int = 30 * 60
-    crypto_payment_expiry_seconds: int = 60 * 60
-    payments_search_attributes: bool = True  # PaymentStatus etc. (needs them registered)
-    stripe_webhook_tolerance_seconds: int = 300
-    payment_create_wait_seconds: float = 15.0  # how long POST /create waits for the provider's next step
-    payment_provider_heartbeat_seconds: int = 10  # a dead worker's provider call is retried after this
 
-    pricing_min_multiplier: Decimal = Decimal("0.5")
-    pricing_max_multiplier: Decimal = Decimal("3.0")
-    quote_ttl_seconds: int = 15 * 60
-    quote_max_ttl_seconds: int = 24 * 3600
+    # --- payments
+    payment_expiry_seconds: int = Field(30 * 60, description="unconfirmed card/PayPal payments expire after")
+    crypto_payment_expiry_seconds: int = Field(60 * 60, description="unpaid crypto payments expire after")
+    payments_search_attributes: bool = Field(True, description="payment workflows upsert search attributes")
+    payment_create_wait_seconds: float = Field(
+        15.0, description="how long POST /create waits for the next step"
+    )
+    payment_provider_heartbeat_seconds: int = Field(
+        10, description="a dead worker's provider call retries after"
+    )
+
+    # --- pricing
+    pricing_min_multiplier: Decimal = Field(Decimal("0.5"), description="lowest combined price multiplier")
+    pricing_max_multiplier: Decimal = Field(Decimal("3.0"), description="highest combined price multiplier")
+    quote_ttl_seconds: int = Field(15 * 60, description="default life of a price quote")
+    quote_max_ttl_seconds: int = Field(24 * 3600, description="longest life a caller may ask for")
     pricing_cache_ttl_seconds: float = Field(5.0, description="rules/agent-signal cache per process")
     pricing_demand_window_seconds: int = Field(3600, description="open escrows younger than this count")
     pricing_default_capacity: int = Field(10, description="open escrows an agent takes when none pushed")
     pricing_demand_push_ttl_seconds: int = Field(300, description="a pushed demand ratio wins this long")
 
-    invoice_series: str = "INV"
-    tax_rates: dict[str, Decimal] = Field(default_factory=lambda: {"default": Decimal("0")})
-    dunning_retry_days: list[int] = Field(default_factory=lambda: [3, 5, 7])
-    billing_seller_name: str = "meshpay Marketplace Ltd."
-    billing_seller_address: str = "1 Market Street, San Francisco, CA 94105, USA"
-    billing_invoice_due_days: int = 0
-    billing_currency: str = "USD"
-    billing_credits_destination: str = "system:revenue:CREDIT"
-    billing_run_batch_size: int = 500
-    billing_search_attributes: bool = True
-    payout_minimum: Decimal = Decimal("10.00")
-    payout_reserve_percent: Decimal = Decimal("0")
-    payout_reserve_hold_days: int = Field(90, description="rolling reserve held this long after a payout is paid")
-    payout_poll_interval_seconds: int = Field(3600, description="first poll interval for pending provider payouts")
+    # --- billing
+    invoice_series: str = Field("INV", description="invoice number prefix: INV-2026-000001")
+    tax_rates: dict[str, Decimal] = Field(
+        default_factory=lambda: {"default": Decimal("0")}, description="percent per jurisdiction (JSON)"
+    )
+    dunning_retry_days: list[int] = Field(
+        default_factory=lambda: [3, 5, 7], description="waits between failed collection attempts (JSON)"
+    )
+    billing_seller_name: str = Field("meshpay Marketplace Ltd.", description="seller on invoices")
+    billing_seller_address: str = Field(
+        "1 Market Street, San Francisco, CA 94105, USA", description="seller address on invoices"
+    )
+    billing_invoice_due_days: int = Field(0, description="days from finalizing to the due date")
+    billing_currency: str = Field("USD", description="invoice currency")
+    billing_credits_destination: str = Field(
+        "system:revenue:CREDIT", description="where credits paying invoices go"
+    )
+    billing_run_batch_size: int = Field(500, description="accounts per billing-run batch")
+    billing_search_attributes: bool = Field(True, description="billing workflows upsert search attributes")
+
+    # --- payouts
+    payout_minimum: Decimal = Field(Decimal("10.00"), description="smallest payout")
+    payout_reserve_percent: Decimal = Field(Decimal("0"), description="rolling reserve held from each payout")
+    payout_reserve_hold_days: int = Field(
+        90, description="rolling reserve held this long after a payout is paid"
+    )
+    payout_poll_interval_seconds: int = Field(
+        3600, description="first poll interval for pending provider payouts"
+    )
     payout_schedule_cron: str = Field("0 6 * * 1", description="weekly payout run (UTC), a cron expression")
-    payouts_search_attributes: bool = Field(True, description="payout/chargeback workflows upsert search attributes")
+    payouts_search_attributes: bool = Field(True, description="payout/chargeback workflows upsert them")
 
     @model_validator(mode="after")
     def _refuse_default_secrets_outside_dev(self) -> Settings:
         if self.env != "dev":
             defaults = {
                 "MESHPAY_JWT_SECRET": self.jwt_secret == DEV_JWT_SECRET,
+                "MESHPAY_STRIPE_SECRET_KEY": self.stripe_secret_key == "sk_test_meshpay_dev",
                 "MESHPAY_STRIPE_WEBHOOK_SECRET": self.stripe_webhook_secret == DEV_WEBHOOK_SECRET,
                 "MESHPAY_CRYPTO_WEBHOOK_SECRET": self.crypto_webhook_secret == DEV_WEBHOOK_SECRET,
             }

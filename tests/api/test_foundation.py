@@ -211,7 +211,13 @@ async def test_readyz_ok_with_temporal(make_app, ts_env) -> None:
 def test_refuses_default_secrets_outside_dev() -> None:
     with pytest.raises(ValidationError, match="default secrets"):
         Settings(env="production")
-    Settings(env="production", jwt_secret="s" * 40, stripe_webhook_secret="w", crypto_webhook_secret="c")
+    Settings(
+        env="production",
+        jwt_secret="s" * 40,
+        stripe_secret_key="sk_live_x",
+        stripe_webhook_secret="w",
+        crypto_webhook_secret="c",
+    )
 
 
 def test_amount_in_accepts_decimal() -> None:
