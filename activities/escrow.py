@@ -15,10 +15,13 @@ from temporalio.exceptions import ApplicationError
 
 from activities.deps import Deps
 from contracts.escrow import (
+    CLOSE_UNFUNDED_ACTIVITY,
     FUND_WITH_CREDITS_ACTIVITY,
     RECORD_ACTIVITY,
     RETURN_TO_PAYER_ACTIVITY,
     SETTLE_ACTIVITY,
+    CloseUnfundedInput,
+    CloseUnfundedResult,
     FundWithCreditsInput,
     MoneyResult,
     RecordInput,
@@ -68,5 +71,9 @@ class EscrowActivities:
     async def return_to_payer(self, inp: ReturnToPayerInput) -> MoneyResult:
         return await self._in_uow(service.return_to_payer, inp)
 
+    @activity.defn(name=CLOSE_UNFUNDED_ACTIVITY)
+    async def close_unfunded(self, inp: CloseUnfundedInput) -> CloseUnfundedResult:
+        return await self._in_uow(service.close_unfunded, inp)
+
     def all(self) -> list[Callable[..., object]]:
-        return [self.record, self.fund_with_credits, self.settle, self.return_to_payer]
+        return [self.record, self.fund_with_credits, self.settle, self.return_to_payer, self.close_unfunded]

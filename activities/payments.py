@@ -260,6 +260,10 @@ class PaymentActivities:
             row = await repo.get_payment(s, ref.payment_id)
         if row is None or row.purpose_kind != "escrow" or not row.purpose_reference:
             return
+        if row.failure_code == svc.ESCROW_CLOSED:
+            # The escrow did not take it (decided with the completion): refund it, don't signal.
+            await self._start_escrow_closed_refund(row.id)
+            return
         handle = self.deps.client.get_workflow_handle(escrow_workflow_id(row.purpose_reference))
         await handle.signal(
             ESCROW_PAYMENT_SIGNAL,
@@ -271,6 +275,26 @@ class PaymentActivities:
                 ledger_transaction_id=row.ledger_transaction_id or "",
             ),
         )
+
+    async def _start_escrow_closed_refund(self, payment_id: str) -> None:
+        """Start the RefundWorkflow for the refund reserved at completion (key
+        pay:{id}:refund:escrow_closed); the workflow id is the refund's, so a retry starts nothing new."""
+        from temporalio.common import WorkflowIDReusePolicy
+        from temporalio.exceptions import WorkflowAlreadyStartedError
+
+        key = svc.escrow_refund_key(payment_id)
+        async with self.uow() as s:
+            refund = await repo.refund_by_key(s, key)
+        if refund is None or refund.status != "pending":
+            return
+        with contextlib.suppress(WorkflowAlreadyStartedError):  # a retry: it is already running
+            await self.deps.client.start_workflow(
+                c.REFUND_WORKFLOW,
+                c.RefundRequest(payment_id, refund.amount, svc.ESCROW_CLOSED, key),
+                id=f"refund-{refund.id}",
+                task_queue=self.settings.task_queue,
+                id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+            )
 
     @activity.defn(name=c.ACT_RECORD_STATUS)
     async def record_status(self, change: c.StatusChange) -> None:

@@ -28,6 +28,7 @@ RECORD_ACTIVITY = "escrow_record"
 FUND_WITH_CREDITS_ACTIVITY = "escrow_fund_with_credits"
 SETTLE_ACTIVITY = "escrow_settle"
 RETURN_TO_PAYER_ACTIVITY = "escrow_return_to_payer"
+CLOSE_UNFUNDED_ACTIVITY = "escrow_close_unfunded"
 
 # ApplicationError types that mean "the rules refused" (never retried; the API maps them to 4xx).
 DOMAIN_ERROR_TYPES = (
@@ -222,3 +223,20 @@ class ReturnToPayerInput:
 class MoneyResult:
     transaction_id: str
     created: bool = True
+
+
+@dataclass(frozen=True)
+class CloseUnfundedInput:
+    """Leave `created` for `status` (expired | cancelled) — unless a provider payment has already
+    claimed the funding (the payment's completion and this close serialise on the escrow row)."""
+
+    escrow_id: str
+    contract_id: str
+    status: str
+
+
+@dataclass(frozen=True)
+class CloseUnfundedResult:
+    closed: bool
+    payment_id: str | None = None  # not closed: the payment whose completion funds the escrow
+    provider: str | None = None

@@ -23,6 +23,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.escrow import (
+    CloseUnfundedInput,
+    CloseUnfundedResult,
     EscrowEvent,
     EscrowView,
     FundWithCreditsInput,
@@ -129,6 +131,49 @@ async def _credit_payer(
     )
 
 
+# ---- funding by a provider payment vs. leaving `created` ----------------------------------------
+#
+# A card / PayPal / crypto payment can complete at any time, also after the escrow has expired, been
+# cancelled or been funded by another payment. Both sides decide on the locked escrow row: the
+# payment's completion claims the funding (sets funding_payment_id) only while the row is `created`
+# and unclaimed; the workflow's expiry / cancel closes the row only while it is unclaimed. Whoever
+# locks first wins; the other sees it.
+
+ESCROW_CLOSED = "escrow_closed"
+
+
+async def claim_funding(
+    session: AsyncSession, *, contract_id: str, payment_id: str, amount: int, currency: str, provider: str
+) -> str | None:
+    """Claim the escrow's funding for this payment; None if it is this payment's, else why not.
+
+    Called by the payment's completion in its own DB transaction, before it posts anything: only a
+    claimed escrow gets the money in its holding account. Idempotent for the same payment."""
+    row = await repo.lock_by_contract(session, contract_id)
+    if row is None:
+        return "escrow_not_found"
+    if row.funding_payment_id == payment_id:
+        return None
+    if row.status != "created" or row.funding_payment_id is not None or row.funding_provider is not None:
+        return ESCROW_CLOSED
+    if (row.amount, row.currency) != (amount, currency):
+        return "escrow_amount_mismatch"
+    await repo.set_fields(session, row.id, funding_payment_id=payment_id, funding_provider=provider)
+    return None
+
+
+async def close_unfunded(session: AsyncSession, inp: CloseUnfundedInput) -> CloseUnfundedResult:
+    """The workflow's expiry / cancel: close the row unless a payment has claimed the funding."""
+    row = await repo.lock_by_contract(session, inp.contract_id)
+    if row is None:
+        return CloseUnfundedResult(closed=True)
+    if row.funding_payment_id is not None and row.status == "created":
+        return CloseUnfundedResult(False, row.funding_payment_id, row.funding_provider)
+    if row.status == "created":
+        await repo.set_fields(session, row.id, status=inp.status)
+    return CloseUnfundedResult(closed=True)
+
+
 # ---- the row mirror -----------------------------------------------------------------------------
 
 
@@ -154,8 +199,14 @@ async def record(
     event: EscrowEvent | None,
     events: list[EscrowEvent] | None = None,
 ) -> None:
-    """Mirror the workflow's state onto the row and append the event; idempotent (events by seq)."""
+    """Mirror the workflow's state onto the row and append the event; idempotent (events by seq).
+
+    The funding fields are never cleared by the mirror: a payment may have claimed the funding
+    (claim_funding) before its signal reached the workflow."""
     values = _row_values(view)
+    for name in ("funding_payment_id", "funding_provider"):
+        if values[name] is None:
+            values.pop(name)
     if await repo.mirror(session, view.escrow_id, values) == 0:
         await repo.insert_row(
             session,

@@ -25,6 +25,23 @@ from domain.ledger import transfer_postings
 from services import ledger
 
 ACTIVE = ("pending", "requires_action", "processing", "partially_paid")
+# A payment for an escrow that no longer takes funding (expired, cancelled, funded by another
+# payment, gone, or a different amount): its money is parked here instead of the holding account
+# and refunded in full to its method under ESCROW_REFUND_STEP.
+ESCROW_CLOSED = "escrow_closed"
+ESCROW_REFUND_STEP = "refund:escrow_closed"
+UNPLACED = "payments_unallocated"
+
+
+def escrow_refund_key(payment_id: str) -> str:
+    return payment_key(payment_id, ESCROW_REFUND_STEP)  # pay:{id}:refund:escrow_closed
+
+
+def placed_account(row: Payment) -> str:
+    """Where a completed payment's money went (its refunds take it back from there)."""
+    if row.purpose_kind == "escrow" and row.failure_code == ESCROW_CLOSED:
+        return accounts.system(UNPLACED, row.currency)
+    return destination_account(row.purpose_kind, row.purpose_reference, row.currency)
 
 
 def new_payment_id() -> str:
@@ -147,6 +164,9 @@ async def complete(
         return _completion(row, row.ledger_transaction_id or "", newly=False)
     rules.check_move(row.status, status)
     dest = destination_account(row.purpose_kind, row.purpose_reference, row.currency)
+    refused = await _claim_escrow(session, row)
+    if refused is not None:
+        dest = accounts.system(UNPLACED, row.currency)
     if row.provider == "credits":
         from services import credits
 
@@ -171,7 +191,11 @@ async def complete(
         )
         txn_id = result.transaction_id
     await _fulfil_purpose_in_db(session, row)
-    extra = {"provider_capture_id": capture_id} if capture_id and row.provider == "paypal" else {}
+    extra: dict[str, object] = {}
+    if capture_id and row.provider == "paypal":
+        extra["provider_capture_id"] = capture_id
+    if refused is not None:
+        extra.update(failure_code=ESCROW_CLOSED, failure_message=refused)
     await repo.update_payment(
         session,
         row.id,
@@ -181,9 +205,37 @@ async def complete(
         completed_at=utcnow(),
         **extra,
     )
+    if refused is not None:  # the whole amount goes back to the method; refund_payment does it
+        await reserve_refund(
+            session, row.id, amount=None, reason=ESCROW_CLOSED, idempotency_key=escrow_refund_key(row.id)
+        )
     row = await repo.get_payment(session, payment_id)
     assert row is not None
     return _completion(row, txn_id, newly=True)
+
+
+async def _claim_escrow(session: AsyncSession, row: Payment) -> str | None:
+    """For an escrow payment: claim the escrow's funding on its locked row (services.escrow), in
+    this completion's transaction. None: post to the holding account; else why not."""
+    if row.purpose_kind != "escrow" or not row.purpose_reference:
+        return None
+    from services import escrow
+
+    reason = await escrow.claim_funding(
+        session,
+        contract_id=row.purpose_reference,
+        payment_id=row.id,
+        amount=row.amount,
+        currency=row.currency,
+        provider=row.provider,
+    )
+    if reason is None:
+        return None
+    messages = {
+        "escrow_not_found": "no escrow for this contract; refunded in full",
+        "escrow_amount_mismatch": "the escrow is for a different amount; refunded in full",
+    }
+    return messages.get(reason, "the escrow no longer accepted funding; refunded in full")
 
 
 def _completion(row: Payment, txn_id: str, *, newly: bool) -> Completion:
@@ -368,7 +420,7 @@ async def finish_refund(session: AsyncSession, refund_id: str, *, provider_refun
         )
         txn_id = None
     else:
-        dest = destination_account(row.purpose_kind, row.purpose_reference, row.currency)
+        dest = placed_account(row)
         result = await ledger.transfer(
             session,
             transfer_postings(

@@ -20,6 +20,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from contracts.escrow import (
+        CLOSE_UNFUNDED_ACTIVITY,
         DOMAIN_ERROR_TYPES,
         ESCROW_PAYMENT_SIGNAL,
         ESCROW_WORKFLOW,
@@ -36,6 +37,8 @@ with workflow.unsafe.imports_passed_through():
         UPDATE_RESOLVE,
         UPDATE_SIGN,
         CancelRequest,
+        CloseUnfundedInput,
+        CloseUnfundedResult,
         DeliverRequest,
         DisputeRequest,
         EscrowEvent,
@@ -69,6 +72,8 @@ _RETRY = RetryPolicy(
     non_retryable_error_types=list(DOMAIN_ERROR_TYPES),
 )
 _CREDITS = "credits"
+# Expiry / cancel ask the escrow row first (a payment may have claimed the funding): new commands.
+_PATCH_GUARDED_CLOSE = "escrow-guarded-close-v1"
 
 
 def _refusal(exc: DomainError) -> ApplicationError:
@@ -155,6 +160,8 @@ class EscrowWorkflow:
 
     async def _on_deadline(self, kind: str) -> None:
         if kind == "funding":
+            if not await self._close_unfunded(Status.EXPIRED):
+                return  # a payment is funding it: its signal is on the way
             self.status = Status.EXPIRED
             await self._changed("expired", "system", deadline="funding")
         elif kind == "delivery":
@@ -247,6 +254,28 @@ class EscrowWorkflow:
                 amount=str(sig.amount),
             )
 
+    async def _close_unfunded(self, status: Status) -> bool:
+        """May the escrow leave `created` for `status`? Not if a provider payment has claimed the
+        funding on the escrow row (services.escrow.claim_funding): that payment's money is in the
+        holding account and its signal is coming, so the escrow waits for it instead."""
+        if not workflow.patched(_PATCH_GUARDED_CLOSE):
+            return True  # histories from before the guard
+        result = await workflow.execute_local_activity(
+            CLOSE_UNFUNDED_ACTIVITY,
+            CloseUnfundedInput(self.inp.escrow_id, self.inp.contract_id, status.value),
+            result_type=CloseUnfundedResult,
+            start_to_close_timeout=_TIMEOUT,
+            retry_policy=_RETRY,
+        )
+        if result.closed:
+            return True
+        if self.funding_deadline is not None:
+            self.funding_deadline = None  # no more expiry: wait for the payment's signal
+            await self._changed(
+                "funding_claimed", "system", payment_id=result.payment_id, provider=result.provider
+            )
+        return False
+
     def _funded(self, provider: str, payment_id: str | None) -> None:
         self.status = Status.FUNDED
         self.held = self.inp.amount
@@ -264,6 +293,10 @@ class EscrowWorkflow:
     async def cancel(self, req: CancelRequest) -> EscrowView:
         async with self.lock:
             self._check(Move.CANCEL, req.actor_id, req.actor_role)
+            if not await self._close_unfunded(Status.CANCELLED):
+                raise _refusal(
+                    Conflict("a payment is completing this escrow's funding", code="escrow_funding_in_flight")
+                )
             self.status = Status.CANCELLED
             self.funding_deadline = None
             await self._changed("cancelled", req.actor_id, reason=req.reason)

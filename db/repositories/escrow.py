@@ -166,3 +166,19 @@ async def open_count_by_payee(session: AsyncSession, payee_id: str) -> int:
         .where(Escrow.payee_id == payee_id, Escrow.status.in_(OPEN_STATUSES))
     )
     return int((await session.execute(stmt)).scalar_one())
+
+
+async def lock_by_contract(session: AsyncSession, contract_id: str) -> Escrow | None:
+    """The escrow row of a contract, locked for this transaction (funding claims and closes
+    serialise on it), read fresh from the database."""
+    stmt = (
+        select(Escrow)
+        .where(Escrow.contract_id == contract_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def set_fields(session: AsyncSession, escrow_id: str, **values: Any) -> None:
+    await session.execute(update(Escrow).where(Escrow.id == escrow_id).values(**values, updated_at=utcnow()))

@@ -53,6 +53,14 @@ AREA_CHECKS: dict[str, tuple[str, tuple[str, ...], str]] = {
         "JOIN balances b ON b.account_code = 'escrow:' || e.contract_id || ':' || e.currency "
         "WHERE e.status IN ('released', 'resolved', 'refunded', 'cancelled', 'expired') AND b.balance <> 0",
     ),
+    "escrow_payments_placed": (
+        "every completed escrow payment is its escrow's funding, or is refunded in full (escrow_closed)",
+        ("escrows", "payments"),
+        "SELECT p.id, p.purpose_reference, p.captured_amount, p.refunded_amount FROM payments p "
+        "LEFT JOIN escrows e ON e.contract_id = p.purpose_reference "
+        "WHERE p.purpose_kind = 'escrow' AND p.status IN ('completed', 'overpaid') "
+        "AND e.funding_payment_id IS DISTINCT FROM p.id AND p.refunded_amount < p.captured_amount",
+    ),
     "refunds_within_captures": (
         "refunds never exceed what was captured, for every payment",
         ("payments", "payment_refunds"),

@@ -17,13 +17,18 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from contracts.escrow import (
+    CLOSE_UNFUNDED_ACTIVITY,
     FUND_WITH_CREDITS_ACTIVITY,
     RECORD_ACTIVITY,
     RETURN_TO_PAYER_ACTIVITY,
     SETTLE_ACTIVITY,
+    CancelRequest,
+    CloseUnfundedInput,
+    CloseUnfundedResult,
     DeliverRequest,
     DisputeRequest,
     EscrowInput,
+    EscrowPaymentCompleted,
     EscrowRefundRequest,
     EscrowView,
     FundRequest,
@@ -53,6 +58,8 @@ class Fake:
     returns: list[ReturnToPayerInput] = field(default_factory=list)
     provider_refunds: list[RefundRequest] = field(default_factory=list)
     fund_refusal: str | None = None
+    closes: list[CloseUnfundedInput] = field(default_factory=list)
+    claimed_by: str | None = None  # a payment has claimed the funding on the row: closes are refused
 
     def activities(self) -> list[object]:
         @activity.defn(name=RECORD_ACTIVITY)
@@ -86,7 +93,14 @@ class Fake:
             self.provider_refunds.append(req)
             return RefundResult("re_1", req.payment_id, req.amount, "succeeded")
 
-        return [record, fund, settle, give_back, refund_payment]
+        @activity.defn(name=CLOSE_UNFUNDED_ACTIVITY)
+        async def close_unfunded(inp: CloseUnfundedInput) -> CloseUnfundedResult:
+            self.closes.append(inp)
+            if self.claimed_by:
+                return CloseUnfundedResult(False, self.claimed_by, "stripe")
+            return CloseUnfundedResult(True)
+
+        return [record, fund, settle, give_back, refund_payment, close_unfunded]
 
     @property
     def money_moves(self) -> int:
@@ -365,3 +379,45 @@ async def test_card_funded_refunds_go_through_the_payment(ts_env, task_queue, fa
     ]
     assert fake.returns == []  # nothing went to a credits wallet
     # A second payment for an escrow already funded goes straight back.
+
+
+# ---- a provider payment claimed the funding before the deadline / a cancel -----------------------
+
+
+async def test_funding_deadline_waits_for_a_payment_that_claimed_the_funding(
+    ts_env, task_queue, fake: Fake
+) -> None:
+    """The row says a card payment has claimed the funding (its money is in the holding account):
+    the deadline does not expire the escrow; the payment's signal funds it, once."""
+    fake.claimed_by = "pay_claim"
+    h = await start(ts_env, task_queue, currency="USD")
+    await ts_env.sleep(timedelta(days=4))  # well past the 3-day funding deadline
+    view = await h.query(EscrowWorkflow.state)
+    assert (view.status, view.funding_deadline) == ("created", None)
+    assert [e.kind for e in view.events] == ["created", "funding_claimed"]
+    assert [(c.contract_id, c.status) for c in fake.closes] == [(view.contract_id, "expired")]
+    paid = EscrowPaymentCompleted("pay_claim", 10_000, "USD", "stripe", "txn_1")
+    await h.signal(EscrowWorkflow.payment_completed, paid)
+    await h.signal(EscrowWorkflow.payment_completed, paid)  # a duplicate delivery counts once
+    await wait_status(h, "funded")
+    view = await h.query(EscrowWorkflow.state)
+    assert (view.held, view.funding_payment_id, view.funding_provider) == (10_000, "pay_claim", "stripe")
+    assert [e.kind for e in view.events].count("funded") == 1
+    assert fake.provider_refunds == []  # nothing sent back: the claimed payment is the funding
+
+
+async def test_cancel_is_refused_while_a_payment_holds_the_funding_claim(
+    ts_env, task_queue, fake: Fake
+) -> None:
+    fake.claimed_by = "pay_claim"
+    h = await start(ts_env, task_queue, currency="USD")
+    err = await refused(
+        h.execute_update(EscrowWorkflow.cancel, CancelRequest("payer", "user", "changed mind"))
+    )
+    assert err.type == "Conflict" and err.details[0]["code"] == "escrow_funding_in_flight"
+    assert (await h.query(EscrowWorkflow.state)).status == "created"
+    fake.claimed_by = None  # (a fresh escrow, nothing claimed) cancels as before
+    other = await start(ts_env, task_queue)
+    view = await other.execute_update(EscrowWorkflow.cancel, CancelRequest("payer", "user", "no"))
+    assert view.status == "cancelled"
+    assert [c.status for c in fake.closes] == ["cancelled", "cancelled"]
