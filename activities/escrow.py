@@ -11,9 +11,9 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
 
 from activities.deps import Deps
+from activities.errors import domain_application_error
 from contracts.escrow import (
     CLOSE_UNFUNDED_ACTIVITY,
     FUND_WITH_CREDITS_ACTIVITY,
@@ -33,15 +33,6 @@ from domain.errors import DomainError
 from services import escrow as service
 
 T = TypeVar("T")
-
-
-def domain_application_error(exc: DomainError) -> ApplicationError:
-    return ApplicationError(
-        exc.message,
-        {"code": exc.code, "param": exc.param, "status": exc.status},
-        type=type(exc).__name__,
-        non_retryable=True,
-    )
 
 
 class EscrowActivities:

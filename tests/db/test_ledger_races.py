@@ -9,14 +9,14 @@ then post, not refuse because the row "exists" now.
 from __future__ import annotations
 
 from db.repositories import ledger as repo
-from domain.ledger import Posting, system, wallet
+from domain.ledger import Posting, earnings, system
 from services import ledger
 from tests.support.tokens import uid
 
 
 async def test_two_first_uses_of_an_account_at_once_both_post(session_factory, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     source = system(uid("promo"), "CREDIT")  # may go negative: it issues credits
-    a, b = wallet(uid()), wallet(uid())
+    a, b = earnings(uid(), "CREDIT"), earnings(uid(), "CREDIT")  # non-negative, outside the credits lots
     async with session_factory() as t1, session_factory() as t2:
         await ledger.transfer(t1, [Posting(source, -5, "CREDIT"), Posting(a, 5, "CREDIT")], uid("k"))
         real_apply = repo.apply_delta

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from temporalio.client import ScheduleActionStartWorkflow
+from temporalio.service import RPCError
 
 from contracts.billing import BILLING_RUN_WORKFLOW, BILLING_SCHEDULE_ID, BillingRunInput
 from services.billing_schedule import ensure_billing_schedule
@@ -10,6 +13,10 @@ from services.billing_schedule import ensure_billing_schedule
 
 async def test_ensure_billing_schedule_is_idempotent(dev_env, task_queue) -> None:
     client = dev_env.client
+    # The dev server is shared by the session; a real worker started by another test (the crash
+    # campaign's) ensures the same schedule at start-up. Start from none.
+    with contextlib.suppress(RPCError):
+        await client.get_schedule_handle(BILLING_SCHEDULE_ID).delete()
     assert await ensure_billing_schedule(client, task_queue) is True
     assert await ensure_billing_schedule(client, task_queue) is False
     desc = await client.get_schedule_handle(BILLING_SCHEDULE_ID).describe()
