@@ -106,12 +106,6 @@ async def apply_delta(session: AsyncSession, code: str, amount: int) -> int | No
     return None if row is None else int(row[0])
 
 
-async def account_exists(session: AsyncSession, code: str) -> bool:
-    return (
-        await session.execute(select(Balance.account_code).where(Balance.account_code == code))
-    ).first() is not None
-
-
 async def insert_postings(session: AsyncSession, txn_id: str, postings: Sequence[rules.Posting]) -> None:
     now = utcnow()
     await session.execute(
@@ -134,15 +128,6 @@ async def balance_of(session: AsyncSession, code: str) -> int:
         await session.execute(select(Balance.balance).where(Balance.account_code == code))
     ).scalar_one_or_none()
     return 0 if value is None else int(value)
-
-
-async def balances_of(session: AsyncSession, codes: Sequence[str]) -> dict[str, int]:
-    rows = (
-        await session.execute(
-            select(Balance.account_code, Balance.balance).where(Balance.account_code.in_(codes))
-        )
-    ).all()
-    return {code: int(bal) for code, bal in rows}
 
 
 async def posting_sum(session: AsyncSession, code: str) -> int:
