@@ -85,6 +85,9 @@ def _refusal(exc: DomainError) -> ApplicationError:
     )
 
 
+_PATCH_CREATED_FIRST = "escrow-created-before-payment-v1"
+
+
 @workflow.defn(name=ESCROW_WORKFLOW)
 class EscrowWorkflow:
     @workflow.init
@@ -112,6 +115,7 @@ class EscrowWorkflow:
         self.seen_payments: list[str] = []
         self.version = self.seen = 0
         self.lock = asyncio.Lock()
+        self.started = False  # set once `run` has recorded the `created` event
 
     # ---- main loop: the one pending deadline ------------------------------------------------
 
@@ -128,6 +132,7 @@ class EscrowWorkflow:
             )
         async with self.lock:
             await self._changed("created", inp.payer_id, amount=str(inp.amount), currency=inp.currency)
+        self.started = True
         while self.status not in rules.TERMINAL:
             seen = self.seen = self.version
             kind, at = self._next_deadline()
@@ -221,6 +226,9 @@ class EscrowWorkflow:
     @workflow.signal(name=ESCROW_PAYMENT_SIGNAL)
     async def payment_completed(self, sig: EscrowPaymentCompleted) -> None:
         """A provider payment has posted clearing → holding; take it, or send back what we cannot use."""
+        if workflow.patched(_PATCH_CREATED_FIRST):
+            # A signal in the first task runs before `run`: let `created` be recorded first.
+            await workflow.wait_condition(lambda: self.started)
         async with self.lock:
             if sig.payment_id in self.seen_payments:
                 return  # a duplicate delivery of the same completion
