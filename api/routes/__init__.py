@@ -12,6 +12,7 @@ from api.routes import (
     payments,
     payouts,
     pricing,
+    subscriptions,
     webhooks,
 )
 
@@ -20,6 +21,7 @@ ROUTERS = [
     escrow.router,
     pricing.router,
     billing.router,
+    subscriptions.router,
     payouts.router,
     disputes.router,
     webhooks.router,

@@ -1,33 +1,28 @@
-"""billing endpoints: usage intake, billing runs, invoices (list/get/pdf), plans (admin CRUD),
-subscriptions (create/get/list/cancel/change), and billing configuration (prices, tax rates,
-account settings).
+"""billing endpoints: usage intake, billing runs, invoices (list/get/pdf/void), and billing
+configuration (prices, tax rates, account settings, items). Plans and subscriptions live in
+api/routes/subscriptions.py.
 
 The API writes rows and starts/updates workflows; invoices are built and collected by workflows.
 """
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
-from temporalio.client import WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
-from temporalio.service import RPCError
 
 from api.deps import (
     AdminPrincipal,
     CurrentPrincipal,
     ServicePrincipal,
     SessionDep,
-    SessionFactoryDep,
     SettingsDep,
     TemporalDep,
 )
-from api.errors import ApiError
 from api.exact_json import ExactJSONRoute
 from api.schemas.billing import (
     AccountSettingsIn,
@@ -35,18 +30,11 @@ from api.schemas.billing import (
     AdminAccountSettingsIn,
     BillingRunIn,
     BillingRunOut,
-    CancelIn,
-    ChangeIn,
     InvoiceOut,
     InvoicePage,
     ItemIn,
     ItemOut,
-    PlanIn,
-    PlanOut,
-    PlanPatch,
     PriceIn,
-    SubscriptionIn,
-    SubscriptionOut,
     TaxRateIn,
     UsageBatchIn,
     UsageBatchOut,
@@ -55,24 +43,15 @@ from api.schemas.billing import (
 from api.schemas.common import ERROR_RESPONSES
 from contracts.billing import (
     BILLING_RUN_WORKFLOW,
-    SUB_CANCEL_UPDATE,
-    SUB_CHANGE_UPDATE,
-    SUBSCRIPTION_WORKFLOW,
     BillingRunInput,
-    CancelRequest,
-    ChangePlanRequest,
-    SubscriptionInput,
-    SubscriptionState,
     billing_run_workflow_id,
 )
-from contracts.temporal import subscription_workflow_id
 from db.base import utcnow
 from db.models.billing import BillingAccount
-from db.session import unit_of_work
 from domain.billing import Period
-from domain.errors import DomainError, InvalidAmount, InvalidState, NotFound
+from domain.errors import DomainError, InvalidAmount, InvalidState
 from domain.money import check_currency, format_amount, parse_amount
-from services import billing, subscriptions
+from services import billing
 
 router = APIRouter(tags=["billing"], route_class=ExactJSONRoute, responses=ERROR_RESPONSES)
 
@@ -222,169 +201,6 @@ async def get_invoice_pdf(
 
 
 # --- plans ---------------------------------------------------------------------------------------
-
-
-@router.post("/plans", status_code=201, response_model=PlanOut)
-async def create_plan(body: PlanIn, session: SessionDep, _: AdminPrincipal) -> PlanOut:
-    currency = check_currency(body.currency)
-    plan = await subscriptions.create_plan(
-        session,
-        name=body.name,
-        amount=parse_amount(body.amount, currency, allow_zero=True),
-        currency=currency,
-        interval_months=body.interval_months,
-        trial_days=body.trial_days,
-        description=body.description,
-    )
-    return PlanOut.of(plan)
-
-
-@router.get("/plans", response_model=list[PlanOut])
-async def list_plans(
-    session: SessionDep, principal: CurrentPrincipal, include_inactive: bool = False
-) -> list[PlanOut]:
-    plans = await subscriptions.list_plans(session, include_inactive=include_inactive and principal.is_admin)
-    return [PlanOut.of(p) for p in plans]
-
-
-@router.get("/plans/{plan_id}", response_model=PlanOut)
-async def get_plan(plan_id: str, session: SessionDep, _: CurrentPrincipal) -> PlanOut:
-    return PlanOut.of(await subscriptions.get_plan(session, plan_id))
-
-
-@router.patch("/plans/{plan_id}", response_model=PlanOut)
-async def update_plan(plan_id: str, body: PlanPatch, session: SessionDep, _: AdminPrincipal) -> PlanOut:
-    plan = await subscriptions.get_plan(session, plan_id)
-    values: dict[str, Any] = body.model_dump(exclude_unset=True, exclude={"amount"})
-    if body.amount is not None:
-        values["amount"] = parse_amount(body.amount, plan.currency, allow_zero=True)
-    return PlanOut.of(await subscriptions.update_plan(session, plan_id, values))
-
-
-@router.delete("/plans/{plan_id}", response_model=PlanOut)
-async def archive_plan(plan_id: str, session: SessionDep, _: AdminPrincipal) -> PlanOut:
-    """Plans are archived, not deleted: existing subscriptions keep renewing on them."""
-    return PlanOut.of(await subscriptions.update_plan(session, plan_id, {"active": False}))
-
-
-# --- subscriptions -------------------------------------------------------------------------------
-
-
-@router.post("/subscriptions", status_code=201, response_model=SubscriptionOut)
-async def create_subscription(
-    body: SubscriptionIn,
-    factory: SessionFactoryDep,
-    client: TemporalDep,
-    settings: SettingsDep,
-    principal: CurrentPrincipal,
-) -> SubscriptionOut:
-    async with unit_of_work(factory) as session:  # committed before the workflow starts
-        sub = await subscriptions.create_subscription(
-            session, account_id=principal.id, plan_id=body.plan_id, payment_method_id=body.payment_method_id
-        )
-    handle = await client.start_workflow(
-        SUBSCRIPTION_WORKFLOW,
-        SubscriptionInput(sub.id, search_attributes=settings.billing_search_attributes),
-        id=subscription_workflow_id(sub.id),
-        task_queue=settings.task_queue,
-        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-    )
-    for _ in range(100):  # the first period (or trial) starts within a workflow task or two
-        try:
-            if await handle.query("state") is not None:
-                break
-        except RPCError:
-            pass
-        await asyncio.sleep(0.05)
-    async with factory() as session:
-        return SubscriptionOut.of(await subscriptions.get_subscription(session, sub.id))
-
-
-async def _own_subscription(session: Any, subscription_id: str, principal_id: str, admin: bool) -> Any:
-    try:
-        sub = await subscriptions.get_subscription(session, subscription_id)
-    except NotFound:
-        sub = None
-    if sub is None or (not admin and sub.account_id != principal_id):
-        raise NotFound(f"subscription {subscription_id} not found", param="subscription_id")
-    return sub
-
-
-@router.get("/subscriptions", response_model=list[SubscriptionOut])
-async def list_subscriptions(session: SessionDep, principal: CurrentPrincipal) -> list[SubscriptionOut]:
-    return [SubscriptionOut.of(s) for s in await subscriptions.list_subscriptions(session, principal.id)]
-
-
-@router.get("/subscriptions/{subscription_id}", response_model=SubscriptionOut)
-async def get_subscription(
-    subscription_id: str, session: SessionDep, principal: CurrentPrincipal
-) -> SubscriptionOut:
-    return SubscriptionOut.of(
-        await _own_subscription(session, subscription_id, principal.id, principal.is_admin)
-    )
-
-
-async def _update(
-    factory: Any, client: Any, subscription_id: str, principal: Any, name: str, arg: object
-) -> SubscriptionOut:
-    async with factory() as session:
-        sub = await _own_subscription(session, subscription_id, principal.id, principal.is_admin)
-    if sub.status == "canceled":
-        raise InvalidState("the subscription is canceled", code="subscription_canceled")
-    handle = client.get_workflow_handle(subscription_workflow_id(subscription_id))
-    try:
-        await handle.execute_update(name, arg, result_type=SubscriptionState)
-    except WorkflowUpdateFailedError as exc:
-        cause = exc.cause
-        details = getattr(cause, "cause", None)
-        message = str(getattr(details, "message", None) or getattr(cause, "message", None) or cause)
-        code = "subscription_update_refused"
-        info = getattr(details, "details", None)
-        if info and isinstance(info[0], dict):
-            code = info[0].get("code", code)
-        raise ApiError(409, code, message) from exc
-    except RPCError as exc:
-        raise ApiError(409, "subscription_not_running", "the subscription is no longer running") from exc
-    async with factory() as session:
-        return SubscriptionOut.of(await subscriptions.get_subscription(session, subscription_id))
-
-
-@router.post("/subscriptions/{subscription_id}/cancel", response_model=SubscriptionOut)
-async def cancel_subscription(
-    subscription_id: str,
-    body: CancelIn,
-    factory: SessionFactoryDep,
-    client: TemporalDep,
-    principal: CurrentPrincipal,
-) -> SubscriptionOut:
-    return await _update(
-        factory,
-        client,
-        subscription_id,
-        principal,
-        SUB_CANCEL_UPDATE,
-        CancelRequest(at_period_end=body.at_period_end),
-    )
-
-
-@router.post("/subscriptions/{subscription_id}/change", response_model=SubscriptionOut)
-async def change_subscription(
-    subscription_id: str,
-    body: ChangeIn,
-    factory: SessionFactoryDep,
-    client: TemporalDep,
-    principal: CurrentPrincipal,
-) -> SubscriptionOut:
-    async with factory() as session:
-        plan = await subscriptions.get_plan(session, body.plan_id)
-        if not plan.active:
-            raise InvalidState(f"plan {body.plan_id} is not available", param="plan_id", code="plan_inactive")
-    return await _update(
-        factory, client, subscription_id, principal, SUB_CHANGE_UPDATE, ChangePlanRequest(body.plan_id)
-    )
-
-
-# --- configuration -------------------------------------------------------------------------------
 
 
 def _settings_out(a: BillingAccount) -> AccountSettingsOut:
