@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Regenerates the single initial migration from ALL models (pre-release: no deployed schema yet).
+# Regenerates the single initial migration from ALL models. Pre-release tool, used while the first
+# version was built in parallel: once 0001 has landed on main it is FROZEN — a schema change from now
+# on is a new revision (`.venv/bin/alembic revision --autogenerate -m "..."`), so existing databases
+# (including a `make run` .data/meshpay.db) upgrade instead of breaking.
 # Autogenerates against an empty scratch PostgreSQL database, so the DDL is PostgreSQL's.
 # The old file is only replaced when generation succeeds.
 set -euo pipefail
