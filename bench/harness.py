@@ -55,9 +55,13 @@ def free_port() -> int:
 
 @contextlib.asynccontextmanager
 async def api_server(
-    database_url: str, *, temporal_address: str | None = None, extra_env: dict[str, str] | None = None
+    database_url: str,
+    *,
+    temporal_address: str | None = None,
+    extra_env: dict[str, str] | None = None,
+    workers: int = 1,
 ) -> AsyncIterator[str]:
-    """uvicorn serving the real app in a subprocess (one process, like production); yields its base URL."""
+    """uvicorn serving the real app in a subprocess (`workers` processes); yields its base URL."""
     port = free_port()
     env = {
         **os.environ,
@@ -84,6 +88,8 @@ async def api_server(
             "uvloop",
             "--http",
             "httptools",
+            "--workers",
+            str(workers),
         ],
         cwd=ROOT,
         env=env,

@@ -26,39 +26,46 @@ async def run() -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     workload = f"{SECONDS} s, {CONNECTIONS} connections (wrk, 2 threads)"
     with scratch_database() as url:
-        async with api_server(url) as base:
-            async with httpx.AsyncClient(timeout=30) as client:
-                admin = auth("bench_admin", "admin")
-                for user in [f"u{i}" for i in range(WALLETS)] + ["hot"]:
-                    r = await client.post(
-                        f"{base}/api/v1/payments/credits/grant",
-                        headers=admin,
-                        json={"user_id": user, "amount": "1000000", "reason": "bench"},
-                    )
-                    r.raise_for_status()
-            health = await wrk.run_wrk(f"{base}/healthz", seconds=SECONDS, connections=CONNECTIONS)
-            rows.append(_row("GET /healthz (API ceiling, no auth, no DB)", workload, health))
-            service = {**auth("bench_svc", "service"), "Content-Type": "application/json"}
-            spread = await wrk.run_wrk(
-                f"{base}/api/v1/payments/credits/deduct",
-                seconds=SECONDS,
-                connections=CONNECTIONS,
-                headers=service,
-                spread=WALLETS,
-                run_id=uuid.uuid4().hex[:8],
-                body_template='{"reference": "%s", "user_id": "u%d", "amount": "0.01"}',
-            )
-            rows.append(_row(f"POST /credits/deduct over {WALLETS} wallets", workload, spread))
-            hot = await wrk.run_wrk(
-                f"{base}/api/v1/payments/credits/deduct",
-                seconds=SECONDS,
-                connections=CONNECTIONS,
-                headers=service,
-                run_id=uuid.uuid4().hex[:8],
-                body_template='{"reference": "%s", "user_id": "hot", "amount": "0.01"}',
-            )
-            rows.append(_row("POST /credits/deduct, one hot wallet", workload, hot))
+        for processes in (1, 2):
+            async with api_server(url, workers=processes) as base:
+                if processes == 1:
+                    await _fund_wallets(base)
+                    health = await wrk.run_wrk(f"{base}/healthz", seconds=SECONDS, connections=CONNECTIONS)
+                    rows.append(_row("GET /healthz (API ceiling, no auth, no DB)", workload, health))
+                service = {**auth("bench_svc", "service"), "Content-Type": "application/json"}
+                label = "1 API process" if processes == 1 else f"{processes} API processes"
+                spread = await wrk.run_wrk(
+                    f"{base}/api/v1/payments/credits/deduct",
+                    seconds=SECONDS,
+                    connections=CONNECTIONS,
+                    headers=service,
+                    spread=WALLETS,
+                    run_id=uuid.uuid4().hex[:8],
+                    body_template='{"reference": "%s", "user_id": "u%d", "amount": "0.01"}',
+                )
+                rows.append(_row(f"POST /credits/deduct over {WALLETS} wallets, {label}", workload, spread))
+                hot = await wrk.run_wrk(
+                    f"{base}/api/v1/payments/credits/deduct",
+                    seconds=SECONDS,
+                    connections=CONNECTIONS,
+                    headers=service,
+                    run_id=uuid.uuid4().hex[:8],
+                    body_template='{"reference": "%s", "user_id": "hot", "amount": "0.01"}',
+                )
+                rows.append(_row(f"POST /credits/deduct, one hot wallet, {label}", workload, hot))
     return rows
+
+
+async def _fund_wallets(base: str) -> None:
+    async with httpx.AsyncClient(timeout=30) as client:
+        admin = auth("bench_admin", "admin")
+        for user in [f"u{i}" for i in range(WALLETS)] + ["hot"]:
+            r = await client.post(
+                f"{base}/api/v1/payments/credits/grant",
+                headers=admin,
+                json={"user_id": user, "amount": "1000000", "reason": "bench"},
+            )
+            r.raise_for_status()
 
 
 def _row(figure: str, workload: str, result: dict[str, Any]) -> dict[str, Any]:
