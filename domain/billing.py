@@ -1,5 +1,6 @@
-"""The rules of billing, pure: periods, metered pricing (per-unit, graduated tiers, volume), tax per
-line (exclusive or inclusive, rounded once per line), proration, invoice totals, the dunning schedule.
+"""The rules of billing, pure: periods, tax per line (exclusive or inclusive, rounded once per line),
+proration, invoice totals, the dunning schedule. Metered prices live in domain.charges, meters in
+domain.metering.
 
 Amounts are int minor units of the invoice currency. Unit prices may be fractions of a minor unit
 (an API call at 0.15 cents), so they are Decimals *in minor units*; a line is rounded once, with the
@@ -12,8 +13,17 @@ import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from domain.charges import (  # noqa: F401  (re-exported: the metered prices live in domain.charges)
+    PRICING_MODELS,
+    PricedLine,
+    PriceSpec,
+    Tier,
+    price_usage,
+    round_line,
+    validate_price,
+)
 from domain.errors import InvalidAmount, InvalidState
 
 # ---------------------------------------------------------------------------------------------------
@@ -74,106 +84,6 @@ def add_months(at: datetime, months: int) -> datetime:
 
 
 # ---------------------------------------------------------------------------------------------------
-# Metered pricing.
-
-PRICING_MODELS = ("per_unit", "tiered", "volume")
-
-
-@dataclass(frozen=True, slots=True)
-class Tier:
-    up_to: int | None  # inclusive upper bound of the tier in units; None = infinity (last tier)
-    unit_amount: Decimal  # minor units per unit (may be fractional)
-    flat_amount: int = 0  # minor units, charged once when the tier is reached
-
-
-@dataclass(frozen=True, slots=True)
-class PriceSpec:
-    model: str  # per_unit | tiered (graduated) | volume
-    tiers: tuple[Tier, ...]
-
-    def __post_init__(self) -> None:
-        validate_price(self)
-
-
-def validate_price(spec: PriceSpec) -> None:
-    if spec.model not in PRICING_MODELS:
-        raise InvalidAmount(f"pricing model must be one of {PRICING_MODELS}", param="model")
-    if not spec.tiers:
-        raise InvalidAmount("a price needs at least one tier", param="tiers")
-    if spec.model == "per_unit" and len(spec.tiers) != 1:
-        raise InvalidAmount("a per_unit price has exactly one tier", param="tiers")
-    last = 0
-    for i, tier in enumerate(spec.tiers):
-        if tier.unit_amount < 0 or tier.flat_amount < 0 or not tier.unit_amount.is_finite():
-            raise InvalidAmount("tier amounts must not be negative", param=f"tiers.{i}")
-        is_last = i == len(spec.tiers) - 1
-        if tier.up_to is None:
-            if not is_last:
-                raise InvalidAmount("only the last tier may be unbounded", param=f"tiers.{i}.up_to")
-        elif tier.up_to <= last:
-            raise InvalidAmount("tier bounds must increase", param=f"tiers.{i}.up_to")
-        else:
-            last = tier.up_to
-    if spec.tiers[-1].up_to is not None:
-        raise InvalidAmount("the last tier must be unbounded (up_to null)", param="tiers")
-
-
-def round_line(value: Decimal) -> int:
-    """Minor units (a Decimal) → int minor units, half away from zero: the one rounding of a line."""
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-@dataclass(frozen=True, slots=True)
-class PricedLine:
-    description: str
-    quantity: int
-    unit_amount: Decimal  # minor units per unit, for display
-    amount: int  # minor units, rounded once
-
-
-def price_usage(metric: str, quantity: int, spec: PriceSpec, *, label: str | None = None) -> list[PricedLine]:
-    """Usage of one metric → invoice lines. Graduated tiers give one line per tier touched."""
-    if quantity < 0:
-        raise InvalidAmount("usage quantity must not be negative", param="quantity")
-    name = label or metric
-    if spec.model == "per_unit":
-        tier = spec.tiers[0]
-        return [
-            PricedLine(
-                name, quantity, tier.unit_amount, round_line(tier.unit_amount * quantity) + tier.flat_amount
-            )
-        ]
-    if spec.model == "volume":
-        tier = _tier_for(spec.tiers, quantity)
-        amount = round_line(tier.unit_amount * quantity) + (tier.flat_amount if quantity else 0)
-        return [PricedLine(name, quantity, tier.unit_amount, amount)]
-    lines: list[PricedLine] = []
-    below = 0
-    for i, tier in enumerate(spec.tiers):
-        if quantity <= below and i > 0:
-            break
-        top = quantity if tier.up_to is None else min(quantity, tier.up_to)
-        units = max(0, top - below)
-        if units or (i == 0 and quantity == 0):
-            bound = "∞" if tier.up_to is None else str(tier.up_to)
-            amount = round_line(tier.unit_amount * units) + (tier.flat_amount if units else 0)
-            lines.append(
-                PricedLine(f"{name} (tier {i + 1}: {below + 1}–{bound})", units, tier.unit_amount, amount)
-            )
-        if tier.up_to is None:
-            break
-        below = tier.up_to
-    return lines
-
-
-def _tier_for(tiers: Sequence[Tier], quantity: int) -> Tier:
-    for tier in tiers:
-        if tier.up_to is None or quantity <= tier.up_to:
-            return tier
-    return tiers[-1]
-
-
-# ---------------------------------------------------------------------------------------------------
 # Tax: per line, rounded once per line.
 
 
@@ -215,14 +125,23 @@ def tax_line(amount: int, rule: TaxRule) -> TaxedLine:
 # ---------------------------------------------------------------------------------------------------
 # Invoice lines and totals.
 
-LINE_KINDS = ("usage", "late_usage", "subscription", "proration", "adjustment", "discount")
+LINE_KINDS = (
+    "usage",
+    "late_usage",
+    "subscription",
+    "proration",
+    "adjustment",
+    "discount",
+    "coupon",
+    "progressive_credit",
+)
 
 
 @dataclass(frozen=True, slots=True)
 class InvoiceLine:
     kind: str
     description: str
-    quantity: int
+    quantity: Decimal | int
     unit_amount: Decimal  # minor units per unit
     amount: int  # as priced: pre-tax for exclusive tax, tax-inclusive for inclusive tax
     net: int
@@ -246,7 +165,7 @@ class InvoiceDraft:
         self,
         kind: str,
         description: str,
-        quantity: int,
+        quantity: Decimal | int,
         unit_amount: Decimal,
         amount: int,
         rule: TaxRule,
