@@ -8,7 +8,7 @@ usage under that price, not per group); groups with no price become an unpriced 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -45,8 +45,8 @@ class _Bucket:
 
 def usage_lines(
     aggregates: Iterable[UsageAggregate],
-    meters: dict[str, Meter],
-    prices: dict[str, Sequence[PriceRule]],
+    meters: Mapping[str, Meter],
+    prices: Mapping[str, Sequence[PriceRule]],
 ) -> list[UsageLine]:
     """Lines for these aggregates; `prices[metric]` are the candidate rules for the account (its own,
     its plan's and the global ones, in its currency)."""
@@ -58,7 +58,8 @@ def usage_lines(
         bucket = buckets.setdefault(key, _Bucket(meter, rule, agg.from_period))
         bucket.states.append(agg.state)
     out: list[UsageLine] = []
-    for (metric, from_period, _), b in sorted(buckets.items()):
+    # Current usage first, then late usage by the period it came from; by metric within each.
+    for (metric, from_period, _), b in sorted(buckets.items(), key=lambda kv: (kv[0][1], kv[0][0], kv[0][2])):
         quantity = quantity_of(combine(b.states), b.meter.aggregation)
         label = (b.rule.display_name if b.rule else None) or metric
         if b.rule and b.rule.filters:

@@ -5,6 +5,7 @@ Order matters: static paths (credits/, escrow/, pricing/, ...) come before payme
 
 from api.routes import (
     billing,
+    billing_usage,
     credits,
     disputes,
     escrow,
@@ -21,6 +22,7 @@ ROUTERS = [
     escrow.router,
     pricing.router,
     billing.router,
+    billing_usage.router,
     subscriptions.router,
     payouts.router,
     disputes.router,

@@ -7,7 +7,6 @@ The API writes rows and starts/updates workflows; invoices are built and collect
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Annotated
 
@@ -18,7 +17,6 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from api.deps import (
     AdminPrincipal,
     CurrentPrincipal,
-    ServicePrincipal,
     SessionDep,
     SettingsDep,
     TemporalDep,
@@ -34,11 +32,7 @@ from api.schemas.billing import (
     InvoicePage,
     ItemIn,
     ItemOut,
-    PriceIn,
     TaxRateIn,
-    UsageBatchIn,
-    UsageBatchOut,
-    UsageItemError,
 )
 from api.schemas.common import ERROR_RESPONSES
 from contracts.billing import (
@@ -49,76 +43,11 @@ from contracts.billing import (
 from db.base import utcnow
 from db.models.billing import BillingAccount
 from domain.billing import Period
-from domain.errors import DomainError, InvalidAmount, InvalidState
+from domain.errors import InvalidAmount, InvalidState
 from domain.money import check_currency, format_amount, parse_amount
 from services import billing
 
 router = APIRouter(tags=["billing"], route_class=ExactJSONRoute, responses=ERROR_RESPONSES)
-
-_USAGE_FIELDS = {"event_id", "account_id", "metric", "quantity", "timestamp", "agent_id", "metadata"}
-_FUTURE_SKEW = timedelta(hours=1)
-
-
-# --- usage ---------------------------------------------------------------------------------------
-
-
-def _usage_item(raw: object, now: datetime) -> billing.UsageIn | DomainError:
-    if not isinstance(raw, dict):
-        return InvalidAmount("a usage record is an object", code="invalid_record")
-    unknown = set(raw) - _USAGE_FIELDS
-    if unknown:
-        return InvalidAmount(
-            f"unknown field {sorted(unknown)[0]!r}", param=sorted(unknown)[0], code="invalid_record"
-        )
-    for name, limit in (("event_id", 200), ("account_id", 100), ("metric", 100)):
-        value = raw.get(name)
-        if not isinstance(value, str) or not 1 <= len(value) <= limit:
-            return InvalidAmount(
-                f"{name} must be a string of 1 to {limit} characters", param=name, code="invalid_record"
-            )
-    q = raw.get("quantity")
-    if isinstance(q, bool) or not isinstance(q, (int, Decimal, str)):
-        return InvalidAmount("quantity must be a whole number", param="quantity", code="invalid_quantity")
-    try:
-        qd = Decimal(q.strip()) if isinstance(q, str) else Decimal(q)
-    except ArithmeticError:
-        return InvalidAmount("quantity must be a whole number", param="quantity", code="invalid_quantity")
-    if not qd.is_finite() or qd != qd.to_integral_value() or qd < 0 or qd > 10**15:
-        return InvalidAmount("quantity must be a whole number ≥ 0", param="quantity", code="invalid_quantity")
-    ts_raw = raw.get("timestamp")
-    try:
-        ts = datetime.fromisoformat(ts_raw) if isinstance(ts_raw, str) else None
-    except ValueError:
-        ts = None
-    if ts is None or ts.tzinfo is None:
-        return InvalidAmount(
-            "timestamp must be ISO 8601 with a timezone", param="timestamp", code="invalid_timestamp"
-        )
-    if ts > now + _FUTURE_SKEW:
-        return InvalidAmount("timestamp is in the future", param="timestamp", code="invalid_timestamp")
-    agent, meta = raw.get("agent_id"), raw.get("metadata")
-    if agent is not None and (not isinstance(agent, str) or len(agent) > 100):
-        return InvalidAmount("agent_id must be a string", param="agent_id", code="invalid_record")
-    if meta is not None and (not isinstance(meta, dict) or len(meta) > 50):
-        return InvalidAmount(
-            "metadata must be an object of at most 50 keys", param="metadata", code="invalid_record"
-        )
-    if meta is not None:
-        meta = {str(k): (str(v) if isinstance(v, Decimal) else v) for k, v in meta.items()}
-    return billing.UsageIn(raw["event_id"], raw["account_id"], raw["metric"], int(qd), ts, agent, meta)
-
-
-@router.post("/usage", response_model=UsageBatchOut)
-async def record_usage(body: UsageBatchIn, session: SessionDep, _: ServicePrincipal) -> UsageBatchOut:
-    """Up to 1,000 records; `event_id` deduplicates; invalid records are reported per index."""
-    now = utcnow()
-    result = await billing.record_usage(session, [_usage_item(r, now) for r in body.records])
-    return UsageBatchOut(
-        accepted=result.accepted,
-        duplicates=result.duplicates,
-        rejected=len(result.errors),
-        errors=[UsageItemError(**e) for e in result.errors],
-    )
 
 
 # --- billing runs --------------------------------------------------------------------------------
@@ -213,6 +142,10 @@ def _settings_out(a: BillingAccount) -> AccountSettingsOut:
         name=a.name,
         email=a.email,
         address=a.address,
+        tax_id=a.tax_id,
+        progressive_threshold=None
+        if a.progressive_threshold is None
+        else format_amount(a.progressive_threshold, a.currency),
     )
 
 
@@ -246,32 +179,13 @@ async def admin_account_settings(
         values["discount_percent"] = pct
     if "currency" in values:
         values["currency"] = check_currency(values["currency"])
+    if values.get("progressive_threshold") is not None:
+        current = await billing.billing_account(session, account_id)
+        currency = values.get("currency") or (current.currency if current else "USD")
+        values["progressive_threshold"] = parse_amount(
+            values["progressive_threshold"], currency, param="progressive_threshold"
+        )
     return _settings_out(await billing.configure_account(session, account_id, **values))
-
-
-@router.put("/billing/prices/{metric}", status_code=204)
-async def set_price(metric: str, body: PriceIn, session: SessionDep, _: AdminPrincipal) -> Response:
-    currency = check_currency(body.currency)
-    tiers = []
-    for i, t in enumerate(body.tiers):
-        try:
-            unit = (
-                t.unit_amount if isinstance(t.unit_amount, Decimal) else Decimal(str(t.unit_amount).strip())
-            )
-        except ArithmeticError:
-            raise InvalidAmount("unit_amount must be a number", param=f"tiers.{i}.unit_amount") from None
-        if not unit.is_finite() or unit < 0:
-            raise InvalidAmount("unit_amount must be ≥ 0", param=f"tiers.{i}.unit_amount")
-        tiers.append({"up_to": t.up_to, "unit_amount": str(unit), "flat_amount": t.flat_amount})
-    await billing.set_price(
-        session,
-        metric=metric,
-        currency=currency,
-        model=body.model,
-        tiers=tiers,
-        display_name=body.display_name,
-    )
-    return Response(status_code=204)
 
 
 @router.put("/billing/tax-rates/{jurisdiction}", status_code=204)

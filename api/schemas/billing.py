@@ -17,6 +17,7 @@ from db.models.billing import (
     Plan,
     Subscription,
 )
+from domain.charges import plain
 from domain.money import format_amount
 
 
@@ -53,7 +54,7 @@ class LineOut(BaseModel):
     kind: str
     description: str
     metric: str | None
-    quantity: int
+    quantity: str  # exact decimal
     unit_amount: str  # major units per unit, full precision
     amount: str
     tax: str
@@ -67,7 +68,7 @@ class LineOut(BaseModel):
             kind=ln.kind,
             description=ln.description,
             metric=ln.metric,
-            quantity=ln.quantity,
+            quantity=plain(Decimal(ln.quantity)),
             unit_amount=f"{unit:f}",
             amount=format_amount(ln.amount, currency),
             tax=format_amount(ln.tax, currency),
@@ -274,19 +275,6 @@ class SubscriptionOut(BaseModel):
         )
 
 
-class TierIn(StrictModel):
-    up_to: StrictInt | None = Field(None, gt=0)
-    unit_amount: AmountIn  # minor units per unit (0.15 = 0.15 cents)
-    flat_amount: StrictInt = Field(0, ge=0)
-
-
-class PriceIn(StrictModel):
-    currency: str = "USD"
-    model: str = Field("per_unit", pattern="^(per_unit|tiered|volume)$")
-    tiers: list[TierIn] = Field(..., min_length=1, max_length=20)
-    display_name: str | None = Field(None, max_length=200)
-
-
 class TaxRateIn(StrictModel):
     percent: AmountIn
     inclusive: StrictBool = False
@@ -299,9 +287,13 @@ class AccountSettingsIn(StrictModel):
     name: str | None = Field(None, max_length=200)
     email: str | None = Field(None, max_length=200)
     address: str | None = Field(None, max_length=500)
+    tax_id: str | None = Field(None, max_length=60, description="the buyer's VAT/GST/tax number")
 
 
 class AdminAccountSettingsIn(AccountSettingsIn):
+    progressive_threshold: AmountIn | None = Field(
+        None, description="invoice the usage so far each time it reaches another multiple of this"
+    )
     discount_percent: AmountIn | None = None  # 0-100, off every invoice as a discount line
     jurisdiction: str = Omittable(min_length=1, max_length=40)
     invoice_series: str | None = Field(None, pattern=r"^[A-Z0-9]{1,12}$")
@@ -317,6 +309,8 @@ class AccountSettingsOut(BaseModel):
     name: str | None
     email: str | None
     address: str | None
+    tax_id: str | None = None
+    progressive_threshold: str | None = None
 
 
 class ItemIn(StrictModel):

@@ -30,6 +30,9 @@ class BillingAccount(Base):
     """Who is billed and how: currency, tax jurisdiction, credits-first, default payment method."""
 
     __tablename__ = "billing_accounts"
+    __table_args__ = (
+        CheckConstraint("progressive_threshold IS NULL OR progressive_threshold > 0", name="threshold"),
+    )
 
     account_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     currency: Mapped[str] = mapped_column(String(10), default="USD")
@@ -42,21 +45,13 @@ class BillingAccount(Base):
     name: Mapped[str | None] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(200))
     address: Mapped[str | None] = mapped_column(String(500))
+    tax_id: Mapped[str | None] = mapped_column(String(60))
+    # Progressive billing: an invoice for the usage so far each time the period's usage reaches
+    # another multiple of this amount (minor units); None: only the period-end invoice.
+    progressive_threshold: Mapped[int | None] = mapped_column(MinorUnits)
+    # The last period whose period-end invoice was built: later usage of it is late usage.
+    billed_through: Mapped[str | None] = mapped_column(String(7))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class MetricPrice(Base):
-    """The price of one usage metric: per_unit, tiered (graduated) or volume; tier unit amounts are
-    decimal minor units (0.15 = 0.15 cents)."""
-
-    __tablename__ = "metric_prices"
-
-    metric: Mapped[str] = mapped_column(String(100), primary_key=True)
-    currency: Mapped[str] = mapped_column(String(10), primary_key=True)
-    model: Mapped[str] = mapped_column(String(20))
-    tiers: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
-    display_name: Mapped[str | None] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -72,23 +67,24 @@ class TaxRate(Base):
 
 
 class UsageRecord(Base):
-    """One metered event; `event_id` deduplicates; `invoice_id` is set when an invoice claims it."""
+    """One metered event, kept as received; `event_id` deduplicates. Billing reads the running
+    aggregates (db.models.metering.UsageAggregate) updated in the same transaction."""
 
     __tablename__ = "usage_records"
     __table_args__ = (
         CheckConstraint("quantity >= 0", name="quantity_non_negative"),
-        Index("ix_usage_records_unbilled", "account_id", "ts", postgresql_where=text("invoice_id IS NULL")),
+        Index("ix_usage_records_account_ts", "account_id", "ts"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     event_id: Mapped[str] = mapped_column(String(200), unique=True)
     account_id: Mapped[str] = mapped_column(String(100))
     metric: Mapped[str] = mapped_column(String(100))
-    quantity: Mapped[int] = mapped_column(BigInteger)
+    quantity: Mapped[Decimal] = mapped_column(Numeric(38, 12))
     ts: Mapped[datetime] = mapped_column(UTCDateTime)
     agent_id: Mapped[str | None] = mapped_column(String(100))
+    properties: Mapped[dict[str, str] | None] = mapped_column(JSON)
     metadata_: Mapped[dict[str, Any] | None] = mapped_column("metadata", JSON)
-    invoice_id: Mapped[str | None] = mapped_column(ForeignKey("invoices.id"), index=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -121,11 +117,31 @@ class BillingItem(Base):
 
 
 class Invoice(Base):
-    """draft → open (finalized, immutable, numbered) → paid | void | uncollectible."""
+    """draft → open (finalized, immutable, numbered) → paid | void | uncollectible.
+
+    kind 'period': the one period-end invoice of an account and period; kind 'progressive': the
+    invoice issued when the period's usage reached threshold number `sequence` (once per threshold)."""
 
     __tablename__ = "invoices"
     __table_args__ = (
-        UniqueConstraint("account_id", "period"),
+        Index(
+            "uq_invoices_period_end",
+            "account_id",
+            "period",
+            unique=True,
+            postgresql_where=text("kind = 'period'"),
+            sqlite_where=text("kind = 'period'"),
+        ),
+        Index(
+            "uq_invoices_progressive",
+            "account_id",
+            "period",
+            "sequence",
+            unique=True,
+            postgresql_where=text("kind = 'progressive'"),
+            sqlite_where=text("kind = 'progressive'"),
+        ),
+        CheckConstraint("kind IN ('period','progressive')", name="kind"),
         CheckConstraint("amount_paid >= 0 AND amount_paid <= total", name="paid_within_total"),
         CheckConstraint("total >= 0", name="total_non_negative"),
         CheckConstraint("status IN ('draft','open','paid','void','uncollectible')", name="status"),
@@ -135,6 +151,8 @@ class Invoice(Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     account_id: Mapped[str] = mapped_column(String(100), index=True)
     period: Mapped[str] = mapped_column(String(7))
+    kind: Mapped[str] = mapped_column(String(20), default="period", server_default="period")
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     period_start: Mapped[datetime] = mapped_column(UTCDateTime)
     period_end: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(20), default="draft")
@@ -169,7 +187,7 @@ class InvoiceLineItem(Base):
     kind: Mapped[str] = mapped_column(String(20))
     description: Mapped[str] = mapped_column(String(300))
     metric: Mapped[str | None] = mapped_column(String(100))
-    quantity: Mapped[int] = mapped_column(BigInteger)
+    quantity: Mapped[Decimal] = mapped_column(Numeric(38, 12))
     unit_amount: Mapped[Decimal] = mapped_column(Numeric(38, 12))  # minor units per unit
     amount: Mapped[int] = mapped_column(MinorUnits)
     net: Mapped[int] = mapped_column(MinorUnits)

@@ -20,12 +20,12 @@ from db.models.billing import (
     InvoiceLineItem,
     InvoiceNumberSeries,
     InvoicePayment,
-    MetricPrice,
     Plan,
     Subscription,
     TaxRate,
     UsageRecord,
 )
+from db.models.metering import UsageAggregate
 from db.sql import insert_for
 
 # --- accounts, prices, tax ----------------------------------------------------------------------
@@ -65,39 +65,6 @@ async def update_account(session: AsyncSession, account_id: str, values: dict[st
         .where(BillingAccount.account_id == account_id)
         .values(**values, updated_at=utcnow())
     )
-
-
-async def prices(session: AsyncSession) -> list[MetricPrice]:
-    return list((await session.execute(select(MetricPrice))).scalars())
-
-
-async def known_metrics(session: AsyncSession) -> set[str]:
-    return set((await session.execute(select(MetricPrice.metric))).scalars())
-
-
-async def upsert_price(
-    session: AsyncSession,
-    *,
-    metric: str,
-    currency: str,
-    model: str,
-    tiers: list[dict[str, Any]],
-    display_name: str | None,
-) -> None:
-    values = {
-        "metric": metric,
-        "currency": currency,
-        "model": model,
-        "tiers": tiers,
-        "display_name": display_name,
-        "updated_at": utcnow(),
-    }
-    stmt = insert_for(session, MetricPrice).values(values)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["metric", "currency"],
-        set_={k: stmt.excluded[k] for k in ("model", "tiers", "display_name", "updated_at")},
-    )
-    await session.execute(stmt)
 
 
 async def tax_rates(session: AsyncSession, jurisdictions: Sequence[str]) -> dict[str, TaxRate]:
@@ -153,8 +120,10 @@ async def billable_accounts(
     session: AsyncSession, *, period: str, period_end: datetime, after: str, limit: int
 ) -> list[str]:
     """Accounts with something unbilled before `period_end`, or a draft for the period; by id."""
-    usage: Select[Any] = select(UsageRecord.account_id).where(
-        UsageRecord.invoice_id.is_(None), UsageRecord.ts < period_end, UsageRecord.account_id > after
+    usage: Select[Any] = select(UsageAggregate.account_id).where(
+        UsageAggregate.invoice_id.is_(None),
+        UsageAggregate.bill_period <= period,
+        UsageAggregate.account_id > after,
     )
     items: Select[Any] = select(BillingItem.account_id).where(
         BillingItem.invoice_id.is_(None),
@@ -162,7 +131,10 @@ async def billable_accounts(
         BillingItem.account_id > after,
     )
     drafts: Select[Any] = select(Invoice.account_id).where(
-        Invoice.period == period, Invoice.status == "draft", Invoice.account_id > after
+        Invoice.period == period,
+        Invoice.kind == "period",
+        Invoice.status == "draft",
+        Invoice.account_id > after,
     )
     u = union(usage, items, drafts).subquery()
     stmt = select(u.c.account_id).order_by(u.c.account_id).limit(limit)
@@ -173,35 +145,76 @@ async def billable_accounts(
 
 
 async def create_drafts(session: AsyncSession, rows: list[dict[str, Any]]) -> dict[str, str]:
-    """INSERT drafts; ON CONFLICT (account_id, period) DO NOTHING. {account_id: invoice_id} created."""
+    """INSERT period-end drafts; ON CONFLICT (account_id, period) DO NOTHING. {account_id: invoice_id}
+    of those created."""
     if not rows:
         return {}
     stmt = (
         insert_for(session, Invoice)
         .values(rows)
-        .on_conflict_do_nothing(index_elements=["account_id", "period"])
+        .on_conflict_do_nothing(index_elements=["account_id", "period"], index_where=Invoice.kind == "period")
         .returning(Invoice.account_id, Invoice.id)
     )
     return {a: i for a, i in (await session.execute(stmt)).all()}
 
 
+async def create_progressive_draft(session: AsyncSession, row: dict[str, Any]) -> bool:
+    """INSERT the draft of threshold `sequence`; False if that threshold was already invoiced."""
+    stmt = (
+        insert_for(session, Invoice)
+        .values(row)
+        .on_conflict_do_nothing(
+            index_elements=["account_id", "period", "sequence"], index_where=Invoice.kind == "progressive"
+        )
+        .returning(Invoice.id)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none() is not None
+
+
 async def invoices_for(session: AsyncSession, period: str, account_ids: Sequence[str]) -> list[Invoice]:
-    stmt = select(Invoice).where(Invoice.period == period, Invoice.account_id.in_(account_ids))
+    stmt = select(Invoice).where(
+        Invoice.period == period, Invoice.kind == "period", Invoice.account_id.in_(account_ids)
+    )
     return list((await session.execute(stmt)).scalars())
 
 
-_CLAIM_USAGE = text("""
-WITH claimed AS (
-  UPDATE usage_records u SET invoice_id = i.id
-  FROM invoices i
-  WHERE i.id = ANY(:ids) AND u.account_id = i.account_id AND u.invoice_id IS NULL AND u.ts < i.period_end
-  RETURNING u.invoice_id, u.metric, u.quantity, (u.ts < i.period_start) AS late,
-            to_char(u.ts AT TIME ZONE 'UTC', 'YYYY-MM') AS usage_period
-)
-SELECT invoice_id, metric, late, CASE WHEN late THEN usage_period ELSE '' END AS from_period,
-       sum(quantity) AS quantity
-FROM claimed GROUP BY 1, 2, 3, 4 ORDER BY 1, 3, 4, 2
-""")
+async def unsettled_progressive(
+    session: AsyncSession, account_ids: Sequence[str], period: str
+) -> list[tuple[str, str, str, int]]:
+    """Progressive invoices (not void) of these accounts for `period` and before, with the usage
+    amount each billed: (account_id, period, number, Σ line amount), by account, period, sequence."""
+    if not account_ids:
+        return []
+    stmt = (
+        select(Invoice.account_id, Invoice.period, Invoice.number, func.sum(InvoiceLineItem.amount))
+        .join(InvoiceLineItem, InvoiceLineItem.invoice_id == Invoice.id)
+        .where(
+            Invoice.account_id.in_(account_ids),
+            Invoice.kind == "progressive",
+            Invoice.status != "void",
+            Invoice.period <= period,
+        )
+        .group_by(Invoice.account_id, Invoice.period, Invoice.number, Invoice.sequence)
+        .order_by(Invoice.account_id, Invoice.period, Invoice.sequence)
+    )
+    return [(a, p, n or "", int(t)) for a, p, n, t in (await session.execute(stmt)).all()]
+
+
+async def pending_items(
+    session: AsyncSession, account_id: str, currency: str, before: datetime
+) -> list[BillingItem]:
+    stmt = (
+        select(BillingItem)
+        .where(
+            BillingItem.account_id == account_id,
+            BillingItem.invoice_id.is_(None),
+            BillingItem.effective_at < before,
+            BillingItem.currency == currency,
+        )
+        .order_by(BillingItem.effective_at, BillingItem.idempotency_key)
+    )
+    return list((await session.execute(stmt)).scalars())
+
 
 _CLAIM_ITEMS = text("""
 UPDATE billing_items b SET invoice_id = i.id
@@ -210,15 +223,6 @@ WHERE i.id = ANY(:ids) AND b.account_id = i.account_id AND b.invoice_id IS NULL
   AND b.effective_at < i.period_end AND b.currency = i.currency
 RETURNING b.invoice_id, b.kind, b.description, b.quantity, b.amount, b.effective_at, b.idempotency_key
 """)
-
-
-async def claim_usage(session: AsyncSession, invoice_ids: list[str]) -> list[tuple[str, str, bool, str, int]]:
-    """Attach every unbilled usage record before each invoice's period end to it; aggregated
-    (invoice_id, metric, late, from_period, quantity). Late = from an earlier, already billed period."""
-    if not invoice_ids:
-        return []
-    rows = (await session.execute(_CLAIM_USAGE, {"ids": invoice_ids})).all()
-    return [(r[0], r[1], bool(r[2]), r[3], int(r[4])) for r in rows]
 
 
 async def claim_items(session: AsyncSession, invoice_ids: list[str]) -> list[tuple[str, str, str, int, int]]:

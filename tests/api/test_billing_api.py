@@ -103,7 +103,9 @@ async def _invoices_for(session_factory, acct: str, periods: list[str]) -> list[
     for i, label in enumerate(periods):
         p = Period.parse(label)
         async with unit_of_work(session_factory) as s:
-            await billing.record_usage(s, [billing.UsageIn(uid("ev"), acct, metric, 3 + i, p.start)])
+            await billing.record_usage(
+                s, _settings(s), [billing.UsageIn(uid("ev"), acct, metric, 3 + i, p.start)]
+            )
         async with unit_of_work(session_factory) as s:
             [inv] = await billing.build_invoices(s, _settings(s), p, [acct], issued_at=p.end)
         ids.append(inv.invoice_id)
@@ -138,7 +140,7 @@ async def test_invoices_are_own_paginated_and_detailed(client: httpx.AsyncClient
         "kind": "usage",
         "description": detail["lines"][0]["description"],
         "metric": detail["lines"][0]["metric"],
-        "quantity": 3,
+        "quantity": "3",  # an exact decimal string
         "unit_amount": "1",
         "amount": "3.00",
         "tax": "0.25",

@@ -45,7 +45,7 @@ async def _usage(
 ):
     async with unit_of_work(session_factory) as s:
         return await billing.record_usage(
-            s, [billing.UsageIn(event_id or uid("ev"), account, metric, quantity, ts)]
+            s, _settings(), [billing.UsageIn(event_id or uid("ev"), account, metric, quantity, ts)]
         )
 
 
@@ -210,6 +210,7 @@ async def test_usage_batch_dedupes_and_reports_invalid_items(session_factory) ->
     async with unit_of_work(session_factory) as s:
         res = await billing.record_usage(
             s,
+            _settings(),
             [
                 billing.UsageIn(ev, acct, metric, 5, ts),
                 billing.UsageIn(uid("ev"), acct, "no-such-metric", 1, ts),

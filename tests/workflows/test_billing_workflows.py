@@ -20,6 +20,7 @@ from temporalio.worker import Worker
 
 from activities.billing import BillingActivities
 from activities.deps import Deps
+from config.settings import Settings
 from contracts import billing as c
 from contracts.temporal import billing_workflow_id, subscription_workflow_id
 from db.models.billing import Invoice
@@ -92,7 +93,9 @@ async def _setup(session_factory, *, tax: str = "10", accounts: int = 1):
 
 async def _usage(session_factory, account: str, metric: str, quantity: int, ts: datetime) -> None:
     async with unit_of_work(session_factory) as s:
-        await billing.record_usage(s, [billing.UsageIn(uid("ev"), account, metric, quantity, ts)])
+        await billing.record_usage(
+            s, Settings(env="dev"), [billing.UsageIn(uid("ev"), account, metric, quantity, ts)]
+        )
 
 
 async def _sleep_until(env: WorkflowEnvironment, at: datetime) -> None:
