@@ -49,7 +49,7 @@ COLLECT_SAMPLE = 300
 MONTHS = [Period.parse("2026-01"), Period.parse("2026-02"), Period.parse("2026-03")]
 
 
-async def _seed(factory: Any, accounts: list[str]) -> None:
+async def _seed(factory: Any, settings: Settings, accounts: list[str]) -> None:
     async with unit_of_work(factory) as s:
         await billing.set_price(
             s,
@@ -83,24 +83,18 @@ async def _seed(factory: Any, accounts: list[str]) -> None:
             )
     rng = random.Random(7)
     metrics = ["calls", "tokens", "gpu_seconds"]
-    rows: list[dict[str, Any]] = []
+    rows: list[billing.UsageIn | Any] = []
     for month in MONTHS[:2]:
         for a in accounts:
             for _ in range(RECORDS_PER_MONTH):
+                ts = month.start + timedelta(seconds=rng.randint(0, 27 * 86400))
                 rows.append(
-                    {
-                        "event_id": uuid.uuid4().hex,
-                        "account_id": a,
-                        "metric": rng.choice(metrics),
-                        "quantity": rng.randint(1, 50_000),
-                        "ts": month.start + timedelta(seconds=rng.randint(0, 27 * 86400)),
-                        "agent_id": None,
-                        "metadata": None,
-                    }
+                    billing.UsageIn(uuid.uuid4().hex, a, rng.choice(metrics), rng.randint(1, 50_000), ts)
                 )
-    for i in range(0, len(rows), 5000):
+    # Through the service, so the running aggregates the invoices are built from are kept too.
+    for i in range(0, len(rows), 1000):
         async with unit_of_work(factory) as s:
-            await repo.insert_usage(s, rows[i : i + 5000])
+            await billing.record_usage(s, settings, rows[i : i + 1000])
     items = [
         {
             "id": billing.new_id("ii") + uuid.uuid4().hex[:4],
@@ -159,7 +153,7 @@ async def run() -> list[dict[str, Any]]:
         settings = Settings(env="dev", database_url=url)
         accounts = [f"acct_{i:05d}" for i in range(ACCOUNTS)]
         t0 = time.perf_counter()
-        await _seed(factory, accounts)
+        await _seed(factory, settings, accounts)
         print(
             f"seeded {ACCOUNTS} accounts, {ACCOUNTS * RECORDS_PER_MONTH * 2} usage records "
             f"in {time.perf_counter() - t0:.1f}s",
