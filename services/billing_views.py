@@ -43,15 +43,21 @@ class InvoicePreview:
     tax: rules.TaxRule
 
 
-async def _account(session: AsyncSession, account_id: str) -> BillingAccount:
+async def _account(session: AsyncSession, settings: Settings, account_id: str) -> BillingAccount:
+    """The account's billing settings; one that never had usage or settings reads as the defaults
+    (nothing is written by a read)."""
     acct = await repo.get_account(session, account_id)
     if acct is None:
-        raise NotFound(f"billing account {account_id} not found", param="account_id")
+        acct = BillingAccount(
+            account_id=account_id, currency=settings.billing_currency, jurisdiction="default"
+        )
     return acct
 
 
-async def current_usage(session: AsyncSession, account_id: str, at: datetime) -> CurrentUsage:
-    acct = await _account(session, account_id)
+async def current_usage(
+    session: AsyncSession, settings: Settings, account_id: str, at: datetime
+) -> CurrentUsage:
+    acct = await _account(session, settings, account_id)
     period = rules.Period.containing(at)
     aggs = [
         a
@@ -76,7 +82,7 @@ async def preview_invoice(
     """The period-end invoice as it would be built now for the current period: every unbilled usage
     aggregate up to it (earlier unbilled periods as late usage), pending items, progressive invoices
     already issued, the account's discount and tax."""
-    acct = await _account(session, account_id)
+    acct = await _account(session, settings, account_id)
     period = rules.Period.containing(at)
     rows = await mrepo.open_aggregates(session, account_id, period.label)
     aggs = [aggregate_of(a, late_from=a.bill_period if a.bill_period < period.label else "") for a in rows]

@@ -175,10 +175,12 @@ def _own(account_id: str, principal: Principal) -> None:
 
 
 @router.get("/billing/accounts/{account_id}/current-usage", response_model=CurrentUsageOut)
-async def current_usage(account_id: str, session: SessionDep, principal: CurrentPrincipal) -> CurrentUsageOut:
+async def current_usage(
+    account_id: str, session: SessionDep, settings: SettingsDep, principal: CurrentPrincipal
+) -> CurrentUsageOut:
     """Usage so far this period, priced line by line, from the running aggregates."""
     _own(account_id, principal)
-    u = await billing.current_usage(session, account_id, utcnow())
+    u = await billing.current_usage(session, settings, account_id, utcnow())
     cur = u.currency
     return CurrentUsageOut(
         account_id=account_id,

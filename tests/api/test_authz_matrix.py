@@ -135,6 +135,13 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("PATCH", f"{API}/billing/account"): every(422, body={"use_credits_first": None}),
     ("PUT", f"{API}/billing/accounts/{{account_id}}"): only(ADMIN, 422, body={"currency": None}),
     ("PUT", f"{API}/billing/prices/{{metric}}"): only(ADMIN, 422, body={}),
+    ("PUT", f"{API}/billing/meters/{{metric}}"): only(ADMIN, 422, body={"aggregation": "median"}),
+    ("GET", f"{API}/billing/accounts/{{account_id}}/current-usage"): Row(
+        (200, 404, 404, 404, 200), path={"account_id": "alice"}
+    ),
+    ("GET", f"{API}/billing/accounts/{{account_id}}/upcoming-invoice"): Row(
+        (200, 404, 404, 404, 200), path={"account_id": "alice"}
+    ),
     ("PUT", f"{API}/billing/tax-rates/{{jurisdiction}}"): only(ADMIN, 422, body={}),
     ("POST", f"{API}/billing/accounts/{{account_id}}/items"): only(ADMIN, 422, body={}),
     # --- payouts and disputes

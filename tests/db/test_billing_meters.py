@@ -53,7 +53,7 @@ async def test_decimal_quantities_are_exact_to_the_meters_precision(session_fact
     assert res.accepted == 2
     assert [(e["index"], e["code"]) for e in res.errors] == [(2, "invalid_quantity"), (3, "invalid_quantity")]
     async with session_factory() as s:
-        u = await billing.current_usage(s, acct, AT)
+        u = await billing.current_usage(s, SETTINGS, acct, AT)
     [line] = u.lines
     assert line.line.quantity == Decimal("1000000.126")
     assert u.amount == 10000  # 1000000.126 × 0.01¢ = 10000.00126 → 10000
@@ -82,7 +82,7 @@ async def test_count_max_latest_and_unique_count(session_factory) -> None:
     res = await _post(session_factory, _ev(acct, metrics["unique_count"], 1))  # no "user": refused
     assert [e["code"] for e in res.errors] == ["invalid_record"]
     async with session_factory() as s:
-        u = await billing.current_usage(s, acct, AT)
+        u = await billing.current_usage(s, SETTINGS, acct, AT)
     got = {ln.metric: ln.line.quantity for ln in u.lines}
     assert got == {
         metrics["count"]: 4,
@@ -127,8 +127,8 @@ async def test_prices_per_model_plan_and_account_override_the_global_price(sessi
     for a in (acct, other):
         await _post(session_factory, _ev(a, metric, 100, model="big"), _ev(a, metric, 50, model="small"))
     async with session_factory() as s:
-        mine = await billing.current_usage(s, acct, AT)
-        theirs = await billing.current_usage(s, other, AT)
+        mine = await billing.current_usage(s, SETTINGS, acct, AT)
+        theirs = await billing.current_usage(s, SETTINGS, other, AT)
     # the plan's per-model price (7¢) beats the global per-model one; small falls back to global 1¢
     assert sorted((ln.line.quantity, ln.line.amount) for ln in mine.lines) == [(50, 50), (100, 700)]
     # the account's own price (3¢, no filter) beats every global price, for both models together
@@ -207,11 +207,14 @@ async def test_a_duplicate_event_is_not_aggregated_twice(session_factory) -> Non
     again = await _post(session_factory, ev, ev)
     assert (again.accepted, again.duplicates) == (0, 2)
     async with session_factory() as s:
-        assert (await billing.current_usage(s, acct, AT)).amount == 7
+        assert (await billing.current_usage(s, SETTINGS, acct, AT)).amount == 7
 
 
-async def test_now_is_any_time(session_factory) -> None:
-    acct = await _account(session_factory)
+async def test_an_account_without_usage_reads_as_empty_and_is_not_created(session_factory) -> None:
+    acct = uid("acct")
     async with session_factory() as s:
-        u = await billing.current_usage(s, acct, datetime.now(UTC))
-    assert u.lines == [] and u.amount == 0
+        u = await billing.current_usage(s, SETTINGS, acct, datetime.now(UTC))
+        preview = await billing.preview_invoice(s, SETTINGS, acct, datetime.now(UTC))
+        assert await repo.get_account(s, acct) is None
+    assert (u.lines, u.amount, u.currency) == ([], 0, "USD")
+    assert (preview.lines, preview.totals.total) == ([], 0)

@@ -75,7 +75,7 @@ async def test_crossing_a_threshold_invoices_the_usage_so_far_at_once(session_fa
             2100,
         )
         assert inv.number is not None
-        u = await billing.current_usage(s, acct, AT)
+        u = await billing.current_usage(s, SETTINGS, acct, AT)
         assert (u.amount, u.progressively_billed) == (10600, 10500)
         preview = await billing.preview_invoice(s, SETTINGS, acct, AT)
     assert [(ln.kind, ln.amount) for ln in preview.lines] == [
@@ -106,7 +106,7 @@ async def test_exactly_once_per_threshold_under_concurrent_posts(session_factory
     total = sum(quantities)  # 1¢ per unit, no tax: the usage amount in cents
     invoices = await _invoices(session_factory, acct)
     progressive = [i for i in invoices if i.kind == "progressive"]
-    assert sorted(sum(results, [])) == sorted(i.id for i in progressive)
+    assert sorted(i for issued in results for i in issued) == sorted(i.id for i in progressive)
     # One invoice per crossing: each invoice's sequence is the threshold the usage had reached when
     # it was issued (cumulative billed // step), strictly increasing, the last one = total // step.
     billed = 0
