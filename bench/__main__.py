@@ -11,6 +11,7 @@ BENCHES = [
     "bench.ledger",
     "bench.pricing",
     "bench.billing",
+    "bench.billing_live",
     "bench.credits",
     "bench.payments",
     "bench.escrow",

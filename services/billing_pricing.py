@@ -10,10 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models.billing import Subscription
 from db.models.metering import Meter as MeterRow
 from db.models.metering import UsageAggregate as AggRow
 from db.models.metering import UsagePrice
@@ -76,23 +74,11 @@ class PricingContext:
         return usage_lines(aggregates, self.meters, self.prices)
 
 
-async def plan_ids(session: AsyncSession, account_id: str) -> list[str]:
-    stmt = select(Subscription.plan_id).where(
-        Subscription.account_id == account_id, Subscription.status.in_(("trialing", "active"))
-    )
-    return sorted(set((await session.execute(stmt)).scalars()))
-
-
 async def pricing_context(
     session: AsyncSession, account_id: str, currency: str, metrics: Sequence[str]
 ) -> PricingContext:
-    rows = await mrepo.prices_for(
-        session, currency=currency, plan_ids=await plan_ids(session, account_id), account_ids=[account_id]
-    )
     prices: dict[str, list[PriceRule]] = {}
-    for p in rows:
-        if p.scope == "account" and p.scope_id != account_id:
-            continue
+    for p in await mrepo.prices_for(session, currency=currency, account_id=account_id):
         prices.setdefault(p.metric, []).append(rule_of(p))
     meters = {m: meter_of(row) for m, row in (await mrepo.meters(session, metrics)).items()}
     return PricingContext(meters, prices)

@@ -97,13 +97,15 @@ async def insert_usage(session: AsyncSession, rows: list[dict[str, Any]]) -> set
     """Insert usage records; returns the event ids that were new (a resend changes nothing)."""
     if not rows:
         return set()
+    # executemany on the table (compiled once, sent as multi-row batches), not one 1,000-row VALUES
+    # statement that SQLAlchemy would compile afresh for every batch
+    table = UsageRecord.__table__
     stmt = (
-        insert_for(session, UsageRecord)
-        .values(rows)
+        insert_for(session, table)
         .on_conflict_do_nothing(index_elements=["event_id"])
-        .returning(UsageRecord.event_id)
+        .returning(table.c.event_id)
     )
-    return set((await session.execute(stmt)).scalars())
+    return set((await session.execute(stmt, rows)).scalars())
 
 
 async def insert_item(session: AsyncSession, row: dict[str, Any]) -> bool:

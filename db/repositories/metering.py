@@ -15,7 +15,7 @@ from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import utcnow
-from db.models.billing import BillingAccount, Invoice
+from db.models.billing import BillingAccount, Invoice, Subscription
 from db.models.metering import Meter, UsageAggregate, UsagePrice, UsageUniqueValue
 from db.sql import insert_for
 
@@ -67,16 +67,18 @@ async def delete_price(session: AsyncSession, price_id: str) -> bool:
     return bool(getattr(res, "rowcount", 0))
 
 
-async def prices_for(
-    session: AsyncSession, *, currency: str, plan_ids: Sequence[str], account_ids: Sequence[str]
-) -> list[UsagePrice]:
-    """The candidate prices for these accounts/plans in `currency`: global, their plans', their own."""
+async def prices_for(session: AsyncSession, *, currency: str, account_id: str) -> list[UsagePrice]:
+    """The candidate prices for an account in `currency`: the global ones, those of the plans it is
+    subscribed to (trialing or active), its own — one round trip."""
+    plans = select(Subscription.plan_id).where(
+        Subscription.account_id == account_id, Subscription.status.in_(("trialing", "active"))
+    )
     stmt = select(UsagePrice).where(
         UsagePrice.currency == currency,
         or_(
             UsagePrice.scope == "global",
-            and_(UsagePrice.scope == "plan", UsagePrice.scope_id.in_(sorted(set(plan_ids)) or [""])),
-            and_(UsagePrice.scope == "account", UsagePrice.scope_id.in_(sorted(set(account_ids)) or [""])),
+            and_(UsagePrice.scope == "plan", UsagePrice.scope_id.in_(plans.scalar_subquery())),
+            and_(UsagePrice.scope == "account", UsagePrice.scope_id == account_id),
         ),
     )
     return list((await session.execute(stmt)).scalars())

@@ -1,0 +1,158 @@
+"""Billing, live spend: current-usage and the upcoming-invoice preview for an account with 10⁶ usage
+events this period (promise: p99 < 20 ms), answered from the running aggregates.
+
+The million events are posted through the usage service (batches of 1,000, two posters), so the
+aggregates are the ones usage posting keeps — that is measured too. The account has a meter grouped
+by model (3 models), a global price, a per-model price, 20 % tax, a subscription item and a
+progressive threshold high enough never to trigger (the check runs on every post). Reads go through
+the real API (uvicorn in a subprocess), one request at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import httpx
+
+from bench.harness import api_server, scratch_database, summarize_ms
+from config.settings import Settings
+from db.session import make_engine, make_session_factory, unit_of_work
+from domain.billing import Period
+from services import billing
+from tests.support.tokens import auth
+
+EVENTS = 1_000_000
+BATCH = 1000
+POSTERS = 2
+READS = 2000
+ACCOUNT = "acct_live"
+MODELS = ("small", "medium", "large")
+
+
+async def _setup(factory: Any) -> None:
+    async with unit_of_work(factory) as s:
+        await billing.set_meter(s, metric="tokens", precision=3, group_by=["model"])
+        await billing.set_price(
+            s,
+            metric="tokens",
+            currency="USD",
+            model="tiered",
+            tiers=[{"up_to": 10**6, "unit_amount": "0.002"}, {"up_to": None, "unit_amount": "0.001"}],
+        )
+        await billing.set_price(
+            s,
+            metric="tokens",
+            currency="USD",
+            model="per_unit",
+            tiers=[{"unit_amount": "0.01"}],
+            filters={"model": "large"},
+        )
+        await billing.set_tax_rate(s, jurisdiction="bench", percent=Decimal(20), name="VAT")
+        await billing.configure_account(
+            s, ACCOUNT, jurisdiction="bench", progressive_threshold=10**15, name="Bench Ltd"
+        )
+        await billing.add_item(
+            s,
+            account_id=ACCOUNT,
+            kind="subscription",
+            description="Pro plan",
+            amount=2900,
+            currency="USD",
+            effective_at=Period.containing(datetime.now(UTC)).start,
+            idempotency_key="bench:live:fee",
+        )
+
+
+async def _post_all(factory: Any, settings: Settings) -> tuple[list[float], float]:
+    period = Period.containing(datetime.now(UTC))
+    span = max(1, int((datetime.now(UTC) - period.start).total_seconds()) - 5)
+    latencies: list[float] = []
+    batches = EVENTS // BATCH
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for b in range(batches):
+        queue.put_nowait(b)
+
+    async def poster(seed: int) -> None:
+        rng = random.Random(seed)
+        while not queue.empty():
+            queue.get_nowait()
+            records: list[Any] = [
+                billing.UsageIn(
+                    uuid.uuid4().hex,
+                    ACCOUNT,
+                    "tokens",
+                    f"{rng.randint(1, 5000)}.{rng.randint(0, 999):03d}",
+                    period.start + timedelta(seconds=rng.randint(0, span)),
+                    properties={"model": rng.choice(MODELS)},
+                )
+                for _ in range(BATCH)
+            ]
+            t = time.perf_counter()
+            async with unit_of_work(factory) as s:
+                res = await billing.record_usage(s, settings, records)
+            latencies.append(time.perf_counter() - t)
+            assert res.accepted == BATCH and not res.progressive_invoices, res
+
+    started = time.perf_counter()
+    await asyncio.gather(*(poster(i) for i in range(POSTERS)))
+    return latencies, time.perf_counter() - started
+
+
+async def _reads(url: str) -> list[float]:
+    lat: list[float] = []
+    async with httpx.AsyncClient(headers=auth(ACCOUNT)) as client:
+        for _ in range(50):  # warm up
+            (await client.get(url)).raise_for_status()
+        for _ in range(READS):
+            t = time.perf_counter()
+            r = await client.get(url)
+            lat.append(time.perf_counter() - t)
+            r.raise_for_status()
+    return lat
+
+
+async def run() -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    with scratch_database() as url:
+        engine = make_engine(url, pool_size=4)
+        factory = make_session_factory(engine)
+        settings = Settings(env="dev", database_url=url)
+        await _setup(factory)
+        lat, wall = await _post_all(factory, settings)
+        rows.append(
+            {
+                "figure": "billing: usage post, events + aggregates + threshold check (service path)",
+                "workload": f"{EVENTS:,} events to one account, batches of {BATCH}, {POSTERS} posters",
+                **summarize_ms(lat),
+                "throughput": f"{EVENTS / wall:,.0f} events/s; total {wall:.0f} s",
+                "promise": None,
+            }
+        )
+        print(rows[-1], flush=True)
+        await engine.dispose()
+        async with api_server(url) as base:
+            prefix = f"{base}/api/v1/payments/billing/accounts/{ACCOUNT}"
+            for name, path in (
+                ("current-usage", "current-usage"),
+                ("upcoming-invoice preview", "upcoming-invoice"),
+            ):
+                t0 = time.perf_counter()
+                lat = await _reads(f"{prefix}/{path}")
+                wall = time.perf_counter() - t0
+                rows.append(
+                    {
+                        "figure": f"billing: GET {name} (from running aggregates, over HTTP)",
+                        "workload": f"{READS} sequential reads; {EVENTS:,} usage events this period",
+                        **summarize_ms(lat),
+                        "throughput": f"{READS / wall:,.0f} reads/s",
+                        "promise": "p99 < 20 ms",
+                    }
+                )
+                print(rows[-1], flush=True)
+    return rows
