@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_JWT_SECRET = "dev-only-jwt-secret-do-not-use-in-production"
 DEV_WEBHOOK_SECRET = "dev-only-webhook-secret"
+DEV_BILLING_LINK_SECRET = "dev-only-billing-link-secret"
 DATA_DIR = Path(".data")
 
 
@@ -140,6 +141,15 @@ class Settings(BaseSettings):
     )
     billing_run_batch_size: int = Field(500, description="accounts per billing-run batch")
     billing_search_attributes: bool = Field(True, description="billing workflows upsert search attributes")
+    # billing (issue 16): invoices people can read, hosted invoice pages
+    billing_seller_tax_id: str = Field("", description="the seller's VAT/GST/tax number on invoices")
+    billing_public_url: str = Field(
+        "http://127.0.0.1:8000", description="base URL customers reach the API at (hosted invoice links)"
+    )
+    billing_link_secret: str = Field(
+        DEV_BILLING_LINK_SECRET,
+        description="HMAC secret signing hosted-invoice links (required outside dev)",
+    )
 
     # --- payouts
     payout_minimum: Decimal = Field(Decimal("10.00"), description="smallest payout")
@@ -161,6 +171,7 @@ class Settings(BaseSettings):
                 "MESHPAY_STRIPE_SECRET_KEY": self.stripe_secret_key == "sk_test_meshpay_dev",
                 "MESHPAY_STRIPE_WEBHOOK_SECRET": self.stripe_webhook_secret == DEV_WEBHOOK_SECRET,
                 "MESHPAY_CRYPTO_WEBHOOK_SECRET": self.crypto_webhook_secret == DEV_WEBHOOK_SECRET,
+                "MESHPAY_BILLING_LINK_SECRET": self.billing_link_secret == DEV_BILLING_LINK_SECRET,
             }
             bad = [name for name, is_default in defaults.items() if is_default]
             if bad:

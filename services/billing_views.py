@@ -20,6 +20,7 @@ from domain.errors import NotFound
 from domain.usage_lines import UsageLine, usage_subtotal
 from services.billing_invoices import PendingItem, ProgressiveCredit, compose, tax_rules
 from services.billing_pricing import aggregate_of, pricing_context
+from services.invoice_links import hosted_url
 
 
 @dataclass(frozen=True)
@@ -142,18 +143,22 @@ async def list_invoices(
 async def invoice_pdf(
     session: AsyncSession, settings: Settings, invoice_id: str, principal_id: str, *, admin: bool
 ) -> tuple[Invoice, bytes]:
-    from services.invoice_pdf import render_invoice
-
     d = await visible_invoice(session, invoice_id, principal_id, admin=admin)
-    pdf = render_invoice(
+    return d.invoice, render_pdf(settings, d)
+
+
+def render_pdf(settings: Settings, d: InvoiceDetail) -> bytes:
+    from services.invoice_pdf import render_invoice  # fpdf2 and the font load on first use only
+
+    return render_invoice(
         d.invoice,
         d.lines,
         d.account,
         seller_name=settings.billing_seller_name,
         seller_address=settings.billing_seller_address,
-        attempts=d.attempts,
+        seller_tax_id=settings.billing_seller_tax_id,
+        payment_url=hosted_url(settings, d.invoice.id),
     )
-    return d.invoice, pdf
 
 
 async def billing_account(session: AsyncSession, account_id: str) -> BillingAccount | None:

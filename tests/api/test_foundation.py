@@ -217,7 +217,16 @@ def test_refuses_default_secrets_outside_dev() -> None:
         stripe_secret_key="sk_live_x",
         stripe_webhook_secret="w",
         crypto_webhook_secret="c",
+        billing_link_secret="b" * 32,
     )
+    with pytest.raises(ValidationError, match="MESHPAY_BILLING_LINK_SECRET"):
+        Settings(
+            env="production",
+            jwt_secret="s" * 40,
+            stripe_secret_key="sk_live_x",
+            stripe_webhook_secret="w",
+            crypto_webhook_secret="c",
+        )
 
 
 def test_amount_in_accepts_decimal() -> None:
