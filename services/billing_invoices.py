@@ -7,6 +7,7 @@ Every function runs inside the caller's unit of work and is safe to call twice.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -19,10 +20,13 @@ from contracts.billing import InvoiceSummary
 from db.base import utcnow
 from db.models.billing import BillingAccount, Invoice
 from db.repositories import billing as repo
+from db.repositories import coupons as crepo
 from db.repositories import metering as mrepo
 from domain import billing as rules
+from domain.coupons import CouponLine, Redemption, coupon_lines
 from domain.errors import NotFound
 from domain.usage_lines import UsageLine, usage_subtotal
+from services.billing_coupons import active_redemptions
 from services.billing_pricing import PricingContext, aggregate_of, pricing_context
 from services.ids import new_id
 
@@ -33,6 +37,7 @@ class PendingItem:
     description: str
     quantity: int
     amount: int
+    subscription_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,10 +52,13 @@ def compose(
     rule: rules.TaxRule,
     *,
     discount_percent: Decimal | None = None,
-    progressive: list[ProgressiveCredit] = (),  # type: ignore[assignment]
-) -> rules.InvoiceDraft:
+    progressive: Sequence[ProgressiveCredit] = (),
+    coupons: Sequence[Redemption] = (),
+    currency: str = "",
+) -> tuple[rules.InvoiceDraft, list[CouponLine]]:
     """Usage lines, pending items, a line per progressive invoice already billed for the usage
-    (negative), the account's percent discount (of the period's charges), tax per line."""
+    (negative), the account's percent discount (of the period's charges), then the coupons — each on
+    what this invoice still bills (never below zero) — and tax per line."""
     draft = rules.InvoiceDraft()
     for u in usage:
         ln = u.line
@@ -72,7 +80,17 @@ def compose(
         off = rules.discount_amount(charges, percent=discount_percent)
         if off:
             draft.add("discount", f"Discount {discount_percent.normalize():f}%", 1, Decimal(off), off, rule)
-    return draft
+    applied: list[CouponLine] = []
+    if coupons and draft.lines:
+        sub_base: dict[str, int] = {}
+        for it in items:
+            if it.subscription_id:
+                sub_base[it.subscription_id] = sub_base.get(it.subscription_id, 0) + it.amount
+        base = sum(ln.amount for ln in draft.lines)
+        applied = coupon_lines(coupons, account_base=base, subscription_base=sub_base, currency=currency)
+        for c in applied:
+            draft.add("coupon", c.description, 1, Decimal(c.amount), c.amount, rule)
+    return draft, applied
 
 
 async def tax_rules(
@@ -227,8 +245,10 @@ async def build_invoices(
         late = agg.bill_period if agg.bill_period < period.label else ""
         by_invoice[agg.invoice_id or ""].append(aggregate_of(agg, late_from=late))
     items_by: dict[str, list[PendingItem]] = {i: [] for i in invoice_ids}
-    for invoice_id, kind, description, quantity, amount in items:
-        items_by[invoice_id].append(PendingItem(kind, description, quantity, amount))
+    for invoice_id, kind, description, quantity, amount, subscription_id in items:
+        items_by[invoice_id].append(PendingItem(kind, description, quantity, amount, subscription_id))
+    redemptions = await active_redemptions(session, list(created))
+    applied_redemptions: list[str] = []
 
     empty: list[str] = []
     for invoice_id in invoice_ids:
@@ -242,13 +262,18 @@ async def build_invoices(
         ]
         rule = taxes[acct.jurisdiction]
         pct = Decimal(acct.discount_percent) if acct.discount_percent else None
-        draft = compose(
+        mine = redemptions.get(acct.account_id, [])
+        draft, applied = compose(
             ctx.lines(by_invoice[invoice_id]),
             items_by[invoice_id],
             rule,
             discount_percent=pct,
             progressive=progressive,
+            coupons=[r for _, r in mine],
+            currency=acct.currency,
         )
+        used = {(c.code, c.subscription_id) for c in applied}
+        applied_redemptions += [rid for rid, r in mine if (r.coupon.code, r.subscription_id) in used]
         if not draft.lines:
             empty.append(invoice_id)
             continue
@@ -265,6 +290,7 @@ async def build_invoices(
                 idempotency_key=f"carry:{invoice_id}",
             )
     await repo.delete_empty_drafts(session, empty)
+    await crepo.mark_applied(session, applied_redemptions)
 
     if issued_at is not None:
         to_finalize = [i for i in invoice_ids if i not in set(empty)]
@@ -380,7 +406,7 @@ async def issue_progressive_invoice(
     if not created:
         return None
     rule = (await tax_rules(session, settings, {acct.jurisdiction}))[acct.jurisdiction]
-    draft = compose(usage, [], rule, progressive=prior)
+    draft, _ = compose(usage, [], rule, progressive=prior)
     await _store(session, row["id"], draft, rule, now)
     await finalize_invoices(session, settings, [row["id"]], issued_at)
     return str(row["id"])

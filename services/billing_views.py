@@ -18,6 +18,7 @@ from db.repositories import metering as mrepo
 from domain import billing as rules
 from domain.errors import NotFound
 from domain.usage_lines import UsageLine, usage_subtotal
+from services.billing_coupons import active_redemptions
 from services.billing_invoices import PendingItem, ProgressiveCredit, compose, tax_rules
 from services.billing_pricing import aggregate_of, pricing_context
 from services.invoice_links import hosted_url
@@ -89,7 +90,7 @@ async def preview_invoice(
     aggs = [aggregate_of(a, late_from=a.bill_period if a.bill_period < period.label else "") for a in rows]
     ctx = await pricing_context(session, account_id, acct.currency, sorted({a.metric for a in rows}))
     items = [
-        PendingItem(i.kind, i.description, i.quantity, i.amount)
+        PendingItem(i.kind, i.description, i.quantity, i.amount, i.subscription_id)
         for i in await repo.pending_items(session, account_id, acct.currency, period.end)
     ]
     progressive = [
@@ -99,7 +100,16 @@ async def preview_invoice(
     ]
     rule = (await tax_rules(session, settings, {acct.jurisdiction}))[acct.jurisdiction]
     pct = Decimal(acct.discount_percent) if acct.discount_percent else None
-    draft = compose(ctx.lines(aggs), items, rule, discount_percent=pct, progressive=progressive)
+    coupons = [r for _, r in (await active_redemptions(session, [account_id])).get(account_id, [])]
+    draft, _ = compose(
+        ctx.lines(aggs),
+        items,
+        rule,
+        discount_percent=pct,
+        progressive=progressive,
+        coupons=coupons,
+        currency=acct.currency,
+    )
     return InvoicePreview(account_id, period, acct.currency, draft.lines, draft.totals(), rule)
 
 

@@ -6,6 +6,7 @@ Order matters: static paths (credits/, escrow/, pricing/, ...) come before payme
 from api.routes import (
     billing,
     billing_usage,
+    coupons,
     credits,
     disputes,
     escrow,
@@ -23,6 +24,7 @@ ROUTERS = [
     pricing.router,
     billing.router,
     billing_usage.router,
+    coupons.router,
     subscriptions.router,
     payouts.router,
     disputes.router,

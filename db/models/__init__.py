@@ -2,6 +2,7 @@
 
 from db.models import (  # noqa: F401
     billing,
+    coupons,
     credits,
     disputes,
     escrow,

@@ -223,16 +223,19 @@ UPDATE billing_items b SET invoice_id = i.id
 FROM invoices i
 WHERE i.id = ANY(:ids) AND b.account_id = i.account_id AND b.invoice_id IS NULL
   AND b.effective_at < i.period_end AND b.currency = i.currency
-RETURNING b.invoice_id, b.kind, b.description, b.quantity, b.amount, b.effective_at, b.idempotency_key
+RETURNING b.invoice_id, b.kind, b.description, b.quantity, b.amount, b.effective_at, b.idempotency_key,
+          b.subscription_id
 """)
 
 
-async def claim_items(session: AsyncSession, invoice_ids: list[str]) -> list[tuple[str, str, str, int, int]]:
+async def claim_items(
+    session: AsyncSession, invoice_ids: list[str]
+) -> list[tuple[str, str, str, int, int, str | None]]:
     if not invoice_ids:
         return []
     rows = (await session.execute(_CLAIM_ITEMS, {"ids": invoice_ids})).all()
     rows = sorted(rows, key=lambda r: (r[0], r[5], r[6]))
-    return [(r[0], r[1], r[2], int(r[3]), int(r[4])) for r in rows]
+    return [(r[0], r[1], r[2], int(r[3]), int(r[4]), r[7]) for r in rows]
 
 
 async def insert_lines(session: AsyncSession, rows: list[dict[str, Any]]) -> None:

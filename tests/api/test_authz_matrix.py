@@ -136,6 +136,10 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("PUT", f"{API}/billing/accounts/{{account_id}}"): only(ADMIN, 422, body={"currency": None}),
     ("PUT", f"{API}/billing/prices/{{metric}}"): only(ADMIN, 422, body={}),
     ("PUT", f"{API}/billing/meters/{{metric}}"): only(ADMIN, 422, body={"aggregation": "median"}),
+    ("POST", f"{API}/billing/coupons"): only(ADMIN, 422, body={}),
+    ("POST", f"{API}/billing/accounts/{{account_id}}/coupons"): Row(
+        (422, 404, 404, 404, 422), path={"account_id": "alice"}, body={}
+    ),
     ("GET", f"{API}/billing/accounts/{{account_id}}/current-usage"): Row(
         (200, 404, 404, 404, 200), path={"account_id": "alice"}
     ),
