@@ -9,11 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from domain.currency_table import ISO_CURRENCIES
 from domain.errors import CurrencyMismatch, InvalidAmount, UnknownCurrency
 
-# Exponents of the currencies we accept. CREDIT's exponent is configurable at start-up via
-# `set_credit_exponent` (default 4) before any amount is handled.
-_EXPONENTS: dict[str, int] = {"USD": 2, "EUR": 2, "GBP": 2, "JPY": 0, "CREDIT": 4, "BTC": 8, "ETH": 18}
+# Exponents of the currencies we accept: every ISO 4217 currency (minor units from babel's CLDR
+# data, generated into domain/currency_table.py) and our own CREDIT, BTC and ETH. CREDIT's exponent
+# is configurable at start-up via `set_credit_exponent` (default 4) before any amount is handled.
+_OWN: dict[str, tuple[str, int]] = {"CREDIT": ("Credits", 4), "BTC": ("Bitcoin", 8), "ETH": ("Ether", 18)}
+_EXPONENTS: dict[str, int] = {code: digits for code, (_, digits) in {**ISO_CURRENCIES, **_OWN}.items()}
 
 # NUMERIC(38,0) holds up to 10**38 - 1; refuse anything that could overflow a sum long before that.
 MAX_MINOR = 10**30
@@ -27,6 +30,11 @@ def set_credit_exponent(exponent: int) -> None:
 
 def currencies() -> tuple[str, ...]:
     return tuple(_EXPONENTS)
+
+
+def currency_name(currency: str) -> str:
+    exponent(currency)
+    return (ISO_CURRENCIES.get(currency) or _OWN[currency])[0]
 
 
 def exponent(currency: str) -> int:
