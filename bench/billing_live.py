@@ -1,11 +1,12 @@
 """Billing, live spend: current-usage and the upcoming-invoice preview for an account with 10⁶ usage
 events this period (promise: p99 < 20 ms), answered from the running aggregates.
 
-The million events are posted through the usage service (batches of 1,000, two posters), so the
-aggregates are the ones usage posting keeps — that is measured too. The account has a meter grouped
-by model (3 models), a global price, a per-model price, 20 % tax, a subscription item and a
-progressive threshold high enough never to trigger (the check runs on every post). Reads go through
-the real API (uvicorn in a subprocess), one request at a time.
+The first 100,000 events are posted through the usage service (batches of 1,000, two posters) and
+that is measured; the other 900,000 are written by one SQL statement together with the same
+aggregate increments the service would have made (so the bench takes a minute, not twenty).
+The account has a meter grouped by model (3 models), a global price, a per-model price, 20 % tax,
+a subscription item and a progressive threshold high enough never to trigger (the check runs on
+every post). Reads go through the real API (uvicorn in a subprocess), one request at a time.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from services import billing
 from tests.support.tokens import auth
 
 EVENTS = 1_000_000
+POSTED = 100_000  # through the service; the rest in bulk
 BATCH = 1000
 POSTERS = 2
 READS = 2000
@@ -73,7 +75,7 @@ async def _post_all(factory: Any, settings: Settings) -> tuple[list[float], floa
     period = Period.containing(datetime.now(UTC))
     span = max(1, int((datetime.now(UTC) - period.start).total_seconds()) - 5)
     latencies: list[float] = []
-    batches = EVENTS // BATCH
+    batches = POSTED // BATCH
     queue: asyncio.Queue[int] = asyncio.Queue()
     for b in range(batches):
         queue.put_nowait(b)
@@ -104,6 +106,32 @@ async def _post_all(factory: Any, settings: Settings) -> tuple[list[float], floa
     return latencies, time.perf_counter() - started
 
 
+_BULK = """
+WITH ev AS (
+  INSERT INTO usage_records (event_id, account_id, metric, quantity, ts, properties, received_at)
+  SELECT 'bulk-' || g, :acct, 'tokens', (1 + g % 5000) + (g % 1000) / 1000.0,
+         :start + (g % :span) * interval '1 second',
+         json_build_object('model', (ARRAY['small','medium','large'])[1 + g % 3]), now()
+  FROM generate_series(1, :n) AS g
+  RETURNING quantity, ts, properties ->> 'model' AS model
+)
+UPDATE usage_aggregates a SET total = a.total + s.total, count = a.count + s.n,
+       maximum = greatest(a.maximum, s.mx), updated_at = now()
+FROM (SELECT model, sum(quantity) AS total, count(*) AS n, max(quantity) AS mx FROM ev GROUP BY model) s
+WHERE a.account_id = :acct AND a.metric = 'tokens' AND a.invoice_id IS NULL
+  AND a.group_key = '[["model","' || s.model || '"]]'
+"""
+
+
+async def _bulk(factory: Any, n: int) -> None:
+    from sqlalchemy import text
+
+    period = Period.containing(datetime.now(UTC))
+    span = max(1, int((datetime.now(UTC) - period.start).total_seconds()) - 5)
+    async with unit_of_work(factory) as s:
+        await s.execute(text(_BULK), {"acct": ACCOUNT, "start": period.start, "span": span, "n": n})
+
+
 async def _reads(url: str) -> list[float]:
     lat: list[float] = []
     async with httpx.AsyncClient(headers=auth(ACCOUNT)) as client:
@@ -128,30 +156,37 @@ async def run() -> list[dict[str, Any]]:
         rows.append(
             {
                 "figure": "billing: usage post, events + aggregates + threshold check (service path)",
-                "workload": f"{EVENTS:,} events to one account, batches of {BATCH}, {POSTERS} posters",
+                "workload": f"{POSTED:,} events to one account, batches of {BATCH}, {POSTERS} posters",
                 **summarize_ms(lat),
-                "throughput": f"{EVENTS / wall:,.0f} events/s; total {wall:.0f} s",
+                "throughput": f"{POSTED / wall:,.0f} events/s; total {wall:.0f} s",
                 "promise": None,
             }
         )
         print(rows[-1], flush=True)
+        await _bulk(factory, EVENTS - POSTED)
         await engine.dispose()
         async with api_server(url) as base:
-            prefix = f"{base}/api/v1/payments/billing/accounts/{ACCOUNT}"
-            for name, path in (
-                ("current-usage", "current-usage"),
-                ("upcoming-invoice preview", "upcoming-invoice"),
-            ):
+            api = f"{base}/api/v1/payments/billing"
+            reads = (
+                (
+                    "GET /invoices?limit=1 (baseline: one indexed read)",
+                    f"{base}/api/v1/payments/invoices?limit=1",
+                    None,
+                ),
+                ("GET current-usage (from running aggregates)", f"{api}/accounts/{ACCOUNT}/current-usage", 1),
+                ("GET upcoming-invoice preview", f"{api}/accounts/{ACCOUNT}/upcoming-invoice", 1),
+            )
+            for name, url_, promise in reads:
                 t0 = time.perf_counter()
-                lat = await _reads(f"{prefix}/{path}")
+                lat = await _reads(url_)
                 wall = time.perf_counter() - t0
                 rows.append(
                     {
-                        "figure": f"billing: GET {name} (from running aggregates, over HTTP)",
+                        "figure": f"billing: {name}, over HTTP",
                         "workload": f"{READS} sequential reads; {EVENTS:,} usage events this period",
                         **summarize_ms(lat),
                         "throughput": f"{READS / wall:,.0f} reads/s",
-                        "promise": "p99 < 20 ms",
+                        "promise": "p99 < 20 ms" if promise else None,
                     }
                 )
                 print(rows[-1], flush=True)
