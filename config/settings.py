@@ -146,6 +146,12 @@ class Settings(BaseSettings):
     billing_public_url: str = Field(
         "http://127.0.0.1:8000", description="base URL customers reach the API at (hosted invoice links)"
     )
+    billing_stripe_js_url: str = Field(
+        "https://js.stripe.com/v3/", description="Stripe.js on the hosted invoice page (tests: localstripe's)"
+    )
+    billing_stripe_publishable_key: str = Field(
+        "pk_test_meshpay_dev", description="Stripe publishable key for the hosted invoice page"
+    )
     billing_link_secret: str = Field(
         DEV_BILLING_LINK_SECRET,
         description="HMAC secret signing hosted-invoice links (required outside dev)",

@@ -137,6 +137,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("PUT", f"{API}/billing/prices/{{metric}}"): only(ADMIN, 422, body={}),
     ("PUT", f"{API}/billing/meters/{{metric}}"): only(ADMIN, 422, body={"aggregation": "median"}),
     ("POST", f"{API}/billing/coupons"): only(ADMIN, 422, body={}),
+    # the signed link is the key: no bearer token needed, a forged token is 404 for everyone
+    ("GET", f"{API}/invoices/hosted/{{token}}"): Row((404,) * 5, unauthed=404),
+    ("POST", f"{API}/invoices/hosted/{{token}}/pay"): Row((404,) * 5, unauthed=404),
     # an unknown code: 404 for all (test_coupons_api.py shows the owner's 201, a stranger's 404)
     ("POST", f"{API}/billing/accounts/{{account_id}}/coupons"): Row(
         (404, 404, 404, 404, 404), path={"account_id": "alice"}, body={"code": "MISSING"}
