@@ -97,7 +97,7 @@ async def api_server(
     base = f"http://127.0.0.1:{port}"
     try:
         async with httpx.AsyncClient() as client:
-            for _ in range(200):
+            for _ in range(1200):  # up to a minute: imports are slow on a loaded 2-core machine
                 try:
                     if (await client.get(f"{base}/healthz")).status_code == 200:
                         break

@@ -3,6 +3,7 @@
 from db.models import (  # noqa: F401
     billing,
     coupons,
+    credit_notes,
     credits,
     disputes,
     escrow,

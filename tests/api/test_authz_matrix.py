@@ -137,6 +137,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("PUT", f"{API}/billing/prices/{{metric}}"): only(ADMIN, 422, body={}),
     ("PUT", f"{API}/billing/meters/{{metric}}"): only(ADMIN, 422, body={"aggregation": "median"}),
     ("POST", f"{API}/billing/coupons"): only(ADMIN, 422, body={}),
+    ("POST", f"{API}/invoices/{{invoice_id}}/credit-notes"): only(ADMIN, 422, body={}),
+    ("GET", f"{API}/credit-notes/{{credit_note_id}}"): every(404),
+    ("GET", f"{API}/credit-notes/{{credit_note_id}}/pdf"): every(404),
     # the signed link is the key: no bearer token needed, a forged token is 404 for everyone
     ("GET", f"{API}/invoices/hosted/{{token}}"): Row((404,) * 5, unauthed=404),
     ("POST", f"{API}/invoices/hosted/{{token}}/pay"): Row((404,) * 5, unauthed=404),

@@ -108,3 +108,32 @@ def test_a_subscription_coupon_only_discounts_that_subscription() -> None:
         coupon_lines([Redemption(pct("50"), "sub_x")], account_base=100, subscription_base={}, currency="USD")
         == []
     )
+
+
+# --- credit notes (same tier: pure rules of corrections)
+
+from domain.credit_notes import check_creditable, credit_note_number, split_credit  # noqa: E402
+
+
+@given(st.integers(1, 10**9), st.integers(0, 10**8), st.data())
+def test_credits_split_in_the_invoices_proportion_and_sum_back(total: int, tax: int, data) -> None:
+    tax = min(tax, total)
+    parts = data.draw(st.lists(st.integers(1, total), min_size=1, max_size=5))
+    if sum(parts) > total:
+        parts = [total]
+    for amount in parts:
+        net, t = split_credit(amount, total, tax)
+        assert net + t == amount and 0 <= t <= amount
+    assert split_credit(total, total, tax) == (total - tax, tax)
+
+
+def test_only_what_is_left_of_a_paid_invoice_can_be_credited() -> None:
+    check_creditable("paid", 1000, 400, 600)
+    with pytest.raises(InvalidState, match="left to credit"):
+        check_creditable("paid", 1000, 400, 601)
+    for status in ("open", "draft", "void", "uncollectible"):
+        with pytest.raises(InvalidState):
+            check_creditable(status, 1000, 0, 1)
+    with pytest.raises(InvalidAmount):
+        check_creditable("paid", 1000, 0, 0)
+    assert credit_note_number(2026, 42) == "CN-2026-000042"
