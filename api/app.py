@@ -9,6 +9,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi_offline import FastAPIOffline
 from temporalio.client import Client
 
+from api.api_keys import KeyCache
 from api.errors import install_error_handlers
 from api.idempotency import IdempotencyMiddleware
 from api.observability import RequestContextMiddleware
@@ -48,6 +49,7 @@ def create_app(
         generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
+    app.state.api_key_cache = KeyCache(settings.api_key_cache_seconds)
     install_error_handlers(app)
     app.include_router(health.router)
     v1 = APIRouter(prefix="/api/v1/payments")

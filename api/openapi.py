@@ -22,10 +22,15 @@ def _singular(word: str) -> str:
     return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
+def route_area(route: APIRoute) -> str:
+    """The route's first tag as an identifier: `payment methods` → `payment_methods`."""
+    return re.sub(r"\W+", "_", str(route.tags[0]) if route.tags else "meshpay").strip("_").lower()
+
+
 def operation_id(route: APIRoute) -> str:
     """`{area}_{action}`: the route's first tag, then its function name without the area's words
     (create_escrow in escrow → escrow_create; list_methods in payment methods → payment_methods_list)."""
-    area = re.sub(r"\W+", "_", str(route.tags[0]) if route.tags else "meshpay").strip("_").lower()
+    area = route_area(route)
     area_words = {w for part in area.split("_") for w in (part, _singular(part), f"{_singular(part)}s")}
     words = [w for w in route.name.split("_") if w not in area_words]
     return "_".join([area, *words]) if words else area

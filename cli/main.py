@@ -103,6 +103,15 @@ def check() -> None:
     raise typer.Exit(run_check(get_settings()))
 
 
+def _register_groups() -> None:
+    from cli import keys
+
+    app.add_typer(keys.app, name="keys")
+
+
+_register_groups()
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     app()
