@@ -156,6 +156,18 @@ class Settings(BaseSettings):
     payout_schedule_cron: str = Field("0 6 * * 1", description="weekly payout run (UTC), a cron expression")
     payouts_search_attributes: bool = Field(True, description="payout/chargeback workflows upsert them")
 
+    # --- events and outbound webhooks (lead)
+    webhook_allow_private_urls: bool = Field(
+        False, description="let webhook endpoints point at loopback/private addresses (tests, local dev)"
+    )
+    webhook_retry_window_seconds: int = Field(
+        3 * 24 * 3600,
+        ge=60,
+        description="a failing delivery is retried this long, then its endpoint disabled",
+    )
+    webhook_initial_retry_seconds: int = Field(10, ge=1, description="first retry delay (doubles each time)")
+    webhook_max_retry_seconds: int = Field(6 * 3600, ge=1, description="longest delay between retries")
+
     @model_validator(mode="after")
     def _refuse_default_secrets_outside_dev(self) -> Settings:
         if self.env != "dev":
