@@ -10,6 +10,7 @@ from api.routes import (
     disputes,
     escrow,
     events,
+    explain,
     payment_methods,
     payments,
     payouts,
@@ -29,6 +30,7 @@ ROUTERS = [
     disputes.router,
     events.router,
     events.hooks,
+    explain.router,
     webhooks.router,
     payment_methods.router,
     payments.router,  # last: its `/{payment_id}` would shadow the static paths above

@@ -156,6 +156,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("DELETE", f"{API}/webhook-endpoints/{{endpoint_id}}"): every(404),
     ("GET", f"{API}/webhook-endpoints/{{endpoint_id}}/attempts"): every(404),
     ("POST", f"{API}/webhook-endpoints/{{endpoint_id}}/resend"): every(404, body={"event_id": "evt_00"}),
+    # --- operators
+    ("GET", f"{API}/admin/explain/{{object_id}}"): only(ADMIN, 404),
     # --- API keys (admins only)
     ("POST", f"{API}/api-keys"): only(ADMIN, 422, body={}),
     ("GET", f"{API}/api-keys"): only(ADMIN, 200),

@@ -4,6 +4,7 @@ from .account_settings_in import AccountSettingsIn
 from .account_settings_out import AccountSettingsOut
 from .adjustment_out import AdjustmentOut
 from .admin_account_settings_in import AdminAccountSettingsIn
+from .admin_explain_response_admin_explain import AdminExplainResponseAdminExplain
 from .agent_profile_in import AgentProfileIn
 from .agent_signals_out import AgentSignalsOut
 from .api_key_created import ApiKeyCreated
@@ -118,6 +119,7 @@ __all__ = (
     "AccountSettingsOut",
     "AdjustmentOut",
     "AdminAccountSettingsIn",
+    "AdminExplainResponseAdminExplain",
     "AgentProfileIn",
     "AgentSignalsOut",
     "ApiKeyCreated",
