@@ -1,9 +1,9 @@
 """Escrow money moves and the row mirror, each one DB transaction, each safe to run twice.
 
 Money leaves or enters `escrow:{contract_id}:{cur}` only here, through services.ledger.transfer with
-the business keys `esc:{contract_id}:fund`, `esc:{contract_id}:release`, `esc:{contract_id}:resolve`,
-`esc:{contract_id}:refund:{n}` — so a retried activity (a worker killed after the commit) finds the
-key already posted and moves nothing again.
+the business keys built in contracts/escrow.py (`esc:{contract_id}:fund`, `…:release`, `…:resolve`,
+`…:refund:{n}`; the workflow builds them with the same helpers) — so a retried activity (a worker
+killed after the commit) finds the key already posted and moves nothing again.
 
 Credits (see domain/escrow.py for the currency choice): funding debits the payer's lots through
 services.credits.debit_wallet (destination: the holding account); money going back to a credits
@@ -31,6 +31,7 @@ from contracts.escrow import (
     MoneyResult,
     ReturnToPayerInput,
     SettleInput,
+    fund_key,
 )
 from db.models.escrow import Escrow
 from db.repositories import escrow as repo
@@ -39,22 +40,6 @@ from domain.ledger import Posting, earnings, escrow_holding, system
 from services import credits, ledger
 
 CREDITS = "credits"
-
-
-def fund_key(contract_id: str) -> str:
-    return f"esc:{contract_id}:fund"
-
-
-def release_key(contract_id: str) -> str:
-    return f"esc:{contract_id}:release"
-
-
-def resolve_key(contract_id: str) -> str:
-    return f"esc:{contract_id}:resolve"
-
-
-def refund_key(contract_id: str, n: int) -> str:
-    return f"esc:{contract_id}:refund:{n}"
 
 
 async def fund_with_credits(session: AsyncSession, inp: FundWithCreditsInput) -> MoneyResult:

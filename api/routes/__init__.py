@@ -8,6 +8,8 @@ from api.routes import (
     credits,
     disputes,
     escrow,
+    escrow_create,
+    escrow_reads,
     payment_methods,
     payments,
     payouts,
@@ -18,7 +20,9 @@ from api.routes import (
 
 ROUTERS = [
     credits.router,
+    escrow_create.router,
     escrow.router,
+    escrow_reads.router,
     pricing.router,
     billing.router,
     subscriptions.router,
