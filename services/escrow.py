@@ -262,3 +262,15 @@ def view_from_row(row: Escrow) -> EscrowView:
 
 async def open_escrow_count(session: AsyncSession, payee_id: str) -> int:
     return await repo.open_count_by_payee(session, payee_id)
+
+
+async def abandon_funding(session: AsyncSession, *, contract_id: str, payment_id: str) -> bool:
+    """The escrow's workflow is gone (terminated) and never took this payment: close the row so
+    nothing else claims it; the caller refunds the payment from the holding account. True when this
+    payment was the escrow's claimed funding (its money is in the holding account)."""
+    row = await repo.lock_by_contract(session, contract_id)
+    if row is None or row.funding_payment_id != payment_id:
+        return False
+    if row.status == "created":
+        await repo.set_fields(session, row.id, status="cancelled")
+    return True
