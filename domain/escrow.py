@@ -219,6 +219,17 @@ def may(move: Move, snap: Snapshot, actor: Actor) -> bool:
     return False  # EXPIRE, RELEASE, FREEZE, UNFREEZE, CHARGEBACK: the workflow's alone
 
 
+def check_create(actor: Actor, *, payer_id: str | None, sets_fee: bool) -> str:
+    """Who may open an escrow: anyone as its payer; only a service/admin for another payer or with
+    a fee of its choosing. Returns the payer."""
+    privileged = actor.role in (Role.SERVICE, Role.ADMIN)
+    if payer_id is not None and payer_id != actor.id and not privileged:
+        raise Forbidden("only a service may create an escrow for another payer", param="payer_id")
+    if sets_fee and not privileged:
+        raise Forbidden("only a service may set the fee", param="fee_percent")
+    return payer_id or actor.id
+
+
 def can_see(snap: Snapshot, actor: Actor) -> bool:
     return (
         actor.role in (Role.ADMIN, Role.SERVICE, Role.SYSTEM)

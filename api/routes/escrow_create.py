@@ -16,7 +16,6 @@ from temporalio.client import Client
 from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from api.auth import Role
 from api.deps import CurrentPrincipal, SessionDep, SettingsDep, TemporalDep
 from api.exact_json import ExactJSONRoute
 from api.routes.escrow_common import ok
@@ -42,12 +41,8 @@ async def create_escrow(
     client: TemporalDep,
     settings: SettingsDep,
 ) -> Response:
-    privileged = principal.role in (Role.ADMIN, Role.SERVICE)
-    if body.payer_id is not None and body.payer_id != principal.id and not privileged:
-        raise errors.Forbidden("only a service may create an escrow for another payer", param="payer_id")
-    if body.fee_percent is not None and not privileged:
-        raise errors.Forbidden("only a service may set the fee", param="fee_percent")
-    payer_id = body.payer_id or principal.id
+    actor = rules.Actor(principal.id, principal.role.value)
+    payer_id = rules.check_create(actor, payer_id=body.payer_id, sets_fee=body.fee_percent is not None)
     payee_id, currency, amount_raw = body.payee_id, body.currency, body.amount
     quote_amount: int | None = None
     if body.quote_id is not None:

@@ -289,3 +289,13 @@ def test_apply_is_the_only_way_a_status_changes() -> None:
     assert (funded.status, funded.held) == (Status.FUNDED, 500)
     with pytest.raises(Forbidden):
         rules.apply(funded, rules.Event(Move.RELEASE, PAYEE))  # the payee never releases to itself
+
+
+def test_only_a_service_creates_for_another_payer_or_sets_the_fee() -> None:
+    assert rules.check_create(PAYER, payer_id=None, sets_fee=False) == "payer"
+    assert rules.check_create(PAYER, payer_id="payer", sets_fee=False) == "payer"
+    with pytest.raises(Forbidden):
+        rules.check_create(PAYER, payer_id="someone_else", sets_fee=False)
+    with pytest.raises(Forbidden):
+        rules.check_create(PAYEE, payer_id=None, sets_fee=True)
+    assert rules.check_create(SERVICE, payer_id="payer", sets_fee=True) == "payer"
