@@ -12,6 +12,8 @@ from typing import Any
 from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from config.telemetry import current_trace_id
+
 log = logging.getLogger("meshpay.request")
 
 REQUESTS = Counter("meshpay_http_requests_total", "HTTP requests", ["method", "route", "status"])
@@ -66,7 +68,9 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        request_id = _header(scope, b"x-request-id") or uuid.uuid4().hex
+        # With tracing on, the request id is the trace id: logs, the X-Request-Id header and the
+        # trace of the workflow it started all carry the same id.
+        request_id = current_trace_id() or _header(scope, b"x-request-id") or uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         status = 500
 

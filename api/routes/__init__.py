@@ -4,12 +4,14 @@ Order matters: static paths (credits/, escrow/, pricing/, ...) come before payme
 """
 
 from api.routes import (
+    api_keys,
     billing,
     credits,
     disputes,
     escrow,
     escrow_create,
     escrow_reads,
+    events,
     payment_methods,
     payments,
     payouts,
@@ -19,6 +21,7 @@ from api.routes import (
 )
 
 ROUTERS = [
+    api_keys.router,
     credits.router,
     escrow_create.router,
     escrow.router,
@@ -28,6 +31,8 @@ ROUTERS = [
     subscriptions.router,
     payouts.router,
     disputes.router,
+    events.router,
+    events.hooks,
     webhooks.router,
     payment_methods.router,
     payments.router,  # last: its `/{payment_id}` would shadow the static paths above

@@ -176,7 +176,7 @@ async def deliver_escrow(
 
 
 @router.post("/escrow/{escrow_id}/validate", response_model=EscrowOut, responses=ERROR_RESPONSES)
-async def score_escrow(
+async def validate_escrow(
     escrow_id: str,
     body: ScoreIn,
     principal: CurrentPrincipal,
