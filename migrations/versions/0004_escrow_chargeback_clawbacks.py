@@ -1,7 +1,7 @@
 """disputes: what a lost chargeback took from an escrow's hold and from a credits purchase's wallet
 
 Revision ID: escrow_chargeback_clawbacks
-Revises: 0001
+Revises: lead_events
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 import db.base
 
 revision = "escrow_chargeback_clawbacks"
-down_revision = "0001"
+down_revision = "lead_events"
 branch_labels = None
 depends_on = None
 
