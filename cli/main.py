@@ -65,7 +65,7 @@ def api(
 @app.command()
 def worker() -> None:
     """Run the Temporal worker (every workflow and activity) and make sure the schedules exist."""
-    from api.observability import configure_logging
+    from config.logging import configure_logging
     from workers.main import run_worker
 
     settings = get_settings()

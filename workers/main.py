@@ -17,6 +17,7 @@ from config.settings import Settings, get_settings
 from db.session import make_engine, make_session_factory
 from domain.money import set_credit_exponent
 from workers import registry
+from workers.log_context import LogContextInterceptor
 from workers.schedules import ensure_schedules
 
 log = logging.getLogger("meshpay.worker")
@@ -29,6 +30,7 @@ def build_worker(client: Client, deps: Deps, task_queue: str) -> Worker:
         workflows=registry.workflows(),
         activities=registry.activities(deps),
         max_concurrent_activities=50,
+        interceptors=[LogContextInterceptor()],
     )
 
 
