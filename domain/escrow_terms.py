@@ -39,7 +39,7 @@ def from_ppm(ppm: int) -> str:
 def validate_signers(
     payer_id: str, payee_id: str, signers: list[str] | None, required: int | None
 ) -> tuple[tuple[str, ...], int]:
-    """Default signers = [payer], M = 1; refuses M outside 1..len(signers) and the payee signing alone."""
+    """Default signers = [payer], M = 1; refuses M outside 1..len(signers) and the payee as a signer."""
     chosen = tuple(dict.fromkeys(signers)) if signers else (payer_id,)
     if any(not s for s in chosen):
         raise InvalidAmount("signers must be principal ids", param="signers", code="invalid_signers")
@@ -52,8 +52,8 @@ def validate_signers(
         )
     if payer_id == payee_id:
         raise InvalidAmount("payer and payee must differ", param="payee_id", code="payee_is_payer")
-    if set(chosen) == {payee_id}:
-        raise InvalidAmount("the payee cannot be the only signer", param="signers", code="invalid_signers")
+    if payee_id in chosen:  # its signature would count towards releasing the money to itself
+        raise InvalidAmount("the payee cannot be a signer", param="signers", code="invalid_signers")
     return chosen, m
 
 

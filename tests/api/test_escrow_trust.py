@@ -97,6 +97,12 @@ async def test_release_policy_is_checked_at_create(env: PayEnv) -> None:
         headers=auth(payer),
     )
     assert r.status_code == 422
+    co_signed = await env.http.post(
+        f"{BASE}/create",
+        json={"contract_id": uid("ct"), "amount": "1", "payee_id": payee, "signers": [payer, payee]},
+        headers=auth(payer),
+    )
+    assert code(co_signed) == (422, "invalid_signers")  # the payee never signs its own release
     doc = await create(env, payer, payee, "1", release_policy="score_only")
     assert doc["release_policy"] == "score_only" and doc["frozen"] is False
     await give_credits(env, payer, 100_000)

@@ -187,6 +187,8 @@ def test_signer_validation() -> None:
     with pytest.raises(InvalidAmount):
         rules.validate_signers("a", "b", ["b"], 1)  # the payee alone cannot release to itself
     with pytest.raises(InvalidAmount):
+        rules.validate_signers("a", "b", ["a", "b"], 1)  # nor co-sign its own release
+    with pytest.raises(InvalidAmount):
         rules.validate_signers("a", "a", None, None)
 
 
