@@ -52,6 +52,14 @@ def api(
     import uvicorn
 
     settings = get_settings()
+    if workers > 1:  # the processes' metrics are added up from files (config/metrics.py)
+        import os
+        import shutil
+        from pathlib import Path
+
+        folder = Path(os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", ".data/prometheus"))
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
     uvicorn.run(
         "api.main:app",
         host=host or settings.api_host,
