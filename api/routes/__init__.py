@@ -9,6 +9,8 @@ from api.routes import (
     credits,
     disputes,
     escrow,
+    escrow_create,
+    escrow_reads,
     events,
     explain,
     payment_methods,
@@ -22,7 +24,9 @@ from api.routes import (
 ROUTERS = [
     api_keys.router,
     credits.router,
+    escrow_create.router,
     escrow.router,
+    escrow_reads.router,
     pricing.router,
     billing.router,
     subscriptions.router,
