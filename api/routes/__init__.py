@@ -4,6 +4,7 @@ Order matters: static paths (credits/, escrow/, pricing/, ...) come before payme
 """
 
 from api.routes import (
+    api_keys,
     billing,
     billing_usage,
     coupons,
@@ -11,6 +12,10 @@ from api.routes import (
     credits,
     disputes,
     escrow,
+    escrow_create,
+    escrow_reads,
+    events,
+    explain,
     hosted_invoice,
     payment_methods,
     payments,
@@ -21,8 +26,11 @@ from api.routes import (
 )
 
 ROUTERS = [
+    api_keys.router,
     credits.router,
+    escrow_create.router,
     escrow.router,
+    escrow_reads.router,
     pricing.router,
     billing.router,
     billing_usage.router,
@@ -32,6 +40,9 @@ ROUTERS = [
     subscriptions.router,
     payouts.router,
     disputes.router,
+    events.router,
+    events.hooks,
+    explain.router,
     webhooks.router,
     payment_methods.router,
     payments.router,  # last: its `/{payment_id}` would shadow the static paths above

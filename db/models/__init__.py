@@ -1,12 +1,14 @@
 """Every model module, imported so Base.metadata knows all tables (alembic, tests)."""
 
 from db.models import (  # noqa: F401
+    api_keys,
     billing,
     coupons,
     credit_notes,
     credits,
     disputes,
     escrow,
+    events,
     ledger,
     metering,
     payments,

@@ -2,7 +2,7 @@
 quantities (metric_prices become global usage prices; unbilled usage becomes aggregates).
 
 Revision ID: billing_meters
-Revises: 0001
+Revises: escrow_chargeback_clawbacks
 Create Date: 2026-11-30 02:04:45.889677
 """
 
@@ -19,7 +19,7 @@ import db.base
 from sqlalchemy.dialects import postgresql
 
 revision: str = 'billing_meters'
-down_revision: str | None = '0001'
+down_revision: str | None = 'escrow_chargeback_clawbacks'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
