@@ -27,7 +27,7 @@ from domain.coupons import CouponLine, Redemption, coupon_lines
 from domain.errors import NotFound
 from domain.usage_lines import UsageLine, usage_subtotal
 from services.billing_coupons import active_redemptions
-from services.billing_pricing import PricingContext, aggregate_of, pricing_context
+from services.billing_pricing import aggregate_of, pricing_contexts
 from services.ids import new_id
 
 
@@ -250,10 +250,15 @@ async def build_invoices(
     redemptions = await active_redemptions(session, list(created))
     applied_redemptions: list[str] = []
 
+    contexts = await pricing_contexts(
+        session,
+        {a: accounts[a].currency for a in created},
+        sorted({agg.metric for agg in aggregates}),
+    )
     empty: list[str] = []
     for invoice_id in invoice_ids:
         acct = accounts[account_of[invoice_id]]
-        ctx = await _context(session, acct, by_invoice[invoice_id])
+        ctx = contexts[acct.account_id]
         prior = billed_before[acct.account_id]
         progressive = [
             ProgressiveCredit(number, amount)
@@ -305,12 +310,6 @@ async def build_invoices(
         else:
             out.append(summary(inv, created=a in created, credits_first=accounts[a].use_credits_first))
     return out
-
-
-async def _context(session: AsyncSession, acct: BillingAccount, aggregates: list[Any]) -> PricingContext:
-    return await pricing_context(
-        session, acct.account_id, acct.currency, sorted({a.metric for a in aggregates})
-    )
 
 
 def summary(inv: Invoice, *, created: bool = False, credits_first: bool = True) -> InvoiceSummary:

@@ -84,6 +84,29 @@ async def pricing_context(
     return PricingContext(meters, prices)
 
 
+async def pricing_contexts(
+    session: AsyncSession, accounts: dict[str, str], metrics: Sequence[str]
+) -> dict[str, PricingContext]:
+    """{account_id: its pricing context} for a batch of accounts ({account_id: currency}), in three
+    round trips whatever the batch size (the period-end build of 500 accounts at a time)."""
+    rows, plans = await mrepo.prices_for_accounts(session, list(accounts))
+    meters = {m: meter_of(row) for m, row in (await mrepo.meters(session, metrics)).items()}
+    out: dict[str, PricingContext] = {}
+    for account_id, currency in accounts.items():
+        mine = set(plans.get(account_id, ()))
+        prices: dict[str, list[PriceRule]] = {}
+        for p in rows:
+            if p.currency != currency:
+                continue
+            if (p.scope == "plan" and p.scope_id not in mine) or (
+                p.scope == "account" and p.scope_id != account_id
+            ):
+                continue
+            prices.setdefault(p.metric, []).append(rule_of(p))
+        out[account_id] = PricingContext(meters, prices)
+    return out
+
+
 # --- configuration (admin) -----------------------------------------------------------------------
 
 

@@ -84,6 +84,33 @@ async def prices_for(session: AsyncSession, *, currency: str, account_id: str) -
     return list((await session.execute(stmt)).scalars())
 
 
+async def prices_for_accounts(
+    session: AsyncSession, account_ids: Sequence[str]
+) -> tuple[list[UsagePrice], dict[str, list[str]]]:
+    """For a batch of accounts (the invoice build): every global price, the prices of their plans
+    and their own, and {account_id: [plan ids]} — two round trips for the whole batch."""
+    ids = sorted(set(account_ids))
+    subs = (
+        await session.execute(
+            select(Subscription.account_id, Subscription.plan_id).where(
+                Subscription.account_id.in_(ids), Subscription.status.in_(("trialing", "active"))
+            )
+        )
+    ).all()
+    plans: dict[str, list[str]] = {}
+    for account_id, plan_id in subs:
+        plans.setdefault(account_id, []).append(plan_id)
+    plan_ids = sorted({p for ps in plans.values() for p in ps}) or [""]
+    stmt = select(UsagePrice).where(
+        or_(
+            UsagePrice.scope == "global",
+            and_(UsagePrice.scope == "plan", UsagePrice.scope_id.in_(plan_ids)),
+            and_(UsagePrice.scope == "account", UsagePrice.scope_id.in_(ids)),
+        )
+    )
+    return list((await session.execute(stmt)).scalars()), plans
+
+
 async def list_prices(session: AsyncSession, metric: str | None = None) -> list[UsagePrice]:
     stmt = select(UsagePrice).order_by(
         UsagePrice.metric, UsagePrice.currency, UsagePrice.scope, UsagePrice.id
