@@ -80,9 +80,10 @@ AREA_CHECKS: dict[str, tuple[str, tuple[str, ...], str]] = {
         "AND p.crypto_confirmations IS NOT NULL AND d.confirmations >= p.crypto_confirmations",
     ),
     "one_invoice_per_account_period": (
-        "one invoice per account and period",
+        "one period-end invoice per account and period (threshold invoices are numbered apart)",
         ("invoices",),
-        "SELECT account_id, period, COUNT(*) FROM invoices GROUP BY account_id, period HAVING COUNT(*) > 1",
+        "SELECT account_id, period, COUNT(*) FROM invoices WHERE kind = 'period' "
+        "GROUP BY account_id, period HAVING COUNT(*) > 1",
     ),
     "lots_sum_to_wallet": (
         "credit lot remainders sum to the wallet's ledger balance",

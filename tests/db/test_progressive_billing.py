@@ -17,6 +17,7 @@ from db.repositories import billing as repo
 from db.session import unit_of_work
 from domain.billing import Period
 from services import billing
+from services.invariants import check, failures
 from tests.support.tokens import uid
 
 P = Period.parse("2026-05")
@@ -123,6 +124,9 @@ async def test_exactly_once_per_threshold_under_concurrent_posts(session_factory
     # the period-end invoice bills only the rest: all invoices together bill the usage exactly once
     assert billed + final.total == total
     assert final.total < step
+    async with session_factory() as s:  # `meshpay check` agrees: threshold invoices are no duplicates
+        results = await check(s)
+    assert [r.name for r in failures(results) if "invoice" in r.name] == []
 
 
 async def test_a_voided_threshold_invoice_is_billed_at_period_end(session_factory) -> None:
