@@ -154,7 +154,7 @@ async def create_drafts(session: AsyncSession, rows: list[dict[str, Any]]) -> di
     stmt = (
         insert_for(session, Invoice)
         .values(rows)
-        .on_conflict_do_nothing(index_elements=["account_id", "period"], index_where=Invoice.kind == "period")
+        .on_conflict_do_nothing(index_elements=["account_id", "period"], index_where=text("kind = 'period'"))
         .returning(Invoice.account_id, Invoice.id)
     )
     return {a: i for a, i in (await session.execute(stmt)).all()}
@@ -166,7 +166,7 @@ async def create_progressive_draft(session: AsyncSession, row: dict[str, Any]) -
         insert_for(session, Invoice)
         .values(row)
         .on_conflict_do_nothing(
-            index_elements=["account_id", "period", "sequence"], index_where=Invoice.kind == "progressive"
+            index_elements=["account_id", "period", "sequence"], index_where=text("kind = 'progressive'")
         )
         .returning(Invoice.id)
     )

@@ -222,3 +222,18 @@ async def test_usage_batch_dedupes_and_reports_invalid_items(session_factory) ->
     assert [(e["index"], e["code"]) for e in res.errors] == [(1, "unknown_metric"), (2, "invalid_amount")]
     again = await _usage(session_factory, acct, metric, 5, ts, event_id=ev)
     assert (again.accepted, again.duplicates) == (0, 1)
+
+
+async def test_building_many_times_on_one_connection_still_finds_the_partial_index(session_factory) -> None:
+    """psycopg prepares a statement after 5 runs; a generic plan cannot match ON CONFLICT's partial
+    index to a bound `kind = $1` predicate, so the predicate must be a literal."""
+    metric, _, ids = await _setup(session_factory, accounts=8)
+    for a in ids:
+        await _usage(session_factory, a, metric, 10, P.start)
+    async with unit_of_work(session_factory) as s:
+        for a in ids:  # the same INSERT … ON CONFLICT eight times on one connection
+            [inv] = await billing.build_invoices(s, _settings(), P, [a], issued_at=ISSUED)
+            assert inv.created
+        for a in ids:
+            [again] = await billing.build_invoices(s, _settings(), P, [a], issued_at=ISSUED)
+            assert not again.created
