@@ -36,9 +36,11 @@ from contracts.payments import (
 )
 from contracts.temporal import SA_PAYER_ID, SA_PAYMENT_PROVIDER, SA_PAYMENT_STATUS, payment_workflow_id
 from db.models.payments import Payment
+from db.repositories import payments as payments_repo
 from domain import payments as rules
 from domain.errors import InvalidAmount
 from domain.money import check_currency
+from services import payment_purpose
 from services import payments as svc
 
 
@@ -78,18 +80,28 @@ async def start_payment(
     payment_id: str | None = None,
     chain: str | None = None,
     quote_id: str | None = None,
+    privileged: bool = False,
 ) -> PaymentStarted:
-    """Write the row and start the workflow; the same payment_id twice starts nothing new."""
+    """Write the row and start the workflow; the same payment_id twice starts nothing new.
+
+    `privileged`: the caller is a service or an admin (may pay an invoice for its account)."""
     currency = check_currency(currency)
     validate(amount=amount, currency=currency, provider=provider, purpose=purpose, chain=chain)
     if purpose.kind == "credits" and purpose.credits <= 0:
-        from domain.credits import credits_for_payment
-
         purpose = PaymentPurpose(
             "credits",
             purpose.reference,
             purpose.user_id or payer_id,
-            credits_for_payment(amount, currency, settings.credits_per_unit),
+            payment_purpose.credits_bought(settings, amount, currency),  # the server's price
+        )
+    if payment_id is None or await payments_repo.get_payment(session, payment_id) is None:
+        await payment_purpose.check_at_create(
+            session,
+            payer_id=payer_id,
+            privileged=privileged,
+            amount=amount,
+            currency=currency,
+            purpose=purpose,
         )
     payment_id = payment_id or svc.new_payment_id()
     expiry = (

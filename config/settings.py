@@ -153,6 +153,23 @@ class Settings(BaseSettings):
     payout_schedule_cron: str = Field("0 6 * * 1", description="weekly payout run (UTC), a cron expression")
     payouts_search_attributes: bool = Field(True, description="payout/chargeback workflows upsert them")
 
+    # --- payments at the money boundary (helper "pay")
+    credit_prices: dict[str, Decimal] = Field(
+        default_factory=lambda: {"USD": Decimal("1.00")},
+        description='price of one credit per currency credits are sold in (JSON, e.g. {"USD": "1.00"}); '
+        "a purchase in any other currency is refused",
+    )
+
+    @model_validator(mode="after")
+    def _credit_prices_are_sane(self) -> Settings:
+        from domain.money import exponent
+
+        for currency, price in self.credit_prices.items():
+            exponent(currency)  # an unknown currency fails closed at startup
+            if currency == "CREDIT" or price <= 0:
+                raise ValueError(f"credit_prices: {currency} {price} is not a price of a credit")
+        return self
+
     @model_validator(mode="after")
     def _refuse_default_secrets_outside_dev(self) -> Settings:
         if self.env != "dev":

@@ -59,6 +59,9 @@ PAYMENT_STATUS_QUERY = "status"
 
 # Statuses a payment can be in (the row and the PaymentStatus search attribute).
 SUCCESS_STATUSES = ("completed", "overpaid")
+# A completion the provider did not confirm when re-read (a forged or premature signal): nothing
+# was posted and the workflow keeps waiting. Never stored on a payment row.
+UNCONFIRMED = "unconfirmed"
 TERMINAL_STATUSES = ("completed", "overpaid", "underpaid", "failed", "expired", "cancelled")
 
 

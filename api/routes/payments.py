@@ -26,6 +26,7 @@ from api.schemas.payments import (
     ConfirmIn,
     CreatePaymentIn,
     CreditsPurchaseIn,
+    CreditsPurchaseOut,
     PaymentOut,
     PurposeOut,
     RefundIn,
@@ -48,6 +49,7 @@ from db.session import unit_of_work
 from domain import payments as rules
 from domain.errors import Conflict, InsufficientFunds, InvalidState
 from domain.money import check_currency, format_amount, parse_amount
+from services import payment_refunds as refunds
 from services import payments as svc
 
 router = APIRouter(tags=["payments"], route_class=ExactJSONRoute)
@@ -127,6 +129,7 @@ async def _create(
             chain=chain,
             payment_id=payment_id,
             quote_id=quote_id,
+            privileged=principal.role in (Role.ADMIN, Role.SERVICE),
         )
     await await_next_action(client, started.payment_id, timeout=settings.payment_create_wait_seconds)
     async with factory() as s:
@@ -169,7 +172,9 @@ async def create_payment(
     )
 
 
-@router.post("/credits/purchase", status_code=201, response_model=PaymentOut, responses=ERROR_RESPONSES)
+@router.post(
+    "/credits/purchase", status_code=201, response_model=CreditsPurchaseOut, responses=ERROR_RESPONSES
+)
 async def purchase_credits(
     body: CreditsPurchaseIn,
     principal: CurrentPrincipal,
@@ -177,11 +182,13 @@ async def purchase_credits(
     client: TemporalDep,
     settings: SettingsDep,
     _: NoCardData,
-) -> PaymentOut:
-    """Buy credits: a payment with purpose credits; the workflow grants them once on completion."""
+) -> CreditsPurchaseOut:
+    """Buy credits at the server's price in a currency they are sold in (`credit_prices`; any
+    other currency is 422); the workflow grants them once on completion. `status` is the seed's
+    purchase status (processing while in flight); `payment_status` the payment's own."""
     currency = check_currency(body.currency or settings.credit_purchase_currency)
     amount = parse_amount(body.amount, currency)
-    return await _create(
+    payment = await _create(
         factory,
         client,
         settings,
@@ -193,6 +200,7 @@ async def purchase_credits(
         payment_method_id=body.payment_method_id,
         chain=body.chain,
     )
+    return CreditsPurchaseOut.of(payment)
 
 
 @router.get("/", response_model=Page, responses=ERROR_RESPONSES)
@@ -299,8 +307,14 @@ async def refund_payment(
         if row is None:
             raise ApiError(404, "payment_not_found", "no such payment", param="payment_id")
         amount = parse_amount(body.amount, row.currency) if body.amount is not None else None
-        refund = await svc.reserve_refund(
-            s, payment_id, amount=amount, reason=body.reason, idempotency_key=key, force=body.force
+        refund = await refunds.reserve_refund(
+            s,
+            payment_id,
+            amount=amount,
+            reason=body.reason,
+            idempotency_key=key,
+            force=body.force,
+            direct=True,  # an escrow's funding is refunded only through the escrow (409)
         )
     if refund.status == "pending":
         try:
