@@ -85,6 +85,8 @@ async def handle_paypal_event(
     both carry our payment id as custom_id, and a capture names its order in related_ids."""
     etype = str(event.get("event_type", ""))
     kind = _PAYPAL_EVENTS.get(etype)
+    if etype == "PAYMENT.CAPTURE.REVERSED":  # a refund of ours that did not happen (payments)
+        return "processed" if await _refund_webhooks.on_paypal_refund_reversed(session, event) else "ignored"
     if kind is None:
         return "ignored"
     res = event.get("resource") or {}
@@ -112,3 +114,7 @@ from api.routes import disputes as _disputes  # noqa: E402  (payouts/chargebacks
 
 STRIPE_EVENT_HANDLERS["charge.dispute.created"] = _disputes.on_dispute_created  # payouts/chargebacks
 STRIPE_EVENT_HANDLERS["charge.dispute.closed"] = _disputes.on_dispute_closed  # payouts/chargebacks
+from api import refund_webhooks as _refund_webhooks  # noqa: E402  (payments: refunds failing later)
+
+for _etype in _refund_webhooks.STRIPE_REFUND_EVENTS:
+    STRIPE_EVENT_HANDLERS[_etype] = _refund_webhooks.on_stripe_refund_event

@@ -127,7 +127,12 @@ class StripeProvider:
             )
         except stripe.InvalidRequestError as exc:
             raise ProviderDeclined("refund_refused", str(exc.user_message or exc)) from exc
-        return ProviderRefund(refund.id, refund.status or "succeeded", int(refund.amount))
+        return ProviderRefund(refund.id, refund.status or "pending", int(refund.amount))
+
+    async def retrieve_refund(self, refund_id: str) -> ProviderRefund:
+        """A refund's current status (a pending one is asked again until Stripe decides)."""
+        r = await self._client.v1.refunds.retrieve_async(refund_id)
+        return ProviderRefund(r.id, r.status or "pending", int(r.amount))
 
     async def find_refund(self, intent: ProviderIntent, idempotency_key: str) -> ProviderRefund | None:
         """The refund an earlier attempt made under this key, if any (its answer was lost, or the
@@ -136,7 +141,7 @@ class StripeProvider:
         page = await self._client.v1.refunds.list_async({"payment_intent": intent.object_id, "limit": 100})
         async for r in page.auto_paging_iter():
             if (r.to_dict().get("metadata") or {}).get("key") == idempotency_key:
-                return ProviderRefund(r.id, r.status or "succeeded", int(r.amount))
+                return ProviderRefund(r.id, r.status or "pending", int(r.amount))
         return None
 
     # --- customers and stored methods ---------------------------------------------------------

@@ -79,7 +79,7 @@ class PaymentWorkflow:
             )
         finally:
             self._confirming -= 1
-        self._processing = self._processing or created.status == "processing"
+        self._note_processing(created.status)
         self._observed = created.status
         if created.status == "failed":
             self._failure = (created.failure_code or "declined", "the provider declined the payment")
@@ -150,7 +150,7 @@ class PaymentWorkflow:
             return await self._end("failed", *_failure_of(exc, "provider_error"))
         self._next_action = dict(created.next_action)
         self._set(created.status if created.status in ("requires_action", "processing") else self._status)
-        self._processing = created.status == "processing"
+        self._note_processing(created.status)
         self._ready = True
         if created.status == "succeeded":
             done = await self._complete("completed")
@@ -192,7 +192,7 @@ class PaymentWorkflow:
                     )
                     seen = ("succeeded", "failed", "canceled", "approved")  # approved: PayPal only
                     self._observed = polled.status if polled.status in seen else ""
-                    self._processing = self._processing or polled.status == "processing"
+                    self._note_processing(polled.status)
                     if polled.status == "failed":
                         self._failure = (
                             polled.failure_code or "declined",
@@ -224,7 +224,7 @@ class PaymentWorkflow:
         if self._confirming and workflow.patched(PROCESSING_NEVER_EXPIRES):
             await workflow.wait_condition(lambda: not self._confirming)  # then look again
             return None, True
-        if self._processing and workflow.patched(PROCESSING_NEVER_EXPIRES):
+        if self._processing:  # set only under the patch (_note_processing)
             return None, False
         return await self._expire(inp), False
 
@@ -259,7 +259,7 @@ class PaymentWorkflow:
                 heartbeat_timeout=timedelta(seconds=inp.provider_heartbeat_seconds),
                 retry_policy=_PROVIDER_RETRY,
             )
-            self._processing = self._processing or captured.status == "processing"
+            self._note_processing(captured.status)
             if captured.status == "succeeded":
                 return await self._complete("completed")
             if captured.status == "failed":
@@ -315,9 +315,11 @@ class PaymentWorkflow:
             done = await self._complete("completed")
             if done is not None:
                 return done
-        if result.status == "processing" and workflow.patched(PROCESSING_NEVER_EXPIRES):
-            self._processing, self._closing = True, False
-            return None
+        if result.status == "processing":
+            self._note_processing(result.status)
+            if self._processing:  # under the patch: the provider, not the clock, ends it
+                self._closing = False
+                return None
         return await self._end(status, code, message)
 
     async def _complete(self, status: str) -> c.PaymentOutcome | None:
@@ -372,6 +374,13 @@ class PaymentWorkflow:
             await self._notify_purpose()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return c.PaymentOutcome(self._inp.payment_id, status, failure_code=code, failure_message=message)
+
+    def _note_processing(self, status: str) -> None:
+        """The provider holds the money in flight (a PayPal PENDING capture, a Stripe processing
+        intent): from now on the payment does not expire; only the provider's word ends it."""
+        if status == "processing" and not self._processing and workflow.patched(PROCESSING_NEVER_EXPIRES):
+            self._processing = True
+            self._set("processing")
 
     def _set(self, status: str) -> None:
         if status == self._status:
