@@ -177,6 +177,8 @@ async def end_payment(
     row = await repo.get_payment(session, payment_id, for_update=True)
     if row is None:
         raise NotFound("no such payment", code="payment_not_found")
+    if ending and row.provider == "crypto" and row.status in (*rules.SUCCESS, "underpaid"):
+        return row.status  # a retry: its deposits already decided how it ended
     if ending and row.provider == "crypto" and row.status not in rules.TERMINAL:
         decision, _, _ = await evaluate_crypto(session, payment_id, settings, expired=True)
         if decision in rules.SUCCESS:

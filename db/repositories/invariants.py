@@ -79,6 +79,28 @@ AREA_CHECKS: dict[str, tuple[str, tuple[str, ...], str]] = {
         "AND p.status IN ('completed', 'overpaid', 'underpaid', 'failed', 'expired', 'cancelled') "
         "AND p.crypto_confirmations IS NOT NULL AND d.confirmations >= p.crypto_confirmations",
     ),
+    # payments at the money boundary (helper "pay"): invoice_payments rows are what payments
+    # actually settled; a refund adds a 'refund' row that takes its amount back off.
+    "invoices_paid_within_total": (
+        "no invoice is paid beyond its total (net of refunds), and amount_paid agrees with its payments",
+        ("invoices", "invoice_payments"),
+        "SELECT i.id, i.total, i.amount_paid, p.net FROM invoices i JOIN (SELECT invoice_id, "
+        "SUM(CASE WHEN source = 'refund' THEN -amount ELSE amount END) AS net FROM invoice_payments "
+        "GROUP BY invoice_id) p ON p.invoice_id = i.id "
+        "WHERE p.net > i.total OR i.amount_paid > i.total OR p.net <> i.amount_paid",
+    ),
+    "invoice_payments_in_invoice_currency": (
+        "nothing is paid to an invoice in another currency (applied, or completed and kept)",
+        ("invoices", "invoice_payments", "payments"),
+        "SELECT ip.invoice_id, ip.payment_id, p.currency, i.currency FROM invoice_payments ip "
+        "JOIN invoices i ON i.id = ip.invoice_id JOIN payments p ON p.id = ip.payment_id "
+        "WHERE p.currency <> i.currency "
+        "UNION ALL "
+        "SELECT i.id, p.id, p.currency, i.currency FROM payments p "
+        "JOIN invoices i ON i.id = p.purpose_reference "
+        "WHERE p.purpose_kind = 'invoice' AND p.status IN ('completed', 'overpaid') "
+        "AND p.currency <> i.currency AND p.refunded_amount < p.captured_amount",
+    ),
     "one_invoice_per_account_period": (
         "one invoice per account and period",
         ("invoices",),
