@@ -279,3 +279,44 @@ async def test_an_escrow_funding_is_refunded_only_through_the_escrow(env: PayEnv
     async with env.factory() as s:
         row = await repo.get_payment(s, pid)
         assert row is not None and row.refunded_amount == 0 and await repo.refunds_for(s, pid) == []
+
+
+async def test_a_stripe_refund_that_fails_later_is_undone(env: PayEnv, localstripe: str) -> None:  # noqa: F811
+    user = uid("buyer")
+    client = sdk(localstripe)
+    r = await env.http.post(
+        "/api/v1/payments/credits/purchase",
+        json={"amount": "10.00", "payment_method_id": card(client)},
+        headers=auth(user),
+    )
+    assert r.status_code == 201, r.text
+    pid = r.json()["payment_id"]
+    assert (
+        await env.http.post(f"/api/v1/payments/{pid}/confirm", headers=auth(user), json={})
+    ).status_code == 200
+    await wait_status(env, pid, {"completed"})
+    r = await env.http.post(
+        f"/api/v1/payments/{pid}/refund", headers=auth("ops", "admin"), json={"amount": "3.00"}
+    )
+    assert r.status_code == 201 and r.json()["status"] == "succeeded", r.text
+    async with env.factory() as s:
+        [refund] = await repo.refunds_for(s, pid)
+        assert await ledger.balance(s, wallet(user)) == 7 * 10**4
+    # Stripe reports days later that the refund failed (the card was closed).
+    obj = {
+        "id": refund.provider_refund_id,
+        "object": "refund",
+        "status": "failed",
+        "failure_reason": "expired_or_canceled_card",
+    }
+    body, headers = stripe_signed(stripe_event("charge.refund.updated", obj), DEV_WEBHOOK_SECRET)
+    assert (
+        await env.http.post("/api/v1/payments/webhooks/stripe", content=body, headers=headers)
+    ).status_code == 200
+    doc = await wait_status(env, pid, {"completed"})
+    assert doc["refunded_amount"] == "0.00"
+    async with env.factory() as s:
+        [refund] = await repo.refunds_for(s, pid)
+        assert refund.status == "failed"
+        assert await ledger.balance(s, wallet(user)) == 10 * 10**4  # the credits are back
+    await assert_invariants(env)
