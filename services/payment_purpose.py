@@ -41,6 +41,16 @@ def credits_bought(settings: Settings, amount: int, currency: str) -> int:
     return credits
 
 
+def credits_worth(settings: Settings, amount: int, currency: str) -> int:
+    """Credits `amount` of `currency` turns into when it is not spent as quoted (a crypto surplus):
+    at the currency's credit price; a currency credits are not sold in falls back to
+    `credits_per_unit` — the value is never dropped."""
+    price = settings.credit_prices.get(currency)
+    if price is not None and price > 0:
+        return rules.credits_at_price(amount, currency, Decimal(price))
+    return rules.fiat_to_credits(amount, currency, settings.credits_per_unit)
+
+
 async def check_at_create(
     session: AsyncSession,
     *,

@@ -490,7 +490,9 @@ async def _crypto_to_credits(
 
     chain = row.crypto_chain or "BTC"
     fiat = rules.crypto_to_fiat(crypto_minor, chain, rate, row.currency)
-    amount = rules.fiat_to_credits(fiat, row.currency, settings.credits_per_unit)
+    from services.payment_purpose import credits_worth
+
+    amount = credits_worth(settings, fiat, row.currency)
     if fiat <= 0 or amount <= 0:
         return 0
     key = payment_key(row.id, f"crypto:{tag}")
