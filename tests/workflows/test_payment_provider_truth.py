@@ -4,6 +4,8 @@ capture left PENDING never expires; a cancel after a crypto deposit ends in what
 
 from __future__ import annotations
 
+import asyncio
+
 from temporalio import activity
 
 from contracts import payments as c
@@ -113,3 +115,35 @@ async def test_a_cancelled_crypto_payment_ends_in_the_status_the_deposits_decide
     _, outcome = await _run(ts_env, fake, _inp("crypto"), task_queue, cancel)
     assert fake.statuses == ["cancelled"]
     assert outcome.status == "underpaid"
+
+
+class SignalDuringPoll(Fake):
+    """The webhook's confirmation arrives while a fallback poll is in flight, and the poll returns
+    after the expiry deadline: the confirmation is pending when the loop next looks at the clock."""
+
+    def __init__(self, client) -> None:  # type: ignore[no-untyped-def]
+        super().__init__()
+        self.client = client
+
+    def activities(self) -> list:  # type: ignore[type-arg]
+        fake = self
+
+        @activity.defn(name=c.ACT_POLL_PROVIDER)
+        async def poll(ref: c.PaymentRef) -> c.ProviderCreated:
+            fake.calls.append("poll")
+            if fake.calls.count("poll") == 1:
+                handle = fake.client.get_workflow_handle(f"payment-{ref.payment_id}")
+                await handle.signal(c.PAYMENT_CONFIRMED_SIGNAL, c.ProviderEvent("succeeded", "evt_1"))
+                await asyncio.sleep(2.5)  # past the 2 s deadline
+            return c.ProviderCreated("requires_action", "pi_1")
+
+        return [*without(super().activities(), "poll"), poll]
+
+
+async def test_a_confirmation_pending_at_the_deadline_completes_instead_of_expiring(
+    ts_env, task_queue
+) -> None:  # type: ignore[no-untyped-def]
+    fake = SignalDuringPoll(ts_env.client)
+    _, outcome = await _run(ts_env, fake, _inp(expires_in_seconds=2, poll_initial_seconds=1), task_queue)
+    assert outcome.status == "completed"
+    assert "cancel" not in fake.calls and fake.calls.count("complete") == 1
