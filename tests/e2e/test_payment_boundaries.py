@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from config.settings import DEV_WEBHOOK_SECRET
 from contracts import payments as c
 from contracts.temporal import payment_workflow_id
 from db.models.billing import Invoice
+from db.models.escrow import Escrow
 from db.models.ledger import LedgerTransaction
 from db.models.payments import Payment
 from db.repositories import billing as billing_repo
@@ -257,9 +259,26 @@ async def test_a_forged_provider_confirmation_completes_nothing(env: PayEnv, loc
 
 
 async def test_an_escrow_funding_is_refunded_only_through_the_escrow(env: PayEnv) -> None:
-    payer = uid("payer")
+    payer, contract = uid("payer"), uid("contract")
     pid = f"pay_{uid('esc')}"
     async with unit_of_work(env.factory) as s:
+        s.add(  # a live escrow this payment funded (what claim_funding leaves)
+            Escrow(
+                id=uid("esc"),
+                contract_id=contract,
+                payer_id=payer,
+                payee_id=uid("agent"),
+                amount=2_000,
+                currency="USD",
+                status="funded",
+                fee_percent=Decimal("10"),
+                signers=[payer],
+                required_signatures=1,
+                threshold_ppm=800000,
+                funding_payment_id=pid,
+                funding_provider="stripe",
+            )
+        )
         await repo.insert_payment(
             s,
             {
@@ -270,7 +289,7 @@ async def test_an_escrow_funding_is_refunded_only_through_the_escrow(env: PayEnv
                 "provider": "stripe",
                 "status": "completed",
                 "purpose_kind": "escrow",
-                "purpose_reference": uid("contract"),
+                "purpose_reference": contract,
                 "captured_amount": 2_000,
             },
         )
