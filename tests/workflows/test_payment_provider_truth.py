@@ -147,3 +147,35 @@ async def test_a_confirmation_pending_at_the_deadline_completes_instead_of_expir
     _, outcome = await _run(ts_env, fake, _inp(expires_in_seconds=2, poll_initial_seconds=1), task_queue)
     assert outcome.status == "completed"
     assert "cancel" not in fake.calls and fake.calls.count("complete") == 1
+
+
+class SlowCapture(Fake):
+    """PayPal: the buyer's confirm captures, and the capture call outlasts the expiry deadline."""
+
+    def activities(self) -> list:  # type: ignore[type-arg]
+        fake = self
+
+        @activity.defn(name=c.ACT_CONFIRM_PROVIDER)
+        async def capture(args: c.ConfirmArgs) -> c.ProviderCreated:
+            fake.calls.append("capture")
+            await asyncio.sleep(2.5)  # past the 2 s deadline
+            return c.ProviderCreated("succeeded", "ORDER1")
+
+        return [*super().activities(), capture]
+
+
+async def test_a_capture_in_flight_at_the_deadline_is_not_raced_by_the_expiry(ts_env, task_queue) -> None:  # type: ignore[no-untyped-def]
+    fake = SlowCapture()
+
+    async def confirm(handle):  # type: ignore[no-untyped-def]
+        await handle.execute_update(
+            c.PAYMENT_CONFIRM_UPDATE, c.ConfirmRequest(), result_type=c.PaymentStarted
+        )
+
+    _, outcome = await _run(
+        ts_env, fake, _inp("paypal", expires_in_seconds=2, poll_initial_seconds=60), task_queue, confirm
+    )
+    # Captured at PayPal while the deadline passed: completed, never cancelled/expired around it.
+    assert outcome.status == "completed"
+    assert "cancel" not in fake.calls and fake.statuses == []
+    assert fake.calls.count("capture") == 1 and fake.calls.count("complete") == 1
