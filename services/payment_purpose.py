@@ -117,6 +117,8 @@ async def _check_escrow(
         raise Forbidden(
             "only the escrow's payer funds it", code="not_escrow_payer", param="purpose.reference"
         )
+    if row.status != "created" or row.funding_payment_id is not None:
+        raise InvalidState(f"the escrow is {row.status}; it takes no funding", code="escrow_not_fundable")
     if (amount, currency) != (row.amount, row.currency):
         raise InvalidAmount(
             f"the escrow is for {format_amount(row.amount, row.currency)} {row.currency}",

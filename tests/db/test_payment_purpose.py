@@ -7,11 +7,12 @@ from decimal import Decimal
 
 import pytest
 from pydantic import ValidationError
+from sqlalchemy import select
 
 from config.settings import Settings
 from contracts.payments import PaymentPurpose
 from db.models.escrow import Escrow
-from domain.errors import Forbidden, InvalidAmount, NotFound
+from domain.errors import Forbidden, InvalidAmount, InvalidState, NotFound
 from services import payment_purpose
 from tests.support.tokens import uid
 
@@ -55,6 +56,11 @@ async def test_an_escrow_payment_comes_from_its_payer_for_its_amount_and_currenc
             await check(payer, amount, currency)
     with pytest.raises(NotFound):
         await check(payer, 2_000, "USD", reference=uid("missing"))
+    row = (await db_session.execute(select(Escrow).where(Escrow.contract_id == contract))).scalar_one()
+    row.funding_payment_id = uid("pay")  # funded by another payment meanwhile
+    await db_session.flush()
+    with pytest.raises(InvalidState):
+        await check(payer, 2_000, "USD")
 
 
 def test_credits_are_priced_by_the_server_per_currency() -> None:
