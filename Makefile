@@ -3,6 +3,8 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The app defaults to production (fail closed); the local loop, the tests and the benchmarks are dev.
+MESHPAY_ENV ?= dev
 
 .PHONY: run test lint bench install clean-data
 
@@ -17,10 +19,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/meshpay run
+	MESHPAY_ENV=$(MESHPAY_ENV) $(BIN)/meshpay run
 
 test: $(STAMP)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	MESHPAY_ENV=$(MESHPAY_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -29,7 +31,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	MESHPAY_ENV=$(MESHPAY_ENV) $(BIN)/python -m bench
 
 clean-data:
 	rm -rf .data

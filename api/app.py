@@ -29,9 +29,7 @@ def create_app(
         engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
         app.state.engine = engine
         app.state.session_factory = make_session_factory(engine)
-        app.state.temporal = TemporalHolder(
-            settings.temporal_address, settings.temporal_namespace, temporal_client
-        )
+        app.state.temporal = TemporalHolder(settings, temporal_client)
         try:
             yield
         finally:

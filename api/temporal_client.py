@@ -7,11 +7,14 @@ import asyncio
 from temporalio.client import Client
 
 from api.errors import ApiError
+from config import temporal
+from config.settings import Settings
 
 
 class TemporalHolder:
-    def __init__(self, address: str, namespace: str, client: Client | None = None) -> None:
-        self.address, self.namespace = address, namespace
+    def __init__(self, settings: Settings, client: Client | None = None) -> None:
+        self.settings = settings
+        self.address, self.namespace = settings.temporal_address, settings.temporal_namespace
         self._client = client
         self._lock = asyncio.Lock()
 
@@ -21,9 +24,7 @@ class TemporalHolder:
         async with self._lock:
             if self._client is None:
                 try:
-                    self._client = await asyncio.wait_for(
-                        Client.connect(self.address, namespace=self.namespace), timeout=5
-                    )
+                    self._client = await asyncio.wait_for(temporal.connect(self.settings), timeout=5)
                 except Exception as exc:
                     raise ApiError(
                         503, "temporal_unavailable", f"Temporal is not reachable: {exc}", type_="api_error"

@@ -6,12 +6,26 @@ import asyncio
 import logging
 
 import typer
+from pydantic import ValidationError
 
-from config.settings import get_settings
+from config.settings import Settings
+from config.settings import get_settings as _load_settings
 
 app = typer.Typer(
     help="meshpay: payments, escrow, credits, pricing and billing on Temporal.", no_args_is_help=True
 )
+
+
+def get_settings() -> Settings:
+    """The settings, or exit 2 with the settings that are wrong named (never a traceback)."""
+    try:
+        return _load_settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            message = str(error.get("ctx", {}).get("error", error["msg"]))
+            where = ".".join(map(str, error["loc"]))
+            typer.echo(f"meshpay: configuration refused{f' ({where})' if where else ''}: {message}", err=True)
+        raise typer.Exit(2) from None
 
 
 @app.command()

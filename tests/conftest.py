@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -25,6 +26,9 @@ from contracts.temporal import SEARCH_ATTRIBUTES
 from db.session import SessionFactory, make_engine, make_session_factory
 from domain.money import set_credit_exponent
 from tests.support import database, temporal
+
+# The default environment is production (fail closed); tests, and the processes they start, are dev.
+os.environ.setdefault("MESHPAY_ENV", "dev")
 
 
 @pytest.fixture(scope="session")
