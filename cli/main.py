@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 
 import typer
 from pydantic import ValidationError
@@ -28,15 +29,33 @@ def get_settings() -> Settings:
         raise typer.Exit(2) from None
 
 
+def database_url(settings: Settings) -> str:
+    """MESHPAY_DATABASE_URL, or (dev only: outside dev it is required) the embedded PostgreSQL
+    under .data/pg, started if `meshpay run` is not already running it."""
+    if settings.database_url:
+        return settings.database_url
+    from config.settings import DATA_DIR
+    from db import embedded
+
+    return embedded.start(DATA_DIR).url
+
+
+def _with_database(settings: Settings) -> Settings:
+    if settings.database_url:
+        return settings
+    url = database_url(settings)
+    os.environ["MESHPAY_DATABASE_URL"] = url  # for code that reads get_settings() (api.main)
+    _load_settings.cache_clear()
+    return settings.model_copy(update={"database_url": url})
+
+
 @app.command()
 def run() -> None:
-    """Migrate, then start the Temporal dev server (UI on :8233), the worker and the API (:8000)."""
-    from cli.migrate import upgrade_head
+    """Start the embedded PostgreSQL (unless MESHPAY_DATABASE_URL is set), migrate, then the Temporal
+    dev server (UI on :8233), the worker and the API (:8000). Ctrl-C, SIGTERM or SIGHUP stop them all."""
     from cli.supervisor import run_all
 
-    settings = get_settings()
-    upgrade_head(settings.database_url)
-    raise typer.Exit(run_all(settings))
+    raise typer.Exit(run_all(get_settings()))
 
 
 @app.command()
@@ -48,7 +67,7 @@ def api(
     """Serve the HTTP API with uvicorn."""
     import uvicorn
 
-    settings = get_settings()
+    settings = _with_database(get_settings())
     uvicorn.run(
         "api.main:app",
         host=host or settings.api_host,
@@ -65,7 +84,7 @@ def worker() -> None:
     from api.observability import configure_logging
     from workers.main import run_worker
 
-    settings = get_settings()
+    settings = _with_database(get_settings())
     configure_logging(json_logs=settings.log_json, level=settings.log_level)
     asyncio.run(run_worker(settings))
 
@@ -75,7 +94,7 @@ def migrate() -> None:
     """Apply database migrations (alembic upgrade head)."""
     from cli.migrate import upgrade_head
 
-    upgrade_head(get_settings().database_url)
+    upgrade_head(database_url(get_settings()))
     typer.echo("database is at head")
 
 
@@ -102,7 +121,7 @@ def check() -> None:
     from services.invariants import check as run_checks
     from services.invariants import failures
 
-    settings = get_settings()
+    settings = _with_database(get_settings())
 
     async def _run():  # type: ignore[no-untyped-def]
         engine = make_engine(settings.database_url)

@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(10, description="connections per process (as many again may overflow)")
     temporal_address: str = Field("127.0.0.1:7233", description="Temporal frontend host:port")
     temporal_namespace: str = Field("default", description="Temporal namespace")
+    temporal_ui_port: int = Field(8233, description="port of the dev server's web UI (`meshpay run`)")
     temporal_tls: bool = Field(
         False, description="TLS to the Temporal frontend (on by itself with a client cert or API key)"
     )

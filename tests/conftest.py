@@ -35,8 +35,7 @@ os.environ.setdefault("MESHPAY_ENV", "dev")
 def db_url(tmp_path_factory: pytest.TempPathFactory) -> object:
     url, server = database.test_database_url(Path(tmp_path_factory.mktemp("db")))
     yield url
-    if server is not None:
-        database.drop_database(server, url)
+    database.drop_database(server, url)
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ from config.temporal import connect_options
 
 ROOT = Path(__file__).resolve().parents[2]
 # Published "abandon … about" account keys other than our old defaults: BIP44 BTC account 0.
-BIP44_BTC_TEST_XPUB = "xpub6BosfCnifzxcFwrSzQiqu2DBVTshkCXacvNsWGYJVVhhawA7d4R5WSWGFNbi8Aw6ZRc1brxMyWMzG3DSSSSoekkudhUd9yLb6qx39T9nMdj"
+BIP44_BTC_TEST_XPUB = "xpub6BosfCnifzxcFwrSzQiqu2DBVTshkCXacvNsWGYJVVhhawA7d4R5WSWGFNbi8Aw6ZRc1brxMyWMzG3DSSSSoekkudhUd9yLb6qx39T9nMdj"  # noqa: E501
 
 
 def real_xpubs() -> dict[str, str]:
