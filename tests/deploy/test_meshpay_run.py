@@ -197,7 +197,7 @@ def test_sigterm_to_the_group_leaves_no_child_and_frees_the_ports(run: Run) -> N
     assert postmaster.exists()
     os.killpg(run.proc.pid, signal.SIGTERM)
     assert run.proc.wait(60) == 0, run.output()
-    gone, alive = psutil.wait_procs(descendants, timeout=10)
+    _gone, alive = psutil.wait_procs(descendants, timeout=10)
     assert not alive, [p.cmdline() for p in alive]
     for name, port in run.ports.items():
         assert not _listening(port), f"{name} port {port} still held"
