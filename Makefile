@@ -6,14 +6,17 @@ STAMP := $(VENV)/.installed
 # The app defaults to production (fail closed); the local loop, the tests and the benchmarks are dev.
 MESHPAY_ENV ?= dev
 
-.PHONY: run test lint bench install clean-data
+.PHONY: run test lint bench install lock clean-data
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[dev]'
+# Everything comes from the lock (exact versions of every package, direct or not); the project itself
+# is installed on top without resolving anything again.
+$(STAMP): pyproject.toml requirements-dev.lock | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.lock
+	$(BIN)/pip install -q --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -32,6 +35,11 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	MESHPAY_ENV=$(MESHPAY_ENV) $(BIN)/python -m bench
+
+# After changing dependencies in pyproject.toml: re-resolve both locks (runtime for the image, dev).
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 -q -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 -q --extra dev -o requirements-dev.lock
 
 clean-data:
 	rm -rf .data
