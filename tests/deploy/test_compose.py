@@ -213,3 +213,13 @@ def test_the_locks_agree_with_pyproject_and_keep_dev_packages_out_of_the_runtime
     assert "aiosqlite" not in dev
     makefile = (ROOT / "Makefile").read_text()
     assert "pip install -q -r requirements-dev.lock" in makefile
+
+
+def test_only_the_local_targets_set_dev() -> None:
+    """The app defaults to production; `make run`, `make test` and `make bench` opt into dev, and the
+    image says production explicitly (tests/deploy/test_meshpay_run.py starts what `make run` runs)."""
+    makefile = (ROOT / "Makefile").read_text()
+    assert "MESHPAY_ENV ?= dev" in makefile
+    for command in ("$(BIN)/meshpay run", "$(BIN)/pytest", "$(BIN)/python -m bench"):
+        assert f"MESHPAY_ENV=$(MESHPAY_ENV) {command}" in makefile, command
+    assert Settings.model_fields["env"].default == "production"
