@@ -4,49 +4,32 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 
 import typer
-from pydantic import ValidationError
 
-from config.settings import Settings
-from config.settings import get_settings as _load_settings
+from cli.config import database_url, get_settings
+from cli.config import with_database as _with_database
 
 app = typer.Typer(
     help="meshpay: payments, escrow, credits, pricing and billing on Temporal.", no_args_is_help=True
 )
 
 
-def get_settings() -> Settings:
-    """The settings, or exit 2 with the settings that are wrong named (never a traceback)."""
-    try:
-        return _load_settings()
-    except ValidationError as exc:
-        for error in exc.errors():
-            message = str(error.get("ctx", {}).get("error", error["msg"]))
-            where = ".".join(map(str, error["loc"]))
-            typer.echo(f"meshpay: configuration refused{f' ({where})' if where else ''}: {message}", err=True)
-        raise typer.Exit(2) from None
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"meshpay {version('meshpay')}")
+        raise typer.Exit()
 
 
-def database_url(settings: Settings) -> str:
-    """MESHPAY_DATABASE_URL, or (dev only: outside dev it is required) the embedded PostgreSQL
-    under .data/pg, started if `meshpay run` is not already running it."""
-    if settings.database_url:
-        return settings.database_url
-    from config.settings import DATA_DIR
-    from db import embedded
-
-    return embedded.start(DATA_DIR).url
-
-
-def _with_database(settings: Settings) -> Settings:
-    if settings.database_url:
-        return settings
-    url = database_url(settings)
-    os.environ["MESHPAY_DATABASE_URL"] = url  # for code that reads get_settings() (api.main)
-    _load_settings.cache_clear()
-    return settings.model_copy(update={"database_url": url})
+@app.callback()
+def _options(
+    _version_flag: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="print the version and exit"
+    ),
+) -> None:
+    """meshpay: payments, escrow, credits, pricing and billing on Temporal."""
 
 
 @app.command()
@@ -113,31 +96,19 @@ def token(
 
 @app.command()
 def check() -> None:
-    """Verify the money invariants on the configured database; exit 1 on any violation."""
-    from rich.console import Console
-    from rich.table import Table
+    """Verify the money invariants: exit 0 balanced, 1 an invariant broken, 2 could not run."""
+    from cli.check import run_check
 
-    from db.session import make_engine, make_session_factory
-    from services.invariants import check as run_checks
-    from services.invariants import failures
+    raise typer.Exit(run_check(_with_database(get_settings())))
 
-    settings = _with_database(get_settings())
 
-    async def _run():  # type: ignore[no-untyped-def]
-        engine = make_engine(settings.database_url)
-        try:
-            async with make_session_factory(engine)() as session:
-                return await run_checks(session)
-        finally:
-            await engine.dispose()
+def _register_groups() -> None:
+    from cli import keys
 
-    results = asyncio.run(_run())
-    table = Table("invariant", "result", "examples")
-    for r in results:
-        status = "skipped" if r.skipped else ("[green]ok[/]" if r.ok else "[red]VIOLATED[/]")
-        table.add_row(r.description, status, "; ".join(map(str, r.examples[:3])))
-    Console().print(table)
-    raise typer.Exit(1 if failures(results) else 0)
+    app.add_typer(keys.app, name="keys")
+
+
+_register_groups()
 
 
 def main() -> None:
