@@ -3,7 +3,8 @@
 # Safe to run on every start: setup-schema -v 0.0 is a no-op on a set-up database and
 # update-schema applies only the versions not yet applied.
 set -eu
-tool() { temporal-sql-tool --plugin postgres12 --ep postgres -p 5432 -u temporal --pw "$TEMPORAL_DB_PASSWORD" "$@"; }
+# The password comes from SQL_PASSWORD in the environment (not on the command line).
+tool() { temporal-sql-tool --plugin postgres12 --ep postgres -p 5432 -u temporal "$@"; }
 schema=/etc/temporal/schema/postgresql/v12
 tool --db temporal setup-schema -v 0.0
 tool --db temporal update-schema -d "$schema/temporal/versioned"
