@@ -247,3 +247,20 @@ def test_sigint_from_a_background_shell_and_sighup_stop_everything(sig: signal.S
             assert f"{sig.name}: stopping" in r.output()
         finally:
             _kill_leftovers(r)
+
+
+def test_a_sigkilled_run_takes_its_children_with_it() -> None:
+    """No handler runs on SIGKILL: the kernel tells each child (PR_SET_PDEATHSIG), so no orphan keeps
+    7233/8233/8000/9464. (The embedded PostgreSQL outlives it, and the next run adopts it.)"""
+    with _folder() as cwd:
+        r = _start(cwd)
+        try:
+            descendants = psutil.Process(r.proc.pid).children(recursive=True)
+            r.proc.send_signal(signal.SIGKILL)
+            r.proc.wait(10)
+            _gone, alive = psutil.wait_procs(descendants, timeout=30)
+            assert not alive, [p.cmdline() for p in alive]
+            for name, port in r.ports.items():
+                assert not _listening(port), f"{name} port {port} still held"
+        finally:
+            _kill_leftovers(r)
