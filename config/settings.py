@@ -215,6 +215,13 @@ class Settings(BaseSettings):
             problems.append(
                 "MESHPAY_TEMPORAL_TLS_CLIENT_KEY_PATH: mTLS needs both the client certificate and its key"
             )
+        for name, path in (
+            ("MESHPAY_TEMPORAL_TLS_SERVER_CA_PATH", self.temporal_tls_server_ca_path),
+            ("MESHPAY_TEMPORAL_TLS_CLIENT_CERT_PATH", self.temporal_tls_client_cert_path),
+            ("MESHPAY_TEMPORAL_TLS_CLIENT_KEY_PATH", self.temporal_tls_client_key_path),
+        ):
+            if path and not Path(path).is_file():
+                problems.append(f"{name}: no readable file at {path}")
         if not self.crypto_enabled:  # nothing may derive a deposit address from the published defaults
             self.crypto_btc_xpub = self.crypto_eth_xpub = ""
         if problems:

@@ -149,9 +149,18 @@ def test_the_database_url_is_required_outside_dev() -> None:
     assert "MESHPAY_DATABASE_URL: required outside dev" in refusal(database_url="")
 
 
-def test_mtls_needs_both_halves() -> None:
-    text = refusal(temporal_tls_client_cert_path="/etc/meshpay/client.pem")
-    assert "MESHPAY_TEMPORAL_TLS_CLIENT_KEY_PATH" in text
+def test_mtls_needs_both_halves_and_real_files(tmp_path: Path) -> None:
+    cert = tmp_path / "client.pem"
+    cert.write_text("-----BEGIN CERTIFICATE-----")
+    text = refusal(temporal_tls_client_cert_path=str(cert))
+    assert "MESHPAY_TEMPORAL_TLS_CLIENT_KEY_PATH: mTLS needs both" in text
+    text = refusal(
+        temporal_tls_client_cert_path=str(cert), temporal_tls_client_key_path="/nonexistent/key.pem"
+    )
+    assert "MESHPAY_TEMPORAL_TLS_CLIENT_KEY_PATH: no readable file at /nonexistent/key.pem" in text
+    assert "MESHPAY_TEMPORAL_TLS_SERVER_CA_PATH: no readable file" in refusal(
+        temporal_tls_server_ca_path=str(tmp_path / "missing-ca.pem")
+    )
 
 
 def test_dev_still_starts_with_the_built_in_values() -> None:
