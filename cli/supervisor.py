@@ -89,13 +89,19 @@ class Child:
         )
         self.restart_at = None
 
-    def stop(self) -> None:
+    def terminate(self) -> None:
+        """SIGTERM to its whole process group (it may have started processes of its own)."""
+        if self.proc is not None and self.proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGTERM)
+
+    def stop(self, deadline: float | None = None) -> None:
+        """Terminate, wait until `deadline` (monotonic; default STOP_GRACE from now), then SIGKILL."""
         proc = self.proc
         if proc is not None and proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGTERM)
+            self.terminate()
             try:
-                proc.wait(STOP_GRACE)
+                proc.wait(max(0.0, (deadline or time.monotonic() + STOP_GRACE) - time.monotonic()))
             except subprocess.TimeoutExpired:
                 console.print(f"[red]{self.name} did not stop in {STOP_GRACE:.0f} s; killing it[/]")
                 with contextlib.suppress(ProcessLookupError):
@@ -220,13 +226,29 @@ class Supervisor:
         finally:
             if self.stop_signal is not None:
                 console.print(f"\n{signal.Signals(self.stop_signal).name}: stopping…")
-            for child in reversed(self.children):
-                child.stop()
+            self._stop_children()
             if embedded is not None:
                 embedded.stop()
+                console.print("  embedded PostgreSQL stopped")
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
             lock.release()
+
+    def _stop_children(self) -> None:
+        """The API and the worker together (each drains on SIGTERM), then the Temporal server they
+        were talking to."""
+        apps = [c for c in self.children if c.name != "temporal"]
+        for child in apps:
+            child.terminate()
+        started = time.monotonic()
+        deadline = started + STOP_GRACE
+        for child in apps:
+            child.stop(deadline)
+            console.print(f"  {child.name} stopped ({time.monotonic() - started:.1f} s)")
+        for child in self.children:
+            if child.name == "temporal":
+                child.stop()
+                console.print(f"  Temporal dev server stopped ({time.monotonic() - started:.1f} s)")
 
     def _start_and_watch(self, database_url: str, embedded: bool) -> int:
         s = self.settings
