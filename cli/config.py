@@ -19,7 +19,8 @@ def get_settings() -> Settings:
     except ValidationError as exc:
         for error in exc.errors():
             message = str(error.get("ctx", {}).get("error", error["msg"]))
-            where = ".".join(map(str, error["loc"]))
+            loc = error["loc"]
+            where = f"MESHPAY_{str(loc[0]).upper()}" if loc else ""
             typer.echo(f"meshpay: configuration refused{f' ({where})' if where else ''}: {message}", err=True)
         raise typer.Exit(2) from None
 
