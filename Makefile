@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # The app defaults to production (fail closed); the local loop, the tests and the benchmarks are dev.
 MESHPAY_ENV ?= dev
 
-.PHONY: run test lint bench install lock clean-data
+.PHONY: run test lint bench install lock clean-data client
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -37,9 +37,13 @@ bench: $(STAMP)
 	MESHPAY_ENV=$(MESHPAY_ENV) $(BIN)/python -m bench
 
 # After changing dependencies in pyproject.toml: re-resolve both locks (runtime for the image, dev).
-lock: $(STAMP)
+lock: | $(BIN)/python
+	test -x $(BIN)/uv || $(BIN)/pip install -q uv
 	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 -q -o requirements.lock
 	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 -q --extra dev -o requirements-dev.lock
+
+client: $(STAMP)
+	$(BIN)/python -m clients.generate
 
 clean-data:
 	rm -rf .data

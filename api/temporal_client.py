@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from temporalio.client import Client
 
@@ -12,10 +13,13 @@ from config.settings import Settings
 
 
 class TemporalHolder:
-    def __init__(self, settings: Settings, client: Client | None = None) -> None:
+    def __init__(
+        self, settings: Settings, client: Client | None = None, *, interceptors: list[Any] | None = None
+    ) -> None:
         self.settings = settings
         self.address, self.namespace = settings.temporal_address, settings.temporal_namespace
         self._client = client
+        self._interceptors = interceptors or []
         self._lock = asyncio.Lock()
 
     async def get(self) -> Client:
@@ -24,7 +28,9 @@ class TemporalHolder:
         async with self._lock:
             if self._client is None:
                 try:
-                    self._client = await asyncio.wait_for(temporal.connect(self.settings), timeout=5)
+                    self._client = await asyncio.wait_for(
+                        temporal.connect(self.settings, interceptors=self._interceptors), timeout=5
+                    )
                 except Exception as exc:
                     raise ApiError(
                         503, "temporal_unavailable", f"Temporal is not reachable: {exc}", type_="api_error"

@@ -51,6 +51,14 @@ def api(
     import uvicorn
 
     settings = _with_database(get_settings())
+    if workers > 1:  # the processes' metrics are added up from files (config/metrics.py)
+        import os
+        import shutil
+        from pathlib import Path
+
+        folder = Path(os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", ".data/prometheus"))
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
     uvicorn.run(
         "api.main:app",
         host=host or settings.api_host,
@@ -64,7 +72,7 @@ def api(
 @app.command()
 def worker() -> None:
     """Run the Temporal worker (every workflow and activity) and make sure the schedules exist."""
-    from api.observability import configure_logging
+    from config.logging import configure_logging
     from workers.main import run_worker
 
     settings = _with_database(get_settings())

@@ -4,6 +4,7 @@ mTLS and API key from Settings, passed to the SDK's own `Client.connect(tls=...,
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,7 @@ async def connect(
     settings: Settings,
     *,
     runtime: Runtime | None = None,
+    interceptors: Sequence[Any] = (),
     attempts: int = 1,
     timeout: float | None = None,
 ) -> Client:
@@ -54,6 +56,7 @@ async def connect(
             return await Client.connect(
                 settings.temporal_address,
                 runtime=runtime,
+                interceptors=list(interceptors),
                 connect_timeout=timedelta(seconds=timeout) if timeout else None,
                 **connect_options(settings),
             )

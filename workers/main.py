@@ -11,11 +11,12 @@ from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.worker import Worker
 
 from activities.deps import Deps
-from config import temporal
+from config import telemetry, temporal
 from config.settings import Settings, get_settings
 from db.session import make_engine, make_session_factory
 from domain.money import set_credit_exponent
 from workers import registry
+from workers.log_context import LogContextInterceptor
 from workers.schedules import ensure_schedules
 
 log = logging.getLogger("meshpay.worker")
@@ -28,6 +29,7 @@ def build_worker(client: Client, deps: Deps, task_queue: str) -> Worker:
         workflows=registry.workflows(),
         activities=registry.activities(deps),
         max_concurrent_activities=50,
+        interceptors=[LogContextInterceptor()],
     )
 
 
@@ -40,8 +42,15 @@ async def run_worker(settings: Settings | None = None, *, metrics: bool = True) 
         runtime = Runtime(
             telemetry=TelemetryConfig(metrics=PrometheusConfig(bind_address=settings.worker_metrics_address))
         )
-    client = await temporal.connect(settings, runtime=runtime, attempts=60)  # the dev server may be starting
+    tracing = telemetry.tracer_provider(settings, "worker")
+    # attempts: the dev server may still be starting
+    client = await temporal.connect(
+        settings, runtime=runtime, attempts=60, interceptors=telemetry.temporal_interceptors(tracing)
+    )
     engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
+    if tracing is not None:
+        telemetry.instrument_engine(engine, tracing)
+        telemetry.instrument_httpx(tracing)
     deps = Deps(settings=settings, session_factory=make_session_factory(engine), client=client)
     worker = build_worker(client, deps, settings.task_queue)
     stop = asyncio.Event()

@@ -9,6 +9,7 @@ from api.routes import (
     credits,
     disputes,
     escrow,
+    events,
     payment_methods,
     payments,
     payouts,
@@ -26,6 +27,8 @@ ROUTERS = [
     subscriptions.router,
     payouts.router,
     disputes.router,
+    events.router,
+    events.hooks,
     webhooks.router,
     payment_methods.router,
     payments.router,  # last: its `/{payment_id}` would shadow the static paths above
