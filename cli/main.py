@@ -110,6 +110,17 @@ def check() -> None:
     raise typer.Exit(run_check(_with_database(get_settings())))
 
 
+@app.command()
+def explain(
+    object_id: str,
+    as_json: bool = typer.Option(False, "--json", help="print the timeline as JSON"),
+) -> None:
+    """One timeline for a payment, escrow, invoice, payout or dispute: rows, ledger, events, history."""
+    from cli.explain import run_explain
+
+    raise typer.Exit(run_explain(object_id, as_json))
+
+
 def _register_groups() -> None:
     from cli import keys
 

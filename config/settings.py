@@ -183,6 +183,17 @@ class Settings(BaseSettings):
     payout_schedule_cron: str = Field("0 6 * * 1", description="weekly payout run (UTC), a cron expression")
     payouts_search_attributes: bool = Field(True, description="payout/chargeback workflows upsert them")
 
+    # --- escrow trust and history (helper "escrow")
+    escrow_validator_ids: list[str] = Field(
+        default_factory=list,
+        description="principal ids (besides role service) whose validation scores an escrow accepts",
+    )
+    escrow_changes_per_run: int = Field(
+        500,
+        ge=0,
+        description="escrow runs continue as new after this many changes (0: only when Temporal suggests)",
+    )
+
     # --- tracing (lead)
     otel_exporter: str = Field(
         "none", pattern=r"^(none|console|otlp)$", description="OpenTelemetry traces: none / console / otlp"

@@ -12,7 +12,7 @@ Lock order: the wallet summary row, then the wallet's ledger balance row, and th
 destination balance row last, so that row is held for as short a time as possible. Every credits
 operation takes the summary row first, so credits operations cannot deadlock with each other.
 
-The function is installed by the migration migrations/versions/0004_ops_deduct_function.py (a change
+The function is installed by the migration migrations/versions/0005_ops_deduct_function.py (a change
 to its body is a new migration): the app's database role needs no DDL at run time.
 """
 

@@ -4,6 +4,7 @@ from .account_settings_in import AccountSettingsIn
 from .account_settings_out import AccountSettingsOut
 from .adjustment_out import AdjustmentOut
 from .admin_account_settings_in import AdminAccountSettingsIn
+from .admin_explain_response_admin_explain import AdminExplainResponseAdminExplain
 from .agent_profile_in import AgentProfileIn
 from .agent_signals_out import AgentSignalsOut
 from .api_key_created import ApiKeyCreated
@@ -18,6 +19,7 @@ from .cancel_in import CancelIn
 from .change_in import ChangeIn
 from .confirm_in import ConfirmIn
 from .create_escrow_in import CreateEscrowIn
+from .create_escrow_in_release_policy import CreateEscrowInReleasePolicy
 from .create_payment_in import CreatePaymentIn
 from .create_payment_in_chain_type_0 import CreatePaymentInChainType0
 from .create_payment_in_provider import CreatePaymentInProvider
@@ -96,6 +98,7 @@ from .rule_patch import RulePatch
 from .rule_patch_params_type_0 import RulePatchParamsType0
 from .rule_patch_scope_type_0 import RulePatchScopeType0
 from .rule_patch_type_type_0 import RulePatchTypeType0
+from .score_in import ScoreIn
 from .settings_in import SettingsIn
 from .settings_out import SettingsOut
 from .sign_in import SignIn
@@ -118,6 +121,7 @@ __all__ = (
     "AccountSettingsOut",
     "AdjustmentOut",
     "AdminAccountSettingsIn",
+    "AdminExplainResponseAdminExplain",
     "AgentProfileIn",
     "AgentSignalsOut",
     "ApiKeyCreated",
@@ -132,6 +136,7 @@ __all__ = (
     "ChangeIn",
     "ConfirmIn",
     "CreateEscrowIn",
+    "CreateEscrowInReleasePolicy",
     "CreatePaymentIn",
     "CreatePaymentInChainType0",
     "CreatePaymentInProvider",
@@ -210,6 +215,7 @@ __all__ = (
     "RulePatchParamsType0",
     "RulePatchScopeType0",
     "RulePatchTypeType0",
+    "ScoreIn",
     "SettingsIn",
     "SettingsOut",
     "SignIn",

@@ -5,13 +5,13 @@ is exactly the one that process installed (db/repositories/credits_pg.py at this
 to it is a later migration with CREATE OR REPLACE.
 
 Revision ID: ops_deduct_function
-Revises: lead_events
+Revises: escrow_chargeback_clawbacks
 """
 
 from alembic import op
 
 revision = "ops_deduct_function"
-down_revision = "lead_events"
+down_revision = "escrow_chargeback_clawbacks"
 branch_labels = None
 depends_on = None
 
