@@ -5,17 +5,29 @@
 set -eu
 : "${TEMPORAL_ADDRESS:=temporal:7233}"
 : "${TEMPORAL_NAMESPACE:=default}"
-attempt=0
-until temporal operator cluster health --address "$TEMPORAL_ADDRESS"; do
-  attempt=$((attempt + 1))
-  if [ "$attempt" -ge 60 ]; then echo "Temporal at $TEMPORAL_ADDRESS is not healthy"; exit 1; fi
-  sleep 2
-done
-temporal operator namespace describe --address "$TEMPORAL_ADDRESS" -n "$TEMPORAL_NAMESPACE" >/dev/null 2>&1 \
-  || temporal operator namespace create --address "$TEMPORAL_ADDRESS" -n "$TEMPORAL_NAMESPACE"
+t() { temporal operator "$@" --address "$TEMPORAL_ADDRESS"; }
+
+# retry N CMD...: run CMD until it succeeds, at most N times, 2 s apart.
+retry() {
+  n=$1; shift; i=0
+  until "$@"; do
+    i=$((i + 1))
+    if [ "$i" -ge "$n" ]; then echo "gave up after $n attempts: $*"; return 1; fi
+    sleep 2
+  done
+}
+
+retry 60 t cluster health
+t namespace describe -n "$TEMPORAL_NAMESPACE" >/dev/null 2>&1 || t namespace create -n "$TEMPORAL_NAMESPACE"
+# A new namespace takes a few seconds to reach every frontend's cache.
+retry 30 t search-attribute list -n "$TEMPORAL_NAMESPACE" >/dev/null
+
+register() {
+  # "already exists" is success; any other failure is retried, then fails the job.
+  out=$(t search-attribute create -n "$TEMPORAL_NAMESPACE" --name "$1" --type Keyword 2>&1) \
+    || echo "$out" | grep -qi "already" || { echo "$out"; return 1; }
+}
 for name in EscrowState ContractId PayerId PayeeId PaymentStatus PaymentProvider InvoiceStatus AccountId; do
-  # "already exists" is fine; any other failure fails the job (and so holds back api and worker).
-  out=$(temporal operator search-attribute create --address "$TEMPORAL_ADDRESS" -n "$TEMPORAL_NAMESPACE" \
-        --name "$name" --type Keyword 2>&1) || echo "$out" | grep -qi "already" || { echo "$out"; exit 1; }
+  retry 5 register "$name"
 done
-temporal operator search-attribute list --address "$TEMPORAL_ADDRESS" -n "$TEMPORAL_NAMESPACE"
+t search-attribute list -n "$TEMPORAL_NAMESPACE"

