@@ -7,7 +7,8 @@ import sys
 import pytest
 
 from cli import supervisor
-from cli.supervisor import Child, Supervisor
+from cli.processes import Child
+from cli.supervisor import Supervisor
 from config.settings import Settings
 
 
