@@ -113,6 +113,7 @@ def test_the_roles_sql_gives_the_app_rows_only_and_migrations_every_ddl() -> Non
     """deploy/postgres-roles.sql on a real (embedded) PostgreSQL: migrate as the migrator, then the
     app role can deduct through the migrated function but cannot create anything."""
     import asyncio
+    import shutil
     import subprocess
     import tempfile
 
@@ -126,7 +127,8 @@ def test_the_roles_sql_gives_the_app_rows_only_and_migrations_every_ddl() -> Non
 
     # Not tmp_path: as root the server runs as its own user and must traverse the parents, and any
     # pytest session on the machine resets /tmp/pytest-of-root to 0700.
-    server = get_server(Path(tempfile.mkdtemp(prefix="meshpay-roles-")) / "pg", cleanup_mode="delete")
+    folder = Path(tempfile.mkdtemp(prefix="meshpay-roles-"))
+    server = get_server(folder / "pg", cleanup_mode="delete")
     try:
         socket_dir = server.get_uri().split("host=", 1)[1]
         subprocess.run(
@@ -165,6 +167,7 @@ def test_the_roles_sql_gives_the_app_rows_only_and_migrations_every_ddl() -> Non
         assert asyncio.run(as_app()) == 300
     finally:
         server.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_the_image_is_multi_stage_locked_and_healthchecked() -> None:
