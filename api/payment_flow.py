@@ -87,6 +87,12 @@ async def start_payment(
     `privileged`: the caller is a service or an admin (may pay an invoice for its account)."""
     currency = check_currency(currency)
     validate(amount=amount, currency=currency, provider=provider, purpose=purpose, chain=chain)
+    if (provider == "crypto" and not settings.crypto_enabled) or (
+        provider == "paypal" and not settings.paypal_enabled
+    ):
+        raise InvalidAmount(
+            f"{provider} payments are not enabled here", param="provider", code="provider_disabled"
+        )
     if purpose.kind == "credits" and purpose.credits <= 0:
         purpose = PaymentPurpose(
             "credits",
