@@ -335,10 +335,10 @@ class PaymentActivities:
         async with self.uow() as s:
             if await escrow_service.abandon_funding(s, contract_id=contract_id, payment_id=payment_id):
                 key = svc.escrow_refund_key(payment_id)
-                await svc.reserve_refund(
+                await refunds.reserve_refund(
                     s, payment_id, amount=None, reason=svc.ESCROW_CLOSED, idempotency_key=key
                 )
-        await self._start_escrow_closed_refund(payment_id)
+        await self._start_reserved_refund(svc.escrow_refund_key(payment_id), svc.ESCROW_CLOSED)
 
     async def _start_reserved_refund(self, key: str, reason: str) -> None:
         """Start the RefundWorkflow for a refund reserved at completion (escrow closed, invoice
