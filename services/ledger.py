@@ -1,8 +1,10 @@
 """The ledger service: `transfer(postings, idempotency_key)` — the only way a balance changes.
 
 One call is one balanced ledger transaction, written with its balance updates inside the caller's
-DB transaction (the unit of work commits). The same idempotency key never posts twice: the second
-call returns the first transaction. An overdraft of a non-negative account raises
+DB transaction (the unit of work commits). The same idempotency key never posts twice: a second
+call for the same movement (the same net amount per account and currency, the same kind) returns the
+first transaction; a second call for a different movement is refused with 409
+`idempotency_key_conflict` — never "already done" (issue #11.5). An overdraft of a non-negative account raises
 InsufficientFunds and — because the caller's transaction rolls back — writes nothing.
 """
 
@@ -15,7 +17,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.repositories import ledger as repo
-from domain.errors import InsufficientFunds
+from domain.errors import Conflict, InsufficientFunds
 from domain.ledger import Posting, net_by_account, reverse, validate_postings
 
 
@@ -55,6 +57,12 @@ async def transfer(
     if not created:
         existing = await repo.transaction_by_key(session, idempotency_key)
         assert existing is not None
+        first = net_by_account(await repo.transaction_postings(session, existing.id))
+        if existing.kind != kind or first != net_by_account(postings):
+            raise Conflict(
+                f"ledger key {idempotency_key!r} was already used for a different movement",
+                code="idempotency_key_conflict",
+            )
         return TransferResult(existing.id, created=False)
 
     balances: dict[str, int] = {}

@@ -12,6 +12,11 @@ Lock order: the wallet summary row, then the wallet's ledger balance row, and th
 destination balance row last, so that row is held for as short a time as possible. Every credits
 operation takes the summary row first, so credits operations cannot deadlock with each other.
 
+v2 (issue #11): the entry key is passed in (API callers' references live in their own namespace,
+services/credits_keys.py); a repeated key answers with what the first deduct moved, so the caller can
+refuse a different movement with 409; each deduct records the agent it pays for, the mandate that
+allowed it and the orchestration run (also in the ledger transaction's metadata).
+
 The function is installed (CREATE OR REPLACE, under an advisory lock) on first use by each process
 whenever its source differs from what the database holds; it needs the CREATE privilege.
 """
@@ -20,26 +25,29 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-FUNCTION = "meshpay_credit_debit"
+FUNCTION = "meshpay_credit_debit_v2"
 
 DEBIT_FUNCTION_SQL = r"""
-CREATE OR REPLACE FUNCTION meshpay_credit_debit(
-    p_user text, p_amount numeric, p_reference text, p_destination text, p_dest_non_negative boolean,
-    p_dest_owner text, p_kind text, p_description text, p_ledger_key text, p_now timestamptz,
-    p_default_threshold numeric)
+CREATE OR REPLACE FUNCTION meshpay_credit_debit_v2(
+    p_user text, p_amount numeric, p_key text, p_reference text, p_destination text,
+    p_dest_non_negative boolean, p_dest_owner text, p_kind text, p_description text, p_ledger_key text,
+    p_now timestamptz, p_default_threshold numeric, p_agent text, p_mandate text, p_run text,
+    p_metadata json)
 RETURNS TABLE (o_status text, o_entry_id bigint, o_txn_id text, o_amount numeric, o_available numeric,
-               o_created_at timestamptz, o_low_balance boolean, o_threshold numeric)
+               o_created_at timestamptz, o_low_balance boolean, o_threshold numeric, o_counterparty text,
+               o_agent text, o_mandate text, o_run text, o_kind text)
 LANGUAGE plpgsql AS $fn$
 #variable_conflict use_column
 DECLARE
     v_wallet_code text := 'wallet:' || p_user || ':CREDIT';
-    v_key text := 'debit:' || p_reference;
+    v_key text := p_key;
     v_balance numeric;
     v_next timestamptz;
     v_threshold numeric;
@@ -58,13 +66,16 @@ BEGIN
       FROM credit_wallets cw WHERE cw.user_id = p_user FOR UPDATE;
     IF NOT FOUND THEN
         RETURN QUERY SELECT 'insufficient'::text, NULL::bigint, NULL::text, p_amount, 0::numeric, p_now,
-                            false, NULL::numeric;
+                            false, NULL::numeric, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text;
         RETURN;
     END IF;
 
+    -- A repeated key answers with the first deduct and what it moved: the caller compares.
     RETURN QUERY SELECT 'duplicate'::text, e.id, e.transaction_id::text, -e.amount, e.available_after,
-                        e.created_at, false, NULL::numeric
-                   FROM credit_entries e WHERE e.user_id = p_user AND e.key = v_key;
+                        e.created_at, false, NULL::numeric, e.counterparty::text, e.agent_id::text,
+                        e.mandate_id::text, e.run_id::text, t.kind::text
+                   FROM credit_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
+                  WHERE e.user_id = p_user AND e.key = v_key;
     IF FOUND THEN
         RETURN;
     END IF;
@@ -76,7 +87,7 @@ BEGIN
     v_available := v_balance - v_expired;
     IF v_available < p_amount THEN
         RETURN QUERY SELECT 'insufficient'::text, NULL::bigint, NULL::text, p_amount, v_available, p_now,
-                            false, NULL::numeric;
+                            false, NULL::numeric, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text;
         RETURN;
     END IF;
 
@@ -102,7 +113,7 @@ BEGIN
     v_txn := 'txn_' || replace(gen_random_uuid()::text, '-', '');
     INSERT INTO ledger_transactions (id, idempotency_key, kind, description, metadata, reverses_id,
                                      created_at)
-    VALUES (v_txn, p_ledger_key, p_kind, p_description, NULL, NULL, p_now);
+    VALUES (v_txn, p_ledger_key, p_kind, p_description, p_metadata, NULL, p_now);
 
     UPDATE balances b SET balance = b.balance - p_amount, updated_at = p_now
      WHERE b.account_code = v_wallet_code AND b.balance >= p_amount
@@ -120,9 +131,9 @@ BEGIN
 
     INSERT INTO credit_entries (user_id, key, type, amount, balance_after, available_after, reference,
                                 transaction_id, counterparty, refunded, parent_id, lot_id, description,
-                                created_at)
+                                created_at, agent_id, mandate_id, run_id)
     VALUES (p_user, v_key, 'deduct', -p_amount, v_bal, v_available - p_amount, p_reference, v_txn,
-            p_destination, 0, NULL, NULL, p_description, p_now)
+            p_destination, 0, NULL, NULL, p_description, p_now, p_agent, p_mandate, p_run)
     RETURNING id INTO v_entry;
 
     INSERT INTO credit_lot_draws (entry_id, lot_id, seq, amount, refunded)
@@ -154,7 +165,7 @@ BEGIN
            (v_txn, p_destination, 'CREDIT', p_amount, p_now);
 
     RETURN QUERY SELECT 'ok'::text, v_entry, v_txn, p_amount, v_available - p_amount, p_now, v_low,
-                        v_threshold;
+                        v_threshold, p_destination, p_agent, p_mandate, p_run, p_kind;
 END
 $fn$;
 """
@@ -164,8 +175,9 @@ _installed: set[str] = set()
 _install_lock = asyncio.Lock()
 
 _CALL = text(
-    "SELECT * FROM meshpay_credit_debit(:user, :amount, :reference, :destination, :dest_nn, :dest_owner, "
-    ":kind, :description, :ledger_key, :now, :threshold)"
+    "SELECT * FROM meshpay_credit_debit_v2(:user, :amount, :key, :reference, :destination, :dest_nn, "
+    ":dest_owner, :kind, :description, :ledger_key, :now, :threshold, :agent, :mandate, :run, "
+    "CAST(:metadata AS json))"
 )
 
 
@@ -200,8 +212,8 @@ async def _install(sync_engine: Engine) -> None:
             await cursor.execute(DEBIT_FUNCTION_SQL)  # no parameters: '%' in the body stays literal
             await conn.execute(
                 text(
-                    f"COMMENT ON FUNCTION {FUNCTION}(text, numeric, text, text, boolean, text, text, text, "
-                    f"text, timestamptz, numeric) IS '{_SOURCE_HASH}'"
+                    f"COMMENT ON FUNCTION {FUNCTION}(text, numeric, text, text, text, boolean, text, text, "
+                    f"text, text, timestamptz, numeric, text, text, text, json) IS '{_SOURCE_HASH}'"
                 )
             )
 
@@ -211,6 +223,7 @@ async def debit(
     *,
     user_id: str,
     amount: int,
+    key: str,
     reference: str,
     destination: str,
     destination_non_negative: bool,
@@ -220,6 +233,10 @@ async def debit(
     ledger_key: str,
     now: datetime,
     default_threshold: int,
+    agent_id: str | None,
+    mandate_id: str | None,
+    run_id: str | None,
+    metadata: dict[str, Any],
 ) -> dict[str, Any]:
     await ensure_installed(session)
     row = (
@@ -228,6 +245,7 @@ async def debit(
             {
                 "user": user_id,
                 "amount": amount,
+                "key": key,
                 "reference": reference,
                 "destination": destination,
                 "dest_nn": destination_non_negative,
@@ -237,6 +255,10 @@ async def debit(
                 "ledger_key": ledger_key,
                 "now": now,
                 "threshold": default_threshold,
+                "agent": agent_id,
+                "mandate": mandate_id,
+                "run": run_id,
+                "metadata": json.dumps(metadata),
             },
         )
     ).one()

@@ -73,7 +73,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     # --- credits
     ("POST", f"{API}/credits/grant"): only(ADMIN, 422, body={}),
     ("POST", f"{API}/credits/deduct"): only(DEDUCTORS, 422, body={}),
-    ("POST", f"{API}/credits/refund"): only(SERVICE, 422, body={}),
+    ("POST", f"{API}/credits/refund"): only(DEDUCTORS, 422, body={}),
+    ("GET", f"{API}/credits/runs/{{run_id}}"): every(404),
     ("GET", f"{API}/credits/balance"): Row((200, 404, 404, 200, 200), query=ALICE_Q),
     ("GET", f"{API}/credits/transactions"): Row((200, 404, 404, 200, 200), query=ALICE_Q),
     ("GET", f"{API}/credits/stats"): Row((200, 404, 404, 200, 200), query=ALICE_Q),

@@ -1,0 +1,109 @@
+"""All mandate SQL. Usage moves by a guarded UPDATE, so the database — not Python — holds the caps."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.base import MinorUnits
+from db.models.mandates import Mandate as MandateRow
+from db.models.mandates import MandateUsage
+from db.sql import insert_for
+from domain.mandates import Mandate
+
+
+def _domain(row: MandateRow) -> Mandate:
+    return Mandate(
+        id=row.id,
+        user_id=row.user_id,
+        agent_id=row.agent_id,
+        currency=row.currency,
+        max_per_charge=int(row.max_per_charge),
+        max_per_day=int(row.max_per_day),
+        max_per_month=int(row.max_per_month),
+        contract_id=row.contract_id,
+        expires_at=row.expires_at,
+        revoked_at=row.revoked_at,
+    )
+
+
+async def insert(session: AsyncSession, values: dict[str, Any]) -> None:
+    await session.execute(insert_for(session, MandateRow).values(**values))
+
+
+async def get_row(session: AsyncSession, mandate_id: str) -> MandateRow | None:
+    return await session.get(MandateRow, mandate_id)
+
+
+async def lock(session: AsyncSession, mandate_id: str) -> Mandate | None:
+    """The mandate, row-locked: charges under it and its revocation serialise on this row."""
+    stmt = select(MandateRow).where(MandateRow.id == mandate_id).with_for_update()
+    row = (await session.execute(stmt)).scalar_one_or_none()
+    return None if row is None else _domain(row)
+
+
+async def page(
+    session: AsyncSession,
+    *,
+    user_id: str | None,
+    agent_id: str | None,
+    limit: int,
+    before_id: str | None,
+) -> list[MandateRow]:
+    """Newest first (ids sort by creation time), keyset-paginated on the id."""
+    stmt = select(MandateRow)
+    if user_id is not None:
+        stmt = stmt.where(MandateRow.user_id == user_id)
+    if agent_id is not None:
+        stmt = stmt.where(MandateRow.agent_id == agent_id)
+    if before_id is not None:
+        stmt = stmt.where(MandateRow.id < before_id)
+    stmt = stmt.order_by(MandateRow.id.desc()).limit(limit)
+    return list((await session.execute(stmt)).scalars().all())
+
+
+async def revoke(session: AsyncSession, mandate_id: str, now: datetime) -> None:
+    """Waits for a charge holding the row lock; every charge after it sees the revocation."""
+    await session.execute(
+        update(MandateRow)
+        .where(MandateRow.id == mandate_id, MandateRow.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+_add_usage = (
+    update(MandateUsage)
+    .where(MandateUsage.mandate_id == bindparam("mid"), MandateUsage.period == bindparam("period"))
+    .where(MandateUsage.spent + bindparam("amt", type_=MinorUnits) <= bindparam("cap", type_=MinorUnits))
+    .values(spent=MandateUsage.spent + bindparam("amt", type_=MinorUnits), updated_at=bindparam("now"))
+    .returning(MandateUsage.spent)
+)
+
+
+async def add_usage(
+    session: AsyncSession, mandate_id: str, period: str, amount: int, cap: int, now: datetime
+) -> int | None:
+    """Add `amount` to the period's spend if it stays within `cap`; None (nothing changed) if not."""
+    await session.execute(
+        insert_for(session, MandateUsage)
+        .values(mandate_id=mandate_id, period=period, spent=0, updated_at=now)
+        .on_conflict_do_nothing(index_elements=["mandate_id", "period"])
+    )
+    row = (
+        await session.execute(
+            _add_usage, {"mid": mandate_id, "period": period, "amt": amount, "cap": cap, "now": now}
+        )
+    ).first()
+    return None if row is None else int(row[0])
+
+
+async def usage(session: AsyncSession, mandate_id: str, periods: Sequence[str]) -> dict[str, int]:
+    stmt = select(MandateUsage.period, MandateUsage.spent).where(
+        MandateUsage.mandate_id == mandate_id, MandateUsage.period.in_(list(periods))
+    )
+    found = {p: int(s) for p, s in (await session.execute(stmt)).all()}
+    return {p: found.get(p, 0) for p in periods}
