@@ -8,6 +8,7 @@ from api.routes import (
     credits,
     disputes,
     escrow,
+    mandates,
     payment_methods,
     payments,
     payouts,
@@ -18,6 +19,7 @@ from api.routes import (
 
 ROUTERS = [
     credits.router,
+    mandates.router,
     escrow.router,
     pricing.router,
     billing.router,

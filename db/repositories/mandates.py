@@ -77,7 +77,7 @@ async def revoke(session: AsyncSession, mandate_id: str, now: datetime) -> None:
 
 _add_usage = (
     update(MandateUsage)
-    .where(MandateUsage.mandate_id == bindparam("mid"), MandateUsage.period == bindparam("period"))
+    .where(MandateUsage.mandate_id == bindparam("mid"), MandateUsage.period == bindparam("b_period"))
     .where(MandateUsage.spent + bindparam("amt", type_=MinorUnits) <= bindparam("cap", type_=MinorUnits))
     .values(spent=MandateUsage.spent + bindparam("amt", type_=MinorUnits), updated_at=bindparam("now"))
     .returning(MandateUsage.spent)
@@ -95,7 +95,7 @@ async def add_usage(
     )
     row = (
         await session.execute(
-            _add_usage, {"mid": mandate_id, "period": period, "amt": amount, "cap": cap, "now": now}
+            _add_usage, {"mid": mandate_id, "b_period": period, "amt": amount, "cap": cap, "now": now}
         )
     ).first()
     return None if row is None else int(row[0])

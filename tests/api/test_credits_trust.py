@@ -33,7 +33,8 @@ async def test_caller_reference_cannot_preempt_escrow_funding(api_client, sessio
     assert r.status_code == 200, r.text
     async with unit_of_work(session_factory) as s:
         funded = await escrow.fund_with_credits(
-            s, FundWithCreditsInput(contract_id=contract, payer_id=payer, amount=20 * 10**4, currency="CREDIT")
+            s,
+            FundWithCreditsInput(contract_id=contract, payer_id=payer, amount=20 * 10**4, currency="CREDIT"),
         )
     assert funded.created is True
     async with session_factory() as s:
