@@ -94,7 +94,7 @@ async def _deduct_under_mandate(
         mandate_rules.check_charge(
             m, amount=req.amount, currency=rules.CURRENCY, contract_id=req.contract_id, now=now
         )
-    result = await credits_debit.debit_wallet(session, **common, attribution=who)
+    result = await credits_debit.debit_wallet(session, **common, attribution=who, now=now)
     if result.created:
         await mandates.record_charge(session, m, amount=req.amount, now=now)
     return result

@@ -95,6 +95,7 @@ async def debit_wallet(
     default_threshold: int = 0,
     attribution: Attribution = NONE,
     display_reference: str | None = None,
+    now: datetime | None = None,
 ) -> DebitResult:
     """wallet → `destination`; idempotent on (user_id, reference).
 
@@ -103,7 +104,7 @@ async def debit_wallet(
     InsufficientFunds(code="insufficient_credits"), nothing written.
     """
     check_amount(amount)
-    now = utcnow()
+    now = now or utcnow()  # a mandate charge passes its own: the entry's day is the usage's day
     key = entry_key("debit", reference)
     shown = display_reference or reference
     ledger_kind = f"credits.{kind}"
