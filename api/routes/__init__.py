@@ -13,6 +13,7 @@ from api.routes import (
     payments,
     payouts,
     pricing,
+    redemption,
     subscriptions,
     webhooks,
 )
@@ -24,6 +25,7 @@ ROUTERS = [
     pricing.router,
     billing.router,
     subscriptions.router,
+    redemption.router,  # before payouts: /payouts/redeem-credits is static
     payouts.router,
     disputes.router,
     webhooks.router,

@@ -75,6 +75,12 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", f"{API}/credits/deduct"): only(DEDUCTORS, 422, body={}),
     ("POST", f"{API}/credits/refund"): only(DEDUCTORS, 422, body={}),
     ("GET", f"{API}/credits/runs/{{run_id}}"): every(404),
+    # --- mandates: a user grants; the user, the agent, services and admins read
+    ("POST", f"{API}/mandates"): Row((422, 422, 403, 403, 403), body={}),
+    ("GET", f"{API}/mandates"): every(200),
+    ("GET", f"{API}/mandates/{{mandate_id}}"): every(404),
+    ("DELETE", f"{API}/mandates/{{mandate_id}}"): every(404),
+    ("POST", f"{API}/payouts/redeem-credits"): every(422, body={}),
     ("GET", f"{API}/credits/balance"): Row((200, 404, 404, 200, 200), query=ALICE_Q),
     ("GET", f"{API}/credits/transactions"): Row((200, 404, 404, 200, 200), query=ALICE_Q),
     ("GET", f"{API}/credits/stats"): Row((200, 404, 404, 200, 200), query=ALICE_Q),
