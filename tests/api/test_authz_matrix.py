@@ -120,7 +120,11 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("PUT", f"{API}/pricing/reputation/{{agent_id}}"): only(SERVICE, 422, body={}),
     ("PUT", f"{API}/pricing/agents/{{agent_id}}"): only(SERVICE, 422, body={"capacity": 0}),
     ("GET", f"{API}/pricing/agents/{{agent_id}}"): only(SERVICE, 200),
-    ("GET", f"{API}/pricing/{{agent_id}}"): every(422),  # base_price is required
+    ("GET", f"{API}/pricing/{{agent_id}}"): every(409),  # no listed price for the missing agent
+    ("PUT", f"{API}/pricing/agents/{{agent_id}}/prices/{{currency}}"): only(
+        SERVICE, 422, body={"unit_price": "-1"}
+    ),
+    ("GET", f"{API}/pricing/agents/{{agent_id}}/prices"): every(200),
     # --- billing
     ("POST", f"{API}/usage"): only(SERVICE, 422, body={}),
     ("POST", f"{API}/billing/run"): only(ADMIN, 422, body={}),
