@@ -6,11 +6,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from fastapi_offline import FastAPIOffline
 from temporalio.client import Client
 
+from api.api_keys import KeyCache
 from api.errors import install_error_handlers
 from api.idempotency import IdempotencyMiddleware
 from api.observability import RequestContextMiddleware
+from api.openapi import install_openapi, operation_id
 from api.routes import ROUTERS, health
 from api.temporal_client import TemporalHolder
 from config.settings import Settings, get_settings
@@ -37,19 +40,23 @@ def create_app(
         finally:
             await engine.dispose()
 
-    app = FastAPI(
+    # Swagger UI and ReDoc served from a package's files: /docs works with no internet access.
+    app: FastAPI = FastAPIOffline(
         title="meshpay",
         version="0.1.0",
         description="Payments, escrow, credits, dynamic pricing and billing for an AI-agent marketplace.",
         lifespan=lifespan,
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
+    app.state.api_key_cache = KeyCache(settings.api_key_cache_seconds)
     install_error_handlers(app)
     app.include_router(health.router)
     v1 = APIRouter(prefix="/api/v1/payments")
     for router in ROUTERS:
         v1.include_router(router)
     app.include_router(v1)
+    install_openapi(app)
     # Outermost first: request context wraps idempotency, so replays are logged and measured too.
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(RequestContextMiddleware, log_requests=log_requests)

@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     )
     jwt_audience: str = Field("meshpay", description="the `aud` claim tokens must carry")
     idempotency_ttl_hours: int = Field(24, description="how long an Idempotency-Key's response is replayed")
+    api_key_cache_seconds: float = Field(
+        5.0, ge=0, description="API keys are cached per process this long (a revocation's delay elsewhere)"
+    )
 
     # --- credits
     credit_exponent: int = Field(4, description="decimal places of the CREDIT currency")

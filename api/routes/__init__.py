@@ -4,6 +4,7 @@ Order matters: static paths (credits/, escrow/, pricing/, ...) come before payme
 """
 
 from api.routes import (
+    api_keys,
     billing,
     credits,
     disputes,
@@ -19,6 +20,7 @@ from api.routes import (
 )
 
 ROUTERS = [
+    api_keys.router,
     credits.router,
     mandates.router,
     escrow.router,

@@ -1,6 +1,7 @@
 """Every model module, imported so Base.metadata knows all tables (alembic, tests)."""
 
 from db.models import (  # noqa: F401
+    api_keys,
     billing,
     credits,
     disputes,

@@ -157,6 +157,10 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", f"{API}/payouts/{{payout_id}}"): every(404),
     ("GET", f"{API}/disputes"): every(200),
     ("GET", f"{API}/disputes/{{dispute_id}}"): every(404),
+    # --- API keys (admins only)
+    ("POST", f"{API}/api-keys"): only(ADMIN, 422, body={}),
+    ("GET", f"{API}/api-keys"): only(ADMIN, 200),
+    ("DELETE", f"{API}/api-keys/{{key_id}}"): only(ADMIN, 404),
 }
 
 

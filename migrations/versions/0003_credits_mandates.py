@@ -1,7 +1,7 @@
 """credits: spending mandates and their usage, deduct attribution (agent, mandate, run), agent prices
 
 Revision ID: credits_mandates
-Revises: 0001
+Revises: lead_api_keys
 Create Date: 2026-11-30 02:03:50.167258
 """
 
@@ -14,7 +14,7 @@ import db.base
 
 
 revision: str = "credits_mandates"
-down_revision: str | None = "0001"
+down_revision: str | None = "lead_api_keys"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
