@@ -77,8 +77,6 @@ async def deduct(
     if req.mandate_id is None:
         who = Attribution(agent_id=agent_id, run_id=req.run_id)
         return await credits_debit.deduct(factory, **common, attribution=who)
-    async with factory() as session:
-        await credits_debit.prepare(session)
     async with unit_of_work(factory) as session:
         return await _deduct_under_mandate(session, req, agent_id, common, utcnow())
 

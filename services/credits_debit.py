@@ -1,10 +1,10 @@
 """Credits out: deductions and refunds of them — each one DB transaction (the caller's).
 
 `debit_wallet` moves wallet → `destination` (default system:credits_spent:CREDIT), drawing lots
-earliest-expiry first; on PostgreSQL it runs as one PL/pgSQL function (db/repositories/credits_pg.py)
-writing the same rows as the portable path here. A repeated key answers with the first deduct when it
-is the same movement, and with 409 idempotency_key_conflict when it is not (amount, destination, kind,
-agent, mandate or run differ).
+earliest-expiry first; on PostgreSQL it runs as one PL/pgSQL function (db/repositories/credits_pg.py,
+installed by migration) writing the same rows as the portable path here. A repeated key answers with
+the first deduct when it is the same movement, and with 409 idempotency_key_conflict when it is not
+(amount, destination, kind, agent, mandate or run differ).
 """
 
 from __future__ import annotations
@@ -266,18 +266,11 @@ async def _debit_portable(
     )
 
 
-async def prepare(session: AsyncSession) -> None:
-    """Install the deduct function before a session that will deduct takes its connection."""
-    if USE_PG_FUNCTION and is_postgres(session):
-        await credits_pg.ensure_installed(session)
-
-
 async def deduct(factory: SessionFactory, **kwargs: Any) -> DebitResult:
     """A deduct on its own: on PostgreSQL one autocommitted statement (the function is atomic by
     itself, so BEGIN and COMMIT round trips are saved); elsewhere a unit of work."""
     async with factory() as session:
         if USE_PG_FUNCTION and is_postgres(session):
-            await credits_pg.ensure_installed(session)  # before this session takes its connection
             await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
             return await debit_wallet(session, **kwargs)
     async with unit_of_work(factory) as session:
