@@ -24,14 +24,7 @@ from domain import credits as rules
 from domain.errors import InvalidAmount
 from domain.ledger import transfer_postings, wallet
 from services import ledger
-from services.credits_debit import (
-    Attribution,
-    RefundResult,
-    announce_low_balance,
-    debit_wallet,
-    deduct,
-    refund_debit,
-)
+from services.credits_debit import Attribution, announce_low_balance, debit_wallet, deduct
 from services.credits_keys import check_amount, entry_key, key_conflict
 from services.credits_keys import ledger_key as credits_ledger_key
 from services.credits_reads import (
@@ -46,6 +39,7 @@ from services.credits_reads import (
     stats,
     threshold_of,
 )
+from services.credits_refund import RefundResult, refund_debit
 
 __all__ = [
     "Attribution",

@@ -24,8 +24,9 @@ from domain.credits import DebitResult
 from domain.errors import Forbidden
 from services import credits_debit, mandates
 from services.credits import CreditResult, grant_reward
-from services.credits_debit import Attribution, RefundResult
+from services.credits_debit import Attribution
 from services.credits_keys import caller_reference
+from services.credits_refund import RefundResult, refund_debit
 
 AGENT = "agent"
 MAY_DEDUCT_WITHOUT_MANDATE = ("service", "admin")
@@ -114,7 +115,7 @@ async def refund(
     owner = deducted_by or caller
     if owner != caller and caller.role not in MAY_REFUND_FOR_OTHERS:
         raise Forbidden("only services and admins refund others' deducts", param="deducted_by")
-    return await credits_debit.refund_debit(
+    return await refund_debit(
         session,
         user_id=user_id,
         reference=caller_reference(owner.role, owner.id, reference),

@@ -68,6 +68,29 @@ async def test_agent_charges_under_its_mandate_and_usage_is_visible(api_client, 
             )
         ).scalar_one()
     assert meta["mandate_id"] == m["id"] and meta["agent_id"] == agent
+    # the agent gives part of its charge back; its refund carries the mandate too; nobody else reaches it
+    body = {"user_id": user, "reference": "exec-1", "amount": "1", "refund_reference": "oops"}
+    r = await api_client.post(f"{API}/credits/refund", json=body, headers=auth(uid("agent"), "agent"))
+    assert r.status_code == 404
+    r = await api_client.post(
+        f"{API}/credits/refund",
+        json={**body, "deducted_by": {"role": "agent", "id": uid("agent")}},
+        headers=auth(agent, "agent"),
+    )
+    assert r.status_code == 403
+    r = await api_client.post(f"{API}/credits/refund", json=body, headers=auth(agent, "agent"))
+    assert r.status_code == 200, r.text
+    async with session_factory() as s:
+        meta = (
+            await s.execute(
+                text("SELECT metadata FROM ledger_transactions WHERE id = :t"),
+                {"t": r.json()["transaction_id"]},
+            )
+        ).scalar_one()
+    assert meta["mandate_id"] == m["id"]
+    # refunds do not give the allowance back: the caps bound what the agent takes
+    got = (await api_client.get(f"{API}/mandates/{m['id']}", headers=auth(user))).json()
+    assert got["spent_today"] == "3.0000"
 
 
 async def test_mandates_of_others_and_wrong_roles_are_refused(api_client) -> None:
