@@ -25,13 +25,6 @@ def caller_reference(role: str, principal_id: str, reference: str) -> str:
     return f"{API_PREFIX}{role}:{quote(principal_id, safe='')}:{reference}"
 
 
-def internal_reference(reference: str) -> str:
-    """Internal callers' references must stay outside every API namespace."""
-    if reference.startswith(API_PREFIX):
-        raise ValueError(f"internal credits reference {reference!r} is in the API namespace")
-    return reference
-
-
 def entry_key(kind: str, reference: str) -> str:
     """credit_entries.key: `{kind}:{reference}`, hashed when it would not fit."""
     key = f"{kind}:{reference}"
