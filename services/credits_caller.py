@@ -53,7 +53,8 @@ class DeductRequest:
 
 async def deduct(
     factory: SessionFactory, caller: Caller, req: DeductRequest, *, default_threshold: int
-) -> DebitResult:
+) -> tuple[DebitResult, Attribution]:
+    """The deduct, and whom it was recorded for (the agent comes from the mandate when one is used)."""
     agent_id = req.agent_id
     if caller.role == AGENT:
         if agent_id not in (None, caller.id):
@@ -77,14 +78,14 @@ async def deduct(
     }
     if req.mandate_id is None:
         who = Attribution(agent_id=agent_id, run_id=req.run_id)
-        return await credits_debit.deduct(factory, **common, attribution=who)
+        return await credits_debit.deduct(factory, **common, attribution=who), who
     async with unit_of_work(factory) as session:
         return await _deduct_under_mandate(session, req, agent_id, common, utcnow())
 
 
 async def _deduct_under_mandate(
     session: AsyncSession, req: DeductRequest, agent_id: str | None, common: dict, now: datetime
-) -> DebitResult:
+) -> tuple[DebitResult, Attribution]:
     assert req.mandate_id is not None
     m = await mandates.authorize(session, req.mandate_id, user_id=req.user_id, agent_id=agent_id)
     who = Attribution(agent_id=m.agent_id, mandate_id=m.id, run_id=req.run_id)
@@ -96,7 +97,7 @@ async def _deduct_under_mandate(
     result = await credits_debit.debit_wallet(session, **common, attribution=who, now=now)
     if result.created:
         await mandates.record_charge(session, m, amount=req.amount, now=now)
-    return result
+    return result, who
 
 
 async def refund(

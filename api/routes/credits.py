@@ -158,13 +158,12 @@ async def deduct(
         contract_id=body.contract_id,
         description=body.description,
     )
-    r = await credits_caller.deduct(
+    r, who = await credits_caller.deduct(
         state.session_factory,
         _as_caller(principal),
         req,
         default_threshold=_threshold_default(state.settings),
     )
-    agent_id = body.agent_id if principal.role is not Role.AGENT else principal.id
     return _json(
         {
             "id": r.entry_id,
@@ -175,9 +174,9 @@ async def deduct(
             "currency": CUR,
             "transaction_id": r.transaction_id,
             "created_at": r.created_at.isoformat(),
-            "agent_id": agent_id,
-            "mandate_id": body.mandate_id,
-            "run_id": body.run_id,
+            "agent_id": who.agent_id,
+            "mandate_id": who.mandate_id,
+            "run_id": who.run_id,
         }
     )
 

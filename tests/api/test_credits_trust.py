@@ -115,3 +115,22 @@ async def test_agent_cannot_debit_a_user_without_a_mandate(api_client) -> None:
     assert r.json()["error"]["code"] == "mandate_required"
     bal = (await api_client.get(f"{BASE}/balance", headers=auth(victim))).json()
     assert bal["balance"] == "10.0000"
+
+
+async def test_longest_caller_and_reference_still_one_movement(api_client) -> None:
+    """A 100-character principal id and a 120-character reference do not fit the keys' columns:
+    they are hashed, and a replay still finds the first deduct (and its refund)."""
+    user, svc, ref = uid(), auth("s" * 100, "service"), "r" * 120
+    await _grant(api_client, user, "10")
+    body = {"user_id": user, "amount": "2", "reference": ref}
+    first = await api_client.post(f"{BASE}/deduct", json=body, headers=svc)
+    assert first.status_code == 200, first.text
+    assert first.json()["reference"] == ref
+    again = await api_client.post(f"{BASE}/deduct", json=body, headers=svc)
+    assert again.json() == first.json()
+    r = await api_client.post(
+        f"{BASE}/refund", json={"user_id": user, "reference": ref, "refund_reference": "x" * 120}, headers=svc
+    )
+    assert r.status_code == 200 and r.json()["amount"] == "2.0000", r.text
+    bal = (await api_client.get(f"{BASE}/balance", headers=auth(user))).json()
+    assert bal["balance"] == "10.0000"

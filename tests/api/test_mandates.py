@@ -214,6 +214,10 @@ async def test_a_service_deducts_without_a_mandate_or_under_one(api_client) -> N
         f"{API}/credits/deduct", json=_deduct(user, "2", "svc-2", m["id"]), headers=SERVICE
     )
     assert r.status_code == 409 and r.json()["error"]["code"] == "mandate_cap_exceeded"
+    r = await api_client.post(
+        f"{API}/credits/deduct", json=_deduct(user, "1", "svc-3", m["id"]), headers=SERVICE
+    )
+    assert r.status_code == 200 and (r.json()["agent_id"], r.json()["mandate_id"]) == (agent, m["id"])
     r = await api_client.post(f"{API}/credits/deduct", json=_deduct(user, "1", "u", None), headers=auth(user))
     assert r.status_code == 403
 
