@@ -151,6 +151,8 @@ async def authorize(session: AsyncSession, mandate_id: str, *, user_id: str, age
 async def record_charge(session: AsyncSession, m: Mandate, *, amount: int, now: datetime) -> None:
     """Add a new charge (already checked with domain.mandates.check_charge) to the day's and the
     month's usage; past either cap → 409 mandate_cap_exceeded and the caller's transaction rolls back."""
-    for period, cap in ((rules.day_period(now), m.max_per_day), (rules.month_period(now), m.max_per_month)):
-        if await repo.add_usage(session, m.id, period, amount, cap, now) is None:
+    periods = {rules.day_period(now): m.max_per_day, rules.month_period(now): m.max_per_month}
+    moved = await repo.add_usage(session, m.id, {p: (amount, cap) for p, cap in periods.items()}, now)
+    for period in periods:
+        if period not in moved:
             raise rules.cap_exceeded(period)

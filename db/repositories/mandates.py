@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import case, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import MinorUnits
@@ -75,30 +75,30 @@ async def revoke(session: AsyncSession, mandate_id: str, now: datetime) -> None:
     )
 
 
-_add_usage = (
-    update(MandateUsage)
-    .where(MandateUsage.mandate_id == bindparam("mid"), MandateUsage.period == bindparam("b_period"))
-    .where(MandateUsage.spent + bindparam("amt", type_=MinorUnits) <= bindparam("cap", type_=MinorUnits))
-    .values(spent=MandateUsage.spent + bindparam("amt", type_=MinorUnits), updated_at=bindparam("now"))
-    .returning(MandateUsage.spent)
-)
-
-
 async def add_usage(
-    session: AsyncSession, mandate_id: str, period: str, amount: int, cap: int, now: datetime
-) -> int | None:
-    """Add `amount` to the period's spend if it stays within `cap`; None (nothing changed) if not."""
-    await session.execute(
-        insert_for(session, MandateUsage)
-        .values(mandate_id=mandate_id, period=period, spent=0, updated_at=now)
-        .on_conflict_do_nothing(index_elements=["mandate_id", "period"])
+    session: AsyncSession, mandate_id: str, amounts: dict[str, tuple[int, int]], now: datetime
+) -> set[str]:
+    """Add to each period's spend {period: (amount, cap)} in one statement, each only if it stays
+    within its cap; returns the periods that moved (a missing one refused: the caller rolls back).
+
+    A new period row starts at `amount`, which the caller has checked against the charge cap
+    (≤ the day cap ≤ the month cap, a CHECK on mandates).
+    """
+    rows = [
+        {"mandate_id": mandate_id, "period": p, "spent": a, "updated_at": now}
+        for p, (a, _) in amounts.items()
+    ]
+    stmt = insert_for(session, MandateUsage).values(rows)
+    cap = case(
+        *((MandateUsage.period == p, literal(c, MinorUnits)) for p, (_, c) in amounts.items()),
+        else_=literal(0, MinorUnits),
     )
-    row = (
-        await session.execute(
-            _add_usage, {"mid": mandate_id, "b_period": period, "amt": amount, "cap": cap, "now": now}
-        )
-    ).first()
-    return None if row is None else int(row[0])
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["mandate_id", "period"],
+        set_={"spent": MandateUsage.spent + stmt.excluded.spent, "updated_at": stmt.excluded.updated_at},
+        where=MandateUsage.spent + stmt.excluded.spent <= cap,
+    ).returning(MandateUsage.period)
+    return set((await session.execute(stmt)).scalars().all())
 
 
 async def usage(session: AsyncSession, mandate_id: str, periods: Sequence[str]) -> dict[str, int]:
