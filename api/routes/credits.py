@@ -256,6 +256,9 @@ async def transactions(
             description=e.description,
             transaction_id=e.transaction_id,
             created_at=e.created_at,
+            agent_id=e.agent_id,
+            mandate_id=e.mandate_id,
+            run_id=e.run_id,
         )
         for e in rows
     ]

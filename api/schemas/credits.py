@@ -124,6 +124,9 @@ class EntryOut(BaseModel):
     description: str | None
     transaction_id: str
     created_at: datetime
+    agent_id: str | None = Field(None, description="deducts and their refunds: the agent paid for")
+    mandate_id: str | None = None
+    run_id: str | None = None
 
 
 class EntryPage(BaseModel):

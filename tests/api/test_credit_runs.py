@@ -71,6 +71,17 @@ async def test_run_cost_per_agent_and_execution(api_client) -> None:
     ]
     assert ex["data"][3]["mandate_id"] == m.json()["id"] and ex["has_more"] is False
 
+    # the user's history names the agent, the mandate and the run of each charge
+    hist = (
+        await api_client.get(f"{API}/credits/transactions", params={"limit": 3}, headers=auth(user))
+    ).json()
+    assert [(e["type"], e["agent_id"], e["run_id"]) for e in hist["data"]] == [
+        ("refund", a1, run),
+        ("deduct", a1, None),
+        ("deduct", a2, run),
+    ]
+    assert hist["data"][2]["mandate_id"] == m.json()["id"]
+
     # cursor pages, oldest first
     page = (await api_client.get(f"{API}/credits/runs/{run}", params={"limit": 3}, headers=ADMIN)).json()
     assert len(page["executions"]["data"]) == 3 and page["executions"]["has_more"] is True
