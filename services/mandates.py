@@ -129,10 +129,10 @@ async def page(
     return rows[:limit], len(rows) > limit
 
 
-async def revoke(session: AsyncSession, mandate_id: str, *, user_id: str) -> MandateRow:
-    """Only the user who granted it; a second revoke changes nothing (the first time stays)."""
+async def revoke(session: AsyncSession, mandate_id: str, *, user_id: str, admin: bool = False) -> MandateRow:
+    """The user who granted it (or an admin); a second revoke changes nothing (the first time stays)."""
     row = await repo.get_row(session, mandate_id)
-    if row is None or row.user_id != user_id:
+    if row is None or not (admin or row.user_id == user_id):
         raise _not_found()
     await repo.revoke(session, mandate_id, utcnow())
     await session.refresh(row)

@@ -1,6 +1,7 @@
 """Spending mandates: a user lets one agent charge their credits, within caps, until revoked.
 
-POST/DELETE: the user who grants it. GET: the user, the agent it is granted to, services and admins.
+POST: the user who grants it; DELETE: that user or an admin. GET: the user, the agent it is granted
+to, services and admins.
 An agent uses one by naming `mandate_id` on POST /credits/deduct (services/credits_caller.py).
 """
 
@@ -105,6 +106,7 @@ async def get_mandate(mandate_id: MandateId, principal: CurrentPrincipal, sessio
 async def revoke_mandate(
     mandate_id: MandateId, principal: CurrentPrincipal, session: SessionDep
 ) -> MandateOut:
-    """Revoke at once: every charge after this answer is refused (mandate_revoked)."""
-    row = await mandates.revoke(session, mandate_id, user_id=principal.id)
+    """Revoke at once (the user who granted it, or an admin): every charge after this answer is
+    refused (mandate_revoked)."""
+    row = await mandates.revoke(session, mandate_id, user_id=principal.id, admin=principal.is_admin)
     return _out(await mandates.view(session, row))

@@ -119,8 +119,11 @@ async def test_mandates_of_others_and_wrong_roles_are_refused(api_client) -> Non
     assert (
         await api_client.post(f"{API}/mandates", json=body, headers=auth(agent, "agent"))
     ).status_code == 403
-    for who in (auth(agent, "agent"), auth(other_user)):
+    for who in (auth(agent, "agent"), auth(other_user), SERVICE):
         assert (await api_client.delete(f"{API}/mandates/{m['id']}", headers=who)).status_code == 404
+    assert (await api_client.get(f"{API}/mandates/{m['id']}", headers=auth(user))).json()[
+        "status"
+    ] == "active"
     for who in (auth(other_user), auth(other_agent, "agent")):
         listed = (await api_client.get(f"{API}/mandates", headers=who)).json()
         assert m["id"] not in [x["id"] for x in listed["data"]]
