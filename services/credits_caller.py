@@ -25,7 +25,7 @@ from domain.errors import Forbidden
 from services import credits_debit, mandates
 from services.credits import CreditResult, grant_reward
 from services.credits_debit import Attribution
-from services.credits_keys import caller_reference
+from services.credits_keys import caller_reference, entry_key
 from services.credits_refund import RefundResult, refund_debit
 
 AGENT = "agent"
@@ -87,10 +87,15 @@ async def _deduct_under_mandate(
     session: AsyncSession, req: DeductRequest, agent_id: str | None, common: dict, now: datetime
 ) -> tuple[DebitResult, Attribution]:
     assert req.mandate_id is not None
-    m = await mandates.authorize(session, req.mandate_id, user_id=req.user_id, agent_id=agent_id)
+    m, replay = await mandates.authorize(
+        session,
+        req.mandate_id,
+        user_id=req.user_id,
+        agent_id=agent_id,
+        entry_key=entry_key("debit", common["reference"]),
+    )
     who = Attribution(agent_id=m.agent_id, mandate_id=m.id, run_id=req.run_id)
-    replay = await credits_debit.find_debit(session, req.user_id, common["reference"])
-    if replay is None:  # a new charge: refused clearly before anything is written
+    if not replay:  # a new charge: refused clearly before anything is written
         mandate_rules.check_charge(
             m, amount=req.amount, currency=rules.CURRENCY, contract_id=req.contract_id, now=now
         )

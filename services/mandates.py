@@ -139,13 +139,23 @@ async def revoke(session: AsyncSession, mandate_id: str, *, user_id: str, admin:
     return row
 
 
-async def authorize(session: AsyncSession, mandate_id: str, *, user_id: str, agent_id: str | None) -> Mandate:
+async def authorize(
+    session: AsyncSession,
+    mandate_id: str,
+    *,
+    user_id: str,
+    agent_id: str | None,
+    entry_key: str | None = None,
+) -> tuple[Mandate, bool]:
     """Lock the mandate; it must be this user's, granted to this agent (None: any — a service acting
-    for the mandate's agent). Anyone else's mandate is indistinguishable from none: 404."""
-    m = await repo.lock(session, mandate_id)
+    for the mandate's agent). Anyone else's mandate is indistinguishable from none: 404. Also says
+    whether the user's credits entry `entry_key` exists already (the charge is a replay)."""
+    m, replay = await repo.lock(
+        session, mandate_id, entry_of=None if entry_key is None else (user_id, entry_key)
+    )
     if m is None or m.user_id != user_id or (agent_id is not None and m.agent_id != agent_id):
         raise _not_found()
-    return m
+    return m, replay
 
 
 async def record_charge(session: AsyncSession, m: Mandate, *, amount: int, now: datetime) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import case, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import MinorUnits
+from db.models.credits import CreditEntry
 from db.models.mandates import Mandate as MandateRow
 from db.models.mandates import MandateUsage
 from db.sql import insert_for
@@ -39,11 +40,22 @@ async def get_row(session: AsyncSession, mandate_id: str) -> MandateRow | None:
     return await session.get(MandateRow, mandate_id)
 
 
-async def lock(session: AsyncSession, mandate_id: str) -> Mandate | None:
-    """The mandate, row-locked: charges under it and its revocation serialise on this row."""
-    stmt = select(MandateRow).where(MandateRow.id == mandate_id).with_for_update()
-    row = (await session.execute(stmt)).scalar_one_or_none()
-    return None if row is None else _domain(row)
+async def lock(
+    session: AsyncSession, mandate_id: str, *, entry_of: tuple[str, str] | None = None
+) -> tuple[Mandate | None, bool]:
+    """The mandate, row-locked: charges under it and its revocation serialise on this row. With
+    `entry_of=(user_id, entry key)`, also whether that credits entry exists (a replay), in the same
+    round trip."""
+    exists = (
+        select(CreditEntry.id)
+        .where(CreditEntry.user_id == entry_of[0], CreditEntry.key == entry_of[1])
+        .exists()
+        if entry_of is not None
+        else literal(False)
+    )
+    stmt = select(MandateRow, exists).where(MandateRow.id == mandate_id).with_for_update(of=MandateRow)
+    row = (await session.execute(stmt)).first()
+    return (None, False) if row is None else (_domain(row[0]), bool(row[1]))
 
 
 async def page(
