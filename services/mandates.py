@@ -88,23 +88,21 @@ async def create(
     return row
 
 
-async def view(session: AsyncSession, row: MandateRow, now: datetime | None = None) -> MandateView:
+async def views(
+    session: AsyncSession, rows: list[MandateRow], now: datetime | None = None
+) -> list[MandateView]:
+    """Each mandate with its status and what was charged under it this UTC day and month (one query)."""
     now = now or utcnow()
     day, month = rules.day_period(now), rules.month_period(now)
-    used = await repo.usage(session, row.id, [day, month])
-    m = Mandate(
-        row.id,
-        row.user_id,
-        row.agent_id,
-        row.currency,
-        int(row.max_per_charge),
-        int(row.max_per_day),
-        int(row.max_per_month),
-        row.contract_id,
-        row.expires_at,
-        row.revoked_at,
-    )
-    return MandateView(row, rules.status(m, now), used[day], used[month])
+    used = await repo.usage(session, [r.id for r in rows], [day, month]) if rows else {}
+    return [
+        MandateView(r, rules.status(repo.to_domain(r), now), used[(r.id, day)], used[(r.id, month)])
+        for r in rows
+    ]
+
+
+async def view(session: AsyncSession, row: MandateRow) -> MandateView:
+    return (await views(session, [row]))[0]
 
 
 async def visible(session: AsyncSession, mandate_id: str, *, principal_id: str, sees_all: bool) -> MandateRow:

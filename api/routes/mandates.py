@@ -89,7 +89,7 @@ async def list_mandates(
     rows, has_more = await mandates.page(
         session, user_id=who_user, agent_id=who_agent, limit=limit, starting_after=starting_after
     )
-    data = [_out(await mandates.view(session, r)) for r in rows]
+    data = [_out(v) for v in await mandates.views(session, rows)]
     return MandatePage(data=data, has_more=has_more, next_cursor=data[-1].id if has_more and data else None)
 
 

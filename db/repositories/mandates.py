@@ -17,7 +17,7 @@ from db.sql import insert_for
 from domain.mandates import Mandate
 
 
-def _domain(row: MandateRow) -> Mandate:
+def to_domain(row: MandateRow) -> Mandate:
     return Mandate(
         id=row.id,
         user_id=row.user_id,
@@ -55,7 +55,7 @@ async def lock(
     )
     stmt = select(MandateRow, exists).where(MandateRow.id == mandate_id).with_for_update(of=MandateRow)
     row = (await session.execute(stmt)).first()
-    return (None, False) if row is None else (_domain(row[0]), bool(row[1]))
+    return (None, False) if row is None else (to_domain(row[0]), bool(row[1]))
 
 
 async def page(
@@ -113,9 +113,12 @@ async def add_usage(
     return set((await session.execute(stmt)).scalars().all())
 
 
-async def usage(session: AsyncSession, mandate_id: str, periods: Sequence[str]) -> dict[str, int]:
-    stmt = select(MandateUsage.period, MandateUsage.spent).where(
-        MandateUsage.mandate_id == mandate_id, MandateUsage.period.in_(list(periods))
+async def usage(
+    session: AsyncSession, mandate_ids: Sequence[str], periods: Sequence[str]
+) -> dict[tuple[str, str], int]:
+    """{(mandate_id, period): spent} for every pair asked (0 when nothing was charged)."""
+    stmt = select(MandateUsage.mandate_id, MandateUsage.period, MandateUsage.spent).where(
+        MandateUsage.mandate_id.in_(list(mandate_ids)), MandateUsage.period.in_(list(periods))
     )
-    found = {p: int(s) for p, s in (await session.execute(stmt)).all()}
-    return {p: found.get(p, 0) for p in periods}
+    found = {(m, p): int(s) for m, p, s in (await session.execute(stmt)).all()}
+    return {(m, p): found.get((m, p), 0) for m in mandate_ids for p in periods}
