@@ -12,6 +12,7 @@ from temporalio.client import Client
 from api.api_keys import authenticate, check_permission
 from api.auth import Principal, Role
 from api.errors import ApiError
+from config.logging import bind
 from config.settings import Settings
 from db.session import SessionFactory
 
@@ -41,6 +42,7 @@ async def get_principal(request: Request) -> Principal:
         return cached
     principal = await authenticate(request.headers.get("authorization"), request.app.state)
     check_permission(request, principal)
+    bind(principal_id=principal.id, role=principal.role.value)  # this request's log lines say who
     request.state.principal = principal
     return principal
 

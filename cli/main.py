@@ -52,6 +52,14 @@ def api(
     import uvicorn
 
     settings = get_settings()
+    if workers > 1:  # the processes' metrics are added up from files (config/metrics.py)
+        import os
+        import shutil
+        from pathlib import Path
+
+        folder = Path(os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", ".data/prometheus"))
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
     uvicorn.run(
         "api.main:app",
         host=host or settings.api_host,
@@ -65,7 +73,7 @@ def api(
 @app.command()
 def worker() -> None:
     """Run the Temporal worker (every workflow and activity) and make sure the schedules exist."""
-    from api.observability import configure_logging
+    from config.logging import configure_logging
     from workers.main import run_worker
 
     settings = get_settings()
@@ -101,6 +109,17 @@ def check() -> None:
     from cli.check import run_check
 
     raise typer.Exit(run_check(get_settings()))
+
+
+@app.command()
+def explain(
+    object_id: str,
+    as_json: bool = typer.Option(False, "--json", help="print the timeline as JSON"),
+) -> None:
+    """One timeline for a payment, escrow, invoice, payout or dispute: rows, ledger, events, history."""
+    from cli.explain import run_explain
+
+    raise typer.Exit(run_explain(object_id, as_json))
 
 
 def _register_groups() -> None:

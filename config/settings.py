@@ -156,6 +156,26 @@ class Settings(BaseSettings):
     payout_schedule_cron: str = Field("0 6 * * 1", description="weekly payout run (UTC), a cron expression")
     payouts_search_attributes: bool = Field(True, description="payout/chargeback workflows upsert them")
 
+    # --- tracing (lead)
+    otel_exporter: str = Field(
+        "none", pattern=r"^(none|console|otlp)$", description="OpenTelemetry traces: none / console / otlp"
+    )
+    otel_endpoint: str = Field(
+        "http://127.0.0.1:4318/v1/traces", description="the OTLP/HTTP traces endpoint (otel_exporter=otlp)"
+    )
+
+    # --- events and outbound webhooks (lead)
+    webhook_allow_private_urls: bool = Field(
+        False, description="let webhook endpoints point at loopback/private addresses (tests, local dev)"
+    )
+    webhook_retry_window_seconds: int = Field(
+        3 * 24 * 3600,
+        ge=60,
+        description="a failing delivery is retried this long, then its endpoint disabled",
+    )
+    webhook_initial_retry_seconds: int = Field(10, ge=1, description="first retry delay (doubles each time)")
+    webhook_max_retry_seconds: int = Field(6 * 3600, ge=1, description="longest delay between retries")
+
     # --- credits trust: redemption of agents' credit earnings (helper "credits", issue #11.10)
     credit_redemption_prices: dict[str, Decimal] = Field(
         default_factory=dict,

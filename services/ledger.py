@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from config.metrics import LEDGER_AMOUNT, LEDGER_TRANSFERS
 from db.repositories import ledger as repo
 from domain.errors import Conflict, InsufficientFunds
 from domain.ledger import Posting, net_by_account, reverse, validate_postings
@@ -79,7 +80,18 @@ async def transfer(
                 raise InsufficientFunds(f"account {code} has insufficient funds", param="amount")
         balances[code] = new_balance
     await repo.insert_postings(session, txn_id, postings)
+    _count(postings, kind)
     return TransferResult(txn_id, created=True, balances=balances)
+
+
+def _count(postings: list[Posting], kind: str) -> None:
+    moved: dict[str, int] = {}
+    for p in postings:
+        if p.amount > 0:
+            moved[p.currency] = moved.get(p.currency, 0) + p.amount
+    for currency, amount in moved.items():
+        LEDGER_TRANSFERS.labels(currency, kind).inc()
+        LEDGER_AMOUNT.labels(currency).inc(amount)
 
 
 async def reverse_transaction(

@@ -9,6 +9,8 @@ from api.routes import (
     credits,
     disputes,
     escrow,
+    events,
+    explain,
     mandates,
     payment_methods,
     payments,
@@ -30,6 +32,9 @@ ROUTERS = [
     redemption.router,  # before payouts: /payouts/redeem-credits is static
     payouts.router,
     disputes.router,
+    events.router,
+    events.hooks,
+    explain.router,
     webhooks.router,
     payment_methods.router,
     payments.router,  # last: its `/{payment_id}` would shadow the static paths above

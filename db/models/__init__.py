@@ -6,6 +6,7 @@ from db.models import (  # noqa: F401
     credits,
     disputes,
     escrow,
+    events,
     ledger,
     mandates,
     payments,

@@ -5,7 +5,7 @@ and each deduct records its agent, mandate and run. Its body is frozen here; a c
 migration with CREATE OR REPLACE.
 
 Revision ID: credits_mandates
-Revises: lead_api_keys
+Revises: lead_events
 Create Date: 2026-11-30 02:03:50.167258
 """
 
@@ -18,7 +18,7 @@ import db.base
 
 
 revision: str = "credits_mandates"
-down_revision: str | None = "lead_api_keys"
+down_revision: str | None = "lead_events"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
