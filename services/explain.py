@@ -86,7 +86,7 @@ async def explain(session: AsyncSession, object_id: str) -> Explanation | None:
                 txn["at"],
                 "ledger",
                 txn["kind"],
-                {"id": txn["id"], "key": txn["key"], "postings": txn["postings"]},
+                {"id": txn["id"], "key": txn["key"], "cause": txn["cause"], "postings": txn["postings"]},
             )
         )
     if kind == "escrow":

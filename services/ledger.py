@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from config.logging import cause
 from config.metrics import LEDGER_AMOUNT, LEDGER_TRANSFERS
 from db.repositories import ledger as repo
 from domain.errors import Conflict, InsufficientFunds
@@ -52,7 +53,7 @@ async def transfer(
         idempotency_key=idempotency_key,
         kind=kind,
         description=description,
-        metadata=metadata,
+        metadata=_with_cause(metadata),
         reverses_id=reverses_id,
     )
     if not created:
@@ -82,6 +83,11 @@ async def transfer(
     await repo.insert_postings(session, txn_id, postings)
     _count(postings, kind)
     return TransferResult(txn_id, created=True, balances=balances)
+
+
+def _with_cause(metadata: dict[str, Any] | None) -> dict[str, Any] | None:
+    now = cause()
+    return {**(metadata or {}), "cause": now} if now else metadata
 
 
 def _count(postings: list[Posting], kind: str) -> None:

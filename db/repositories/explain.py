@@ -49,7 +49,8 @@ async def ledger_transactions(session: AsyncSession, ids: list[str]) -> list[dic
     params = {f"p{i}": f"%{v}%" for i, v in enumerate(ids)}
     rows = await session.execute(
         text(
-            "SELECT t.id, t.idempotency_key, t.kind, t.created_at, p.account_code, p.amount, p.currency "
+            "SELECT t.id, t.idempotency_key, t.kind, t.created_at, t.metadata, "
+            "p.account_code, p.amount, p.currency "
             f"FROM ledger_transactions t JOIN postings p ON p.transaction_id = t.id WHERE {clauses} "
             "ORDER BY t.created_at, t.id"
         ),
@@ -58,7 +59,15 @@ async def ledger_transactions(session: AsyncSession, ids: list[str]) -> list[dic
     by_txn: dict[str, dict[str, Any]] = {}
     for r in rows:
         txn = by_txn.setdefault(
-            r.id, {"id": r.id, "key": r.idempotency_key, "kind": r.kind, "at": r.created_at, "postings": []}
+            r.id,
+            {
+                "id": r.id,
+                "key": r.idempotency_key,
+                "kind": r.kind,
+                "at": r.created_at,
+                "cause": (r.metadata or {}).get("cause"),
+                "postings": [],
+            },
         )
         txn["postings"].append({"account": r.account_code, "amount": int(r.amount), "currency": r.currency})
     return list(by_txn.values())

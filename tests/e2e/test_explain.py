@@ -60,10 +60,23 @@ async def test_a_payment_and_an_escrow_explained(env: PayEnv, dev_env: Any, db_u
         f"{API}/escrow/{escrow_id}/fund", headers=auth(alice), json={"provider": "credits"}
     )
     assert r.status_code == 200, r.text
+    r = await env.http.post(
+        f"{API}/escrow/{escrow_id}/deliver",
+        headers=auth("validator", "service"),
+        json={"validation_score": "0.95"},
+    )
+    assert r.status_code == 200 and r.json()["status"] == "released", r.text
     doc = (await env.http.get(f"{API}/admin/explain/{contract}", headers=ADMIN)).json()  # by contract id too
     assert doc["kind"] == "escrow" and doc["id"] == escrow_id
     assert any(e["source"] == "escrow" and e["what"] == "funded" for e in doc["entries"]), doc["entries"]
     assert any(e["source"] == "ledger" and contract in e["detail"]["key"] for e in doc["entries"])
+    # what moved the release: the escrow workflow's activity, recorded in the transaction itself
+    release = [
+        e for e in doc["entries"] if e["source"] == "ledger" and e["detail"]["key"].endswith("release")
+    ]
+    assert release and (release[0]["detail"]["cause"] or {}).get("workflow_id") == f"escrow-{contract}", (
+        release
+    )
 
     # the same from the terminal
     env_vars = {
