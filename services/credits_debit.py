@@ -117,7 +117,7 @@ async def debit_wallet(
             agent_id=attribution.agent_id,
             mandate_id=attribution.mandate_id,
             run_id=attribution.run_id,
-            metadata=metadata_of(user_id, shown, attribution),
+            metadata=ledger.with_cause(metadata_of(user_id, shown, attribution)) or {},
         )
         if row["o_status"] == "insufficient":
             raise InsufficientFunds(

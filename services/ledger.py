@@ -53,7 +53,7 @@ async def transfer(
         idempotency_key=idempotency_key,
         kind=kind,
         description=description,
-        metadata=_with_cause(metadata),
+        metadata=with_cause(metadata),
         reverses_id=reverses_id,
     )
     if not created:
@@ -85,7 +85,9 @@ async def transfer(
     return TransferResult(txn_id, created=True, balances=balances)
 
 
-def _with_cause(metadata: dict[str, Any] | None) -> dict[str, Any] | None:
+def with_cause(metadata: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The metadata with what is running now (request or activity); also for the PL/pgSQL deduct,
+    which writes its ledger transaction itself."""
     now = cause()
     return {**(metadata or {}), "cause": now} if now else metadata
 

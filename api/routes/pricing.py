@@ -23,6 +23,7 @@ from api.exact_json import ExactJSONRoute
 from api.schemas.common import ERROR_RESPONSES, DateTimeIn
 from api.schemas.pricing import (
     AgentPriceIn,
+    AgentPriceList,
     AgentPriceOut,
     AgentProfileIn,
     AgentSignalsOut,
@@ -248,12 +249,12 @@ async def set_listed_price(
     return next(_price_row(agent_id, r) for r in rows if r.currency == cur)
 
 
-@router.get("/agents/{agent_id}/prices", response_model=dict[str, list[AgentPriceOut]])
+@router.get("/agents/{agent_id}/prices", response_model=AgentPriceList)
 async def list_listed_prices(
     agent_id: Annotated[str, Path(min_length=1, max_length=100)], _: CurrentPrincipal, session: SessionDep
-) -> dict[str, list[AgentPriceOut]]:
+) -> AgentPriceList:
     """The agent's listed unit prices, one per currency."""
-    return {"data": [_price_row(agent_id, r) for r in await repo.agent_prices(session, agent_id)]}
+    return AgentPriceList(data=[_price_row(agent_id, r) for r in await repo.agent_prices(session, agent_id)])
 
 
 # ------------------------------------------------------------------ the price (any principal)

@@ -89,6 +89,10 @@ class AgentPriceOut(BaseModel):
     updated_at: datetime
 
 
+class AgentPriceList(BaseModel):
+    data: list[AgentPriceOut]
+
+
 class AdjustmentOut(BaseModel):
     rule: str
     type: str
