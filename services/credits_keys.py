@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from urllib.parse import quote
 
+from config.metrics import IDEMPOTENCY
 from domain.errors import Conflict, InvalidAmount
 
 API_PREFIX = "api:"
@@ -47,6 +48,7 @@ def check_amount(amount: int) -> None:
 
 
 def key_conflict(what: str, param: str = "reference") -> Conflict:
+    IDEMPOTENCY.labels("movement_conflict").inc()
     return Conflict(
         f"this {what} was already used for a different movement", code="idempotency_key_conflict", param=param
     )

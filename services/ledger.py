@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.logging import cause
-from config.metrics import LEDGER_AMOUNT, LEDGER_TRANSFERS
+from config.metrics import IDEMPOTENCY, LEDGER_AMOUNT, LEDGER_TRANSFERS
 from db.repositories import ledger as repo
 from domain.errors import Conflict, InsufficientFunds
 from domain.ledger import Posting, net_by_account, reverse, validate_postings
@@ -61,6 +61,7 @@ async def transfer(
         assert existing is not None
         first = net_by_account(await repo.transaction_postings(session, existing.id))
         if existing.kind != kind or first != net_by_account(postings):
+            IDEMPOTENCY.labels("movement_conflict").inc()
             raise Conflict(
                 f"ledger key {idempotency_key!r} was already used for a different movement",
                 code="idempotency_key_conflict",
