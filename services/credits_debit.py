@@ -1,7 +1,7 @@
 """Credits out: deductions and refunds of them — each one DB transaction (the caller's).
 
 `debit_wallet` moves wallet → `destination` (default system:credits_spent:CREDIT), drawing lots
-earliest-expiry first; on PostgreSQL it runs as one PL/pgSQL function (db/repositories/credits_pg.py,
+earliest-expiry first; it runs as one PL/pgSQL function (db/repositories/credits_pg.py,
 installed by migration) writing the same rows as the portable path here. A repeated key answers with
 the first deduct when it is the same movement, and with 409 idempotency_key_conflict when it is not
 (amount, destination, kind, agent, mandate or run differ).
@@ -23,7 +23,6 @@ from db.repositories import credits as repo
 from db.repositories import credits_pg
 from db.repositories import ledger as ledger_repo
 from db.session import SessionFactory, unit_of_work
-from db.sql import is_postgres
 from domain import credits as rules
 from domain.credits import DebitResult
 from domain.errors import InsufficientFunds
@@ -99,7 +98,7 @@ async def debit_wallet(
     key = entry_key("debit", reference)
     shown = display_reference or reference
     ledger_kind = f"credits.{kind}"
-    if USE_PG_FUNCTION and is_postgres(session):
+    if USE_PG_FUNCTION:
         row = await credits_pg.debit(
             session,
             user_id=user_id,
@@ -258,10 +257,11 @@ async def _debit_portable(
 
 
 async def deduct(factory: SessionFactory, **kwargs: Any) -> DebitResult:
-    """A deduct on its own: on PostgreSQL one autocommitted statement (the function is atomic by
-    itself, so BEGIN and COMMIT round trips are saved); elsewhere a unit of work."""
+    """A deduct on its own: one autocommitted call of the PL/pgSQL function (atomic by itself, so
+    BEGIN and COMMIT round trips are saved); with USE_PG_FUNCTION off, a unit of work around the
+    statement-by-statement path."""
     async with factory() as session:
-        if USE_PG_FUNCTION and is_postgres(session):
+        if USE_PG_FUNCTION:
             await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
             return await debit_wallet(session, **kwargs)
     async with unit_of_work(factory) as session:

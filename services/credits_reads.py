@@ -16,7 +16,6 @@ from db.models.credits import CreditEntry, CreditLowBalanceEvent
 from db.repositories import credits as repo
 from db.repositories import credits_runs as runs_repo
 from db.session import SessionFactory
-from db.sql import is_postgres
 from domain import credits as rules
 
 
@@ -77,8 +76,7 @@ async def balance_view(session: AsyncSession, user_id: str, now: datetime | None
 async def read_balance(factory: SessionFactory, user_id: str) -> BalanceView:
     """balance_view on an autocommit connection: one statement, no BEGIN/COMMIT round trips."""
     async with factory() as session:
-        if is_postgres(session):
-            await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         return await balance_view(session, user_id)
 
 

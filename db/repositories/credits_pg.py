@@ -17,7 +17,7 @@ services/credits_keys.py); a repeated key answers with what the first deduct mov
 refuse a different movement with 409; each deduct records the agent it pays for, the mandate that
 allowed it and the orchestration run (also in the ledger transaction's metadata).
 
-The function is installed by migration (migrations/versions/0004_credits_mandates.py; a change to
+The function is installed by migration (migrations/versions/0006_credits_mandates.py; a change to
 its body is a new migration with CREATE OR REPLACE): the app's database role needs no DDL.
 """
 

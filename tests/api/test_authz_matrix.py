@@ -93,6 +93,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", f"{API}/escrow/{{escrow_id}}"): Row((200, 404, 200, 200, 200), path=E_ID),
     ("POST", f"{API}/escrow/{{escrow_id}}/fund"): every(404, body={"provider": "credits"}),
     ("POST", f"{API}/escrow/{{escrow_id}}/deliver"): every(404, body={"validation_score": "0.5"}),
+    ("POST", f"{API}/escrow/{{escrow_id}}/validate"): every(404, body={"validation_score": "0.5"}),
     ("POST", f"{API}/escrow/{{escrow_id}}/sign"): every(404, body={}),
     ("POST", f"{API}/escrow/{{escrow_id}}/dispute"): every(404, body={"reason": "x"}),
     ("POST", f"{API}/escrow/{{escrow_id}}/resolve"): every(404, body={"payee_amount": "1"}),

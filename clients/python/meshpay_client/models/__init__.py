@@ -24,6 +24,7 @@ from .cancel_in import CancelIn
 from .change_in import ChangeIn
 from .confirm_in import ConfirmIn
 from .create_escrow_in import CreateEscrowIn
+from .create_escrow_in_release_policy import CreateEscrowInReleasePolicy
 from .create_payment_in import CreatePaymentIn
 from .create_payment_in_chain_type_0 import CreatePaymentInChainType0
 from .create_payment_in_provider import CreatePaymentInProvider
@@ -112,6 +113,7 @@ from .rule_patch_params_type_0 import RulePatchParamsType0
 from .rule_patch_scope_type_0 import RulePatchScopeType0
 from .rule_patch_type_type_0 import RulePatchTypeType0
 from .run_cost_out import RunCostOut
+from .score_in import ScoreIn
 from .settings_in import SettingsIn
 from .settings_out import SettingsOut
 from .sign_in import SignIn
@@ -154,6 +156,7 @@ __all__ = (
     "ChangeIn",
     "ConfirmIn",
     "CreateEscrowIn",
+    "CreateEscrowInReleasePolicy",
     "CreatePaymentIn",
     "CreatePaymentInChainType0",
     "CreatePaymentInProvider",
@@ -242,6 +245,7 @@ __all__ = (
     "RulePatchScopeType0",
     "RulePatchTypeType0",
     "RunCostOut",
+    "ScoreIn",
     "SettingsIn",
     "SettingsOut",
     "SignIn",

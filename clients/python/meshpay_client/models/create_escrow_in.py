@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..models.create_escrow_in_release_policy import CreateEscrowInReleasePolicy
 from ..types import UNSET, Unset
 from typing import cast
 import datetime
@@ -35,6 +36,9 @@ class CreateEscrowIn:
             payee_id (None | str | Unset):
             payer_id (None | str | Unset):
             quote_id (None | str | Unset):
+            release_policy (CreateEscrowInReleasePolicy | Unset): what releases the money: a validator's score at the
+                threshold OR the signatures (default), signatures only, or a validator's score only Default:
+                CreateEscrowInReleasePolicy.SCORE_OR_SIGNATURES.
             required_signatures (int | None | Unset):
             review_period (int | None | Unset): seconds
             signers (list[str] | None | Unset):
@@ -50,6 +54,7 @@ class CreateEscrowIn:
     payee_id: None | str | Unset = UNSET
     payer_id: None | str | Unset = UNSET
     quote_id: None | str | Unset = UNSET
+    release_policy: CreateEscrowInReleasePolicy | Unset = CreateEscrowInReleasePolicy.SCORE_OR_SIGNATURES
     required_signatures: int | None | Unset = UNSET
     review_period: int | None | Unset = UNSET
     signers: list[str] | None | Unset = UNSET
@@ -119,6 +124,11 @@ class CreateEscrowIn:
         else:
             quote_id = self.quote_id
 
+        release_policy: str | Unset = UNSET
+        if not isinstance(self.release_policy, Unset):
+            release_policy = self.release_policy.value
+
+
         required_signatures: int | None | Unset
         if isinstance(self.required_signatures, Unset):
             required_signatures = UNSET
@@ -165,6 +175,8 @@ class CreateEscrowIn:
             field_dict["payer_id"] = payer_id
         if quote_id is not UNSET:
             field_dict["quote_id"] = quote_id
+        if release_policy is not UNSET:
+            field_dict["release_policy"] = release_policy
         if required_signatures is not UNSET:
             field_dict["required_signatures"] = required_signatures
         if review_period is not UNSET:
@@ -291,6 +303,16 @@ class CreateEscrowIn:
         quote_id = _parse_quote_id(d.pop("quote_id", UNSET))
 
 
+        _release_policy = d.pop("release_policy", UNSET)
+        release_policy: CreateEscrowInReleasePolicy | Unset
+        if isinstance(_release_policy,  Unset):
+            release_policy = UNSET
+        else:
+            release_policy = CreateEscrowInReleasePolicy(_release_policy)
+
+
+
+
         def _parse_required_signatures(data: object) -> int | None | Unset:
             if data is None:
                 return data
@@ -340,6 +362,7 @@ class CreateEscrowIn:
             payee_id=payee_id,
             payer_id=payer_id,
             quote_id=quote_id,
+            release_policy=release_policy,
             required_signatures=required_signatures,
             review_period=review_period,
             signers=signers,

@@ -24,35 +24,40 @@ T = TypeVar("T", bound="DeliverIn")
 class DeliverIn:
     """ 
         Attributes:
-            validation_score (float | str):
             evidence_url (None | str | Unset):
+            validation_score (float | None | str | Unset): validators only (role service or a configured id); anyone else:
+                403
      """
 
-    validation_score: float | str
     evidence_url: None | str | Unset = UNSET
+    validation_score: float | None | str | Unset = UNSET
 
 
 
 
 
     def to_dict(self) -> dict[str, Any]:
-        validation_score: float | str
-        validation_score = self.validation_score
-
         evidence_url: None | str | Unset
         if isinstance(self.evidence_url, Unset):
             evidence_url = UNSET
         else:
             evidence_url = self.evidence_url
 
+        validation_score: float | None | str | Unset
+        if isinstance(self.validation_score, Unset):
+            validation_score = UNSET
+        else:
+            validation_score = self.validation_score
+
 
         field_dict: dict[str, Any] = {}
 
         field_dict.update({
-            "validation_score": validation_score,
         })
         if evidence_url is not UNSET:
             field_dict["evidence_url"] = evidence_url
+        if validation_score is not UNSET:
+            field_dict["validation_score"] = validation_score
 
         return field_dict
 
@@ -61,12 +66,6 @@ class DeliverIn:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        def _parse_validation_score(data: object) -> float | str:
-            return cast(float | str, data)
-
-        validation_score = _parse_validation_score(d.pop("validation_score"))
-
-
         def _parse_evidence_url(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -77,9 +76,19 @@ class DeliverIn:
         evidence_url = _parse_evidence_url(d.pop("evidence_url", UNSET))
 
 
+        def _parse_validation_score(data: object) -> float | None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | str | Unset, data)
+
+        validation_score = _parse_validation_score(d.pop("validation_score", UNSET))
+
+
         deliver_in = cls(
-            validation_score=validation_score,
             evidence_url=evidence_url,
+            validation_score=validation_score,
         )
 
         return deliver_in

@@ -101,6 +101,9 @@ def sync_detailed(
 ) -> Response[ErrorResponse]:
     """ Deliver Escrow
 
+     The payee (or a service) delivers evidence. A `validation_score` is a validator's claim: from
+    anyone else it is refused (403 validator_required) and nothing changes.
+
     Args:
         escrow_id (str):
         body (DeliverIn):
@@ -135,6 +138,9 @@ def sync(
 ) -> ErrorResponse | None:
     """ Deliver Escrow
 
+     The payee (or a service) delivers evidence. A `validation_score` is a validator's claim: from
+    anyone else it is refused (403 validator_required) and nothing changes.
+
     Args:
         escrow_id (str):
         body (DeliverIn):
@@ -163,6 +169,9 @@ async def asyncio_detailed(
 
 ) -> Response[ErrorResponse]:
     """ Deliver Escrow
+
+     The payee (or a service) delivers evidence. A `validation_score` is a validator's claim: from
+    anyone else it is refused (403 validator_required) and nothing changes.
 
     Args:
         escrow_id (str):
@@ -197,6 +206,9 @@ async def asyncio(
 
 ) -> ErrorResponse | None:
     """ Deliver Escrow
+
+     The payee (or a service) delivers evidence. A `validation_score` is a validator's claim: from
+    anyone else it is refused (403 validator_required) and nothing changes.
 
     Args:
         escrow_id (str):
