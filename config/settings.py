@@ -230,6 +230,29 @@ class Settings(BaseSettings):
                 raise ValueError(f"credit_prices: {currency} {price} is not a price of a credit")
         return self
 
+    # --- credits trust: redemption of agents' credit earnings (helper "credits", issue #11.10)
+    credit_redemption_prices: dict[str, Decimal] = Field(
+        default_factory=dict,
+        description="what the platform pays an agent per whole credit it redeems, per payout currency "
+        '(JSON, e.g. {"USD": "0.90"}); empty: redemption is off. Never above the purchase price '
+        "(credit_prices) in the same currency",
+    )
+
+    @model_validator(mode="after")
+    def _credit_redemption_prices_are_sane(self) -> Settings:
+        from domain.payouts import PAYOUT_CURRENCIES
+
+        purchase: dict[str, Decimal] = getattr(self, "credit_prices", None) or {}
+        for currency, price in self.credit_redemption_prices.items():
+            if currency not in PAYOUT_CURRENCIES or not price.is_finite() or price <= 0:
+                raise ValueError(f"credit_redemption_prices: {currency} {price} is not a payout price")
+            if currency in purchase and price > purchase[currency]:
+                raise ValueError(
+                    f"credit_redemption_prices: {currency} {price} is above the purchase price "
+                    f"{purchase[currency]}: buying credits to redeem them would make money"
+                )
+        return self
+
     @model_validator(mode="after")
     def _fail_closed_outside_dev(self) -> Settings:
         if self.env == "dev":

@@ -115,6 +115,34 @@ AREA_CHECKS: dict[str, tuple[str, tuple[str, ...], str]] = {
         "WHERE b.account_code LIKE 'wallet:%' AND b.currency = 'CREDIT' "
         "AND b.balance <> COALESCE(l.total, 0)",
     ),
+    # Spending mandates (issue #11): what the ledger rows say a mandate moved stays within its caps,
+    # per charge, per UTC day and per UTC month; and the usage counters that enforce the caps never
+    # show less than the ledger (a lower counter would let more through).
+    "mandate_spend_within_caps": (
+        "no mandate moved more than its caps per charge, per UTC day and per UTC month",
+        ("mandates", "credit_entries"),
+        "WITH spend AS (SELECT mandate_id, created_at AT TIME ZONE 'UTC' AS at, -amount AS amount "
+        "FROM credit_entries WHERE type = 'deduct' AND mandate_id IS NOT NULL) "
+        "SELECT m.id, 'charge' AS cap, s.amount, m.max_per_charge FROM spend s "
+        "JOIN mandates m ON m.id = s.mandate_id WHERE s.amount > m.max_per_charge "
+        "UNION ALL SELECT m.id, 'day', d.total, m.max_per_day FROM (SELECT mandate_id, "
+        "to_char(at, 'YYYY-MM-DD') AS p, SUM(amount) AS total FROM spend GROUP BY 1, 2) d "
+        "JOIN mandates m ON m.id = d.mandate_id WHERE d.total > m.max_per_day "
+        "UNION ALL SELECT m.id, 'month', d.total, m.max_per_month FROM (SELECT mandate_id, "
+        "to_char(at, 'YYYY-MM') AS p, SUM(amount) AS total FROM spend GROUP BY 1, 2) d "
+        "JOIN mandates m ON m.id = d.mandate_id WHERE d.total > m.max_per_month",
+    ),
+    "mandate_usage_covers_ledger": (
+        "each mandate's usage counter per day and month is at least what the ledger shows it moved",
+        ("mandate_usage", "credit_entries"),
+        "SELECT d.mandate_id, d.period, d.total, COALESCE(u.spent, 0) FROM (SELECT mandate_id, "
+        "'D' || to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS period, SUM(-amount) AS total "
+        "FROM credit_entries WHERE type = 'deduct' AND mandate_id IS NOT NULL GROUP BY 1, 2 "
+        "UNION ALL SELECT mandate_id, 'M' || to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM'), "
+        "SUM(-amount) FROM credit_entries WHERE type = 'deduct' AND mandate_id IS NOT NULL GROUP BY 1, 2) d "
+        "LEFT JOIN mandate_usage u ON u.mandate_id = d.mandate_id AND u.period = d.period "
+        "WHERE COALESCE(u.spent, 0) < d.total",
+    ),
     "wallet_summary_matches_ledger": (
         "each credit wallet's summary balance equals its ledger balance",
         ("credit_wallets",),
