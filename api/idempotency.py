@@ -10,16 +10,35 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
+from typing import Annotated
 
 import orjson
+from fastapi import Header
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import AuthError, principal_from_header
 from api.errors import error_body
 from db.base import utcnow
 from db.repositories import idempotency as repo
+from services.temporal_gateway import derived_id
 
 _REPLAYED_HEADERS = ("content-type", "location")
+
+# The caller's Idempotency-Key, for routes that derive workflow / update ids from it
+# (services.temporal_gateway.derived_id), so a retry after a lost answer finds the first attempt.
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=255,
+        description="retry with the same key after a timeout or a 503: the move happens once",
+    ),
+]
+
+
+def op_id(principal_id: str, key: str | None, purpose: str) -> str | None:
+    """The id of what (principal, key) asked for `purpose`; None without a key (no promise then)."""
+    return derived_id(principal_id, key, purpose) if key else None
 
 
 class IdempotencyMiddleware:

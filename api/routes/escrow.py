@@ -16,19 +16,13 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Query, Response
-from temporalio.client import Client, WorkflowUpdateFailedError
-from temporalio.common import (
-    SearchAttributePair,
-    TypedSearchAttributes,
-    WorkflowIDReusePolicy,
-)
-from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.client import Client
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
 from api.auth import Principal, Role
 from api.deps import CurrentPrincipal, SessionDep, SessionFactoryDep, SettingsDep, TemporalDep
-from api.errors import ApiError
 from api.exact_json import ExactJSONRoute
+from api.idempotency import IdempotencyKey, op_id
 from api.schemas.common import ERROR_RESPONSES
 from api.schemas.escrow import (
     CancelIn,
@@ -52,23 +46,9 @@ from domain import errors
 from domain import escrow as rules
 from domain.money import check_currency, parse_amount
 from services import escrow as service
+from services import temporal_gateway as gateway
 
 router = APIRouter(tags=["escrow"], route_class=ExactJSONRoute)
-
-_DOMAIN_ERRORS: dict[str, type[errors.DomainError]] = {
-    cls.__name__: cls
-    for cls in (
-        errors.InvalidAmount,
-        errors.UnknownCurrency,
-        errors.CurrencyMismatch,
-        errors.UnbalancedTransaction,
-        errors.InsufficientFunds,
-        errors.InvalidState,
-        errors.Conflict,
-        errors.NotFound,
-        errors.Forbidden,
-    )
-}
 
 
 def _ok(body: dict[str, Any], status: int = 200) -> Response:
@@ -182,17 +162,15 @@ async def create_escrow(
     )
     if not created:
         raise _exists(body.contract_id)
-    try:
-        await client.start_workflow(
-            c.ESCROW_WORKFLOW,
-            inp,
-            id=escrow_workflow_id(body.contract_id),
-            task_queue=settings.task_queue,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            search_attributes=_search_attributes(inp),
-        )
-    except WorkflowAlreadyStartedError:
-        raise _exists(body.contract_id) from None
+    await gateway.start(
+        client,
+        c.ESCROW_WORKFLOW,
+        inp,
+        id=escrow_workflow_id(body.contract_id),
+        task_queue=settings.task_queue,
+        search_attributes=_search_attributes(inp),
+        exists=lambda: _exists(body.contract_id),
+    )
     view = c.EscrowView(
         escrow_id=escrow_id,
         contract_id=inp.contract_id,
@@ -267,31 +245,25 @@ async def _update(
     name: str,
     arg: object,
     result_type: type,
+    key: str | None,
 ) -> Any:
-    handle = client.get_workflow_handle(escrow_workflow_id(row.contract_id))
-    try:
-        return await handle.execute_update(name, arg, result_type=result_type)
-    except WorkflowUpdateFailedError as exc:
-        _raise_domain(exc)
-        raise
-    except RPCError as exc:
-        if exc.status != RPCStatusCode.NOT_FOUND:
-            # A transient Temporal failure is not a state conflict: the client should retry.
-            raise ApiError(
-                503, "temporal_unavailable", "escrow workflow unreachable; retry", type_="api_error"
-            ) from exc
+    """Run the move's Update. Its id derives from (principal, Idempotency-Key, move, escrow): a retry
+    after a lost answer or a 503 is the same Update, which Temporal applies once and answers again."""
+
+    def closed() -> errors.DomainError:
         # The workflow has closed (a terminal escrow): refuse from the row, as the machine would.
         rules.check(move, _snapshot(row), rules.Actor(principal.id, principal.role.value))
-        raise errors.InvalidState(f"escrow is {row.status}", code=f"escrow_{row.status}") from None
+        return errors.InvalidState(f"escrow is {row.status}", code=f"escrow_{row.status}")
 
-
-def _raise_domain(exc: BaseException) -> None:
-    cur: BaseException | None = exc
-    while cur is not None:
-        if isinstance(cur, ApplicationError) and cur.type in _DOMAIN_ERRORS:
-            d = cur.details[0] if cur.details and isinstance(cur.details[0], dict) else {}
-            raise _DOMAIN_ERRORS[cur.type](cur.message, code=d.get("code"), param=d.get("param")) from None
-        cur = getattr(cur, "cause", None) or cur.__cause__
+    return await gateway.update(
+        client,
+        escrow_workflow_id(row.contract_id),
+        name,
+        arg,
+        result_type=result_type,
+        update_id=op_id(principal.id, key, f"escrow.{name}:{row.contract_id}"),
+        closed=closed,
+    )
 
 
 def _role(p: Principal) -> str:
@@ -306,11 +278,14 @@ async def fund_escrow(
     factory: SessionFactoryDep,
     client: TemporalDep,
     settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     row = await _row(factory, escrow_id, principal)
     if body.provider == "credits":
         req = c.FundRequest(principal.id, _role(principal), "credits")
-        view = await _update(client, row, principal, rules.Move.FUND, c.UPDATE_FUND, req, c.EscrowView)
+        view = await _update(
+            client, row, principal, rules.Move.FUND, c.UPDATE_FUND, req, c.EscrowView, idempotency_key
+        )
         return _ok(escrow_out(view))
     return await _fund_by_provider(row, body, principal, factory, client, settings)
 
@@ -318,8 +293,8 @@ async def fund_escrow(
 async def _fund_by_provider(
     row: Escrow, body: FundIn, principal: Principal, factory: Any, client: Client, settings: Settings
 ) -> Response:
-    from api.payment_flow import await_next_action, start_payment
     from contracts.payments import PaymentPurpose
+    from services.payment_start import await_next_action, start_payment
 
     rules.check(rules.Move.FUND, _snapshot(row), rules.Actor(principal.id, _role(principal)))
     # One payment per escrow and provider: a repeated fund call finds the same payment.
@@ -351,11 +326,14 @@ async def deliver_escrow(
     principal: CurrentPrincipal,
     factory: SessionFactoryDep,
     client: TemporalDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     score = rules.to_ppm(body.validation_score, param="validation_score")
     row = await _row(factory, escrow_id, principal)
     req = c.DeliverRequest(principal.id, _role(principal), score, body.evidence_url)
-    view = await _update(client, row, principal, rules.Move.DELIVER, c.UPDATE_DELIVER, req, c.EscrowView)
+    view = await _update(
+        client, row, principal, rules.Move.DELIVER, c.UPDATE_DELIVER, req, c.EscrowView, idempotency_key
+    )
     return _ok(escrow_out(view))
 
 
@@ -366,10 +344,13 @@ async def sign_escrow(
     factory: SessionFactoryDep,
     client: TemporalDep,
     body: SignIn | None = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     row = await _row(factory, escrow_id, principal)
     req = c.SignRequest(principal.id, _role(principal))
-    result = await _update(client, row, principal, rules.Move.SIGN, c.UPDATE_SIGN, req, c.SignResult)
+    result = await _update(
+        client, row, principal, rules.Move.SIGN, c.UPDATE_SIGN, req, c.SignResult, idempotency_key
+    )
     return _ok(escrow_out(result.view, counted=result.counted))
 
 
@@ -380,10 +361,13 @@ async def dispute_escrow(
     principal: CurrentPrincipal,
     factory: SessionFactoryDep,
     client: TemporalDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     row = await _row(factory, escrow_id, principal)
     req = c.DisputeRequest(principal.id, _role(principal), body.reason)
-    view = await _update(client, row, principal, rules.Move.DISPUTE, c.UPDATE_DISPUTE, req, c.EscrowView)
+    view = await _update(
+        client, row, principal, rules.Move.DISPUTE, c.UPDATE_DISPUTE, req, c.EscrowView, idempotency_key
+    )
     return _ok(escrow_out(view))
 
 
@@ -394,11 +378,14 @@ async def resolve_escrow(
     principal: CurrentPrincipal,
     factory: SessionFactoryDep,
     client: TemporalDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     row = await _row(factory, escrow_id, principal)
     amount = parse_amount(body.payee_amount, row.currency, param="payee_amount", allow_zero=True)
     req = c.ResolveRequest(principal.id, _role(principal), amount, body.note)
-    view = await _update(client, row, principal, rules.Move.RESOLVE, c.UPDATE_RESOLVE, req, c.EscrowView)
+    view = await _update(
+        client, row, principal, rules.Move.RESOLVE, c.UPDATE_RESOLVE, req, c.EscrowView, idempotency_key
+    )
     return _ok(escrow_out(view))
 
 
@@ -409,11 +396,14 @@ async def refund_escrow(
     factory: SessionFactoryDep,
     client: TemporalDep,
     body: RefundIn | None = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     row = await _row(factory, escrow_id, principal)
     amount = None if body is None or body.amount is None else parse_amount(body.amount, row.currency)
     req = c.EscrowRefundRequest(principal.id, _role(principal), amount)
-    view = await _update(client, row, principal, rules.Move.REFUND, c.UPDATE_REFUND, req, c.EscrowView)
+    view = await _update(
+        client, row, principal, rules.Move.REFUND, c.UPDATE_REFUND, req, c.EscrowView, idempotency_key
+    )
     return _ok(escrow_out(view))
 
 
@@ -424,10 +414,13 @@ async def cancel_escrow(
     factory: SessionFactoryDep,
     client: TemporalDep,
     body: CancelIn | None = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     row = await _row(factory, escrow_id, principal)
     req = c.CancelRequest(principal.id, _role(principal), body.reason if body else "")
-    view = await _update(client, row, principal, rules.Move.CANCEL, c.UPDATE_CANCEL, req, c.EscrowView)
+    view = await _update(
+        client, row, principal, rules.Move.CANCEL, c.UPDATE_CANCEL, req, c.EscrowView, idempotency_key
+    )
     return _ok(escrow_out(view))
 
 
@@ -438,12 +431,10 @@ async def _current(client: Client, row: Escrow) -> c.EscrowView:
     """The workflow's state by query; the row's last mirror once the workflow has closed."""
     if row.status in rules.TERMINAL and row.snapshot:
         return service.view_from_row(row)
-    try:
-        return await client.get_workflow_handle(escrow_workflow_id(row.contract_id)).query(
-            c.QUERY_STATE, result_type=c.EscrowView
-        )
-    except RPCError:
-        return service.view_from_row(row)
+    view = await gateway.query(
+        client, escrow_workflow_id(row.contract_id), c.QUERY_STATE, result_type=c.EscrowView
+    )
+    return view if view is not None else service.view_from_row(row)
 
 
 @router.get("/escrow/{escrow_id}", response_model=EscrowOut, responses=ERROR_RESPONSES)
