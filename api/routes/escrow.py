@@ -66,6 +66,7 @@ async def create_escrow(
     session: SessionDep,
     client: TemporalDep,
     settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     privileged = principal.role in (Role.ADMIN, Role.SERVICE)
     if body.payer_id is not None and body.payer_id != principal.id and not privileged:
@@ -123,7 +124,9 @@ async def create_escrow(
     ):
         if deadline is not None and deadline <= now:
             raise errors.InvalidAmount(f"{name} must be in the future", param=name, code="invalid_deadline")
-    escrow_id = f"esc_{uuid.uuid4().hex[:24]}"
+    # Derived from (principal, Idempotency-Key): a retry after a lost answer finds its own escrow.
+    derived = op_id(principal.id, idempotency_key, "escrow.create")
+    escrow_id = f"esc_{derived[:24]}" if derived else f"esc_{uuid.uuid4().hex[:24]}"
     inp = c.EscrowInput(
         escrow_id=escrow_id,
         contract_id=body.contract_id,
@@ -161,7 +164,11 @@ async def create_escrow(
         created_at=now,
     )
     if not created:
-        raise _exists(body.contract_id)
+        mine = await repo.get(session, escrow_id) if derived else None
+        if mine is None or mine.contract_id != body.contract_id:
+            raise _exists(body.contract_id)
+        # This very create, retried: its row and workflow were committed and started together.
+        return _ok(escrow_out(await _current(client, mine)), 201)
     await gateway.start(
         client,
         c.ESCROW_WORKFLOW,

@@ -186,3 +186,18 @@ async def test_a_503_keeps_the_key_bound_to_its_request(make_app) -> None:  # ty
         assert changed.status_code == 409 and changed.json()["error"]["code"] == "idempotency_key_reused"
         same = await c.post("/api/v1/payments/create", json=body, headers=keyed(payer, key))
         assert same.status_code == 503  # ran again (not 409 idempotency_key_in_use)
+
+
+@pytest.mark.parametrize("how", ["forgotten", "killed"])
+async def test_escrow_create_retried_after_a_lost_response_answers_its_escrow(env: PayEnv, how: str) -> None:
+    payer, payee, key = uid("user"), uid("agent"), uid("k")
+    body = {"contract_id": uid("ct"), "amount": "8", "payee_id": payee}
+    first = await env.http.post(f"{ESCROW}/create", json=body, headers=keyed(payer, key))
+    assert first.status_code == 201, first.text
+    await lose_the_response(env, payer, key, how)
+    again = await env.http.post(f"{ESCROW}/create", json=body, headers=keyed(payer, key))
+    assert again.status_code == 201, again.text  # its own escrow, not 409 escrow_exists
+    assert again.json()["escrow_id"] == first.json()["escrow_id"]
+    # Another caller's create for that contract is still refused.
+    other = await env.http.post(f"{ESCROW}/create", json=body, headers=keyed(uid("user"), key))
+    assert other.status_code == 409 and other.json()["error"]["code"] == "escrow_exists"
