@@ -22,8 +22,10 @@ import orjson
 from fastapi import Header
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.auth import AuthError, principal_from_header
+from api.api_keys import authenticate
+from api.auth import AuthError
 from api.errors import error_body
+from config.metrics import IDEMPOTENCY
 from db.base import utcnow
 from db.models.platform import IdempotencyRecord
 from db.repositories import idempotency as repo
@@ -64,11 +66,7 @@ class IdempotencyMiddleware:
         state = scope["app"].state
         settings = state.settings
         try:
-            principal = principal_from_header(
-                headers.get(b"authorization", b"").decode("latin-1"),
-                settings.jwt_secret,
-                settings.jwt_audience,
-            )
+            principal = await authenticate(headers.get(b"authorization", b"").decode("latin-1"), state)
         except AuthError:
             await self.app(scope, receive, send)  # the route answers 401
             return
@@ -143,6 +141,7 @@ class IdempotencyMiddleware:
         self, existing: IdempotencyRecord | None, request_hash: str, send: Send
     ) -> None:
         if existing is not None and existing.request_hash != request_hash:
+            IDEMPOTENCY.labels("conflict").inc()
             await _send_json(
                 send,
                 409,
@@ -155,6 +154,7 @@ class IdempotencyMiddleware:
             )
             return
         if existing is None or existing.status_code is None:
+            IDEMPOTENCY.labels("in_use").inc()
             await _send_json(
                 send,
                 409,
@@ -168,6 +168,7 @@ class IdempotencyMiddleware:
             return
         headers = [(k.encode(), v.encode()) for k, v in (existing.response_headers or {}).items()]
         headers.append((b"idempotent-replayed", b"true"))
+        IDEMPOTENCY.labels("replayed").inc()
         await send({"type": "http.response.start", "status": existing.status_code, "headers": headers})
         await send({"type": "http.response.body", "body": existing.response_body or b""})
 

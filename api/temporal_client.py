@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from temporalio.client import Client
 
@@ -10,9 +11,17 @@ from services import temporal_gateway as gateway
 
 
 class TemporalHolder:
-    def __init__(self, address: str, namespace: str, client: Client | None = None) -> None:
+    def __init__(
+        self,
+        address: str,
+        namespace: str,
+        client: Client | None = None,
+        *,
+        interceptors: list[Any] | None = None,
+    ) -> None:
         self.address, self.namespace = address, namespace
         self._client = client
+        self._interceptors = interceptors or []
         self._lock = asyncio.Lock()
 
     async def get(self) -> Client:
@@ -21,5 +30,7 @@ class TemporalHolder:
             return self._client
         async with self._lock:
             if self._client is None:
-                self._client = await gateway.connect(self.address, self.namespace)
+                self._client = await gateway.connect(
+                    self.address, self.namespace, interceptors=self._interceptors
+                )
         return self._client

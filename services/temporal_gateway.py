@@ -102,10 +102,14 @@ def derived_id(principal_id: str, idempotency_key: str, purpose: str, *, length:
     return hashlib.sha256(raw).hexdigest()[:length]
 
 
-async def connect(address: str, namespace: str, *, timeout: float = 5.0) -> Client:
+async def connect(
+    address: str, namespace: str, *, interceptors: Sequence[Any] = (), timeout: float = 5.0
+) -> Client:
     """The one place a Temporal client is made for the API (connection options belong here)."""
     try:
-        return await asyncio.wait_for(Client.connect(address, namespace=namespace), timeout=timeout)
+        return await asyncio.wait_for(
+            Client.connect(address, namespace=namespace, interceptors=list(interceptors)), timeout=timeout
+        )
     except Exception as exc:
         raise TemporalUnavailable() from exc
 

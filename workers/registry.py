@@ -13,6 +13,7 @@ from activities.escrow import EscrowActivities
 from activities.idempotency import IdempotencyActivities
 from activities.payments import PaymentActivities
 from activities.payouts import PayoutActivities
+from activities.webhooks import WebhookActivities
 from workflows import payment
 from workflows.account_billing import AccountBillingWorkflow
 from workflows.billing_run import BillingRunWorkflow
@@ -23,6 +24,7 @@ from workflows.idempotency_purge import IdempotencyPurgeWorkflow
 from workflows.payout import PayoutWorkflow
 from workflows.payout_schedule import WeeklyPayoutsWorkflow
 from workflows.subscription import SubscriptionWorkflow
+from workflows.webhook_delivery import WebhookDeliveryWorkflow, WebhookDispatcherWorkflow
 
 
 def workflows() -> list[type]:
@@ -37,6 +39,8 @@ def workflows() -> list[type]:
         WeeklyPayoutsWorkflow,
         ChargebackWorkflow,
         IdempotencyPurgeWorkflow,
+        WebhookDeliveryWorkflow,
+        WebhookDispatcherWorkflow,
     ]
 
 
@@ -51,4 +55,5 @@ def activities(deps: Deps) -> list[Callable[..., Any]]:
         *PayoutActivities(deps).all(),
         *DisputeActivities(deps).all(),
         *IdempotencyActivities(deps).all(),
+        *WebhookActivities(deps).all(),
     ]

@@ -19,6 +19,7 @@ from temporalio.client import (
 )
 
 from activities.credits import ensure_credit_expiry
+from activities.webhooks import ensure_webhook_dispatcher
 from config.settings import Settings
 from contracts.idempotency import IDEMPOTENCY_PURGE_SCHEDULE_ID, IDEMPOTENCY_PURGE_WORKFLOW, PurgeRequest
 from services.billing_schedule import ensure_billing_schedule
@@ -34,6 +35,7 @@ async def ensure_schedules(client: Client, settings: Settings) -> None:
         partial(ensure_payout_schedule, task_queue=settings.task_queue, cron=settings.payout_schedule_cron),
         partial(ensure_billing_schedule, task_queue=settings.task_queue),
         partial(ensure_idempotency_purge_schedule, task_queue=settings.task_queue),
+        partial(ensure_webhook_dispatcher, task_queue=settings.task_queue),
     ]
     for ensure in ensures:
         try:

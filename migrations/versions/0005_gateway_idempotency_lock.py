@@ -1,7 +1,7 @@
 """idempotency records: locked_until (a stale or released in-flight key may be re-run)
 
 Revision ID: gateway_idempotency_lock
-Revises: 0001
+Revises: escrow_chargeback_clawbacks
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import db.base
 
 revision: str = "gateway_idempotency_lock"
-down_revision: str | None = "0001"
+down_revision: str | None = "escrow_chargeback_clawbacks"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
