@@ -164,6 +164,7 @@ class IdempotencyMiddleware:
                     "a request with this Idempotency-Key is still being processed; retry later",
                     "Idempotency-Key",
                 ),
+                headers=[(b"retry-after", b"1")],
             )
             return
         headers = [(k.encode(), v.encode()) for k, v in (existing.response_headers or {}).items()]
@@ -244,7 +245,9 @@ def _replay_receive(body: bytes, original: Receive) -> Receive:
     return receive
 
 
-async def _send_json(send: Send, status: int, doc: dict[str, object]) -> None:
+async def _send_json(
+    send: Send, status: int, doc: dict[str, object], headers: list[tuple[bytes, bytes]] | None = None
+) -> None:
     payload = orjson.dumps(doc)
     await send(
         {
@@ -253,6 +256,7 @@ async def _send_json(send: Send, status: int, doc: dict[str, object]) -> None:
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(payload)).encode()),
+                *(headers or []),
             ],
         }
     )

@@ -145,6 +145,7 @@ async def test_a_request_in_flight_keeps_its_key_until_its_lock_lapses(env: PayE
         )
     busy = await env.http.post("/api/v1/payments/create", json=body, headers=keyed(payer, key))
     assert busy.status_code == 409 and busy.json()["error"]["code"] == "idempotency_key_in_use"
+    assert busy.headers["retry-after"] == "1"
     await lose_the_response(env, payer, key, "killed")  # its process died: the lock lapses
     again = await env.http.post("/api/v1/payments/create", json=body, headers=keyed(payer, key))
     assert again.status_code == 201 and again.json()["payment_id"] == first.json()["payment_id"]
