@@ -25,7 +25,8 @@ from tests.support.payments_env import PayEnv, payments_env
 from tests.support.tokens import auth, uid
 
 pytestmark = pytest.mark.e2e
-ESCROW = "/api/v1/payments/escrow"
+PAY = "/api/v1/payments"
+ESCROW = f"{PAY}/escrow"
 
 
 @pytest.fixture
@@ -202,3 +203,41 @@ async def test_escrow_create_retried_after_a_lost_response_answers_its_escrow(en
     # Another caller's create for that contract is still refused.
     other = await env.http.post(f"{ESCROW}/create", json=body, headers=keyed(uid("user"), key))
     assert other.status_code == 409 and other.json()["error"]["code"] == "escrow_exists"
+
+
+async def test_subscription_create_retried_after_a_lost_response_subscribes_once(env: PayEnv) -> None:
+    admin, user, key = auth("ops", "admin"), uid("subscriber"), uid("k")
+    plan = await env.http.post(
+        f"{PAY}/plans", json={"name": "Exactly once", "amount": "10.00", "trial_days": 7}, headers=admin
+    )
+    assert plan.status_code == 201, plan.text
+    body = {"plan_id": plan.json()["id"]}
+    first = await env.http.post(f"{PAY}/subscriptions", json=body, headers=keyed(user, key))
+    assert first.status_code == 201, first.text
+    await lose_the_response(env, user, key, "killed")
+    again = await env.http.post(f"{PAY}/subscriptions", json=body, headers=keyed(user, key))
+    assert again.status_code == 201, again.text
+    assert again.json()["id"] == first.json()["id"]
+    mine = (await env.http.get(f"{PAY}/subscriptions", headers=auth(user))).json()
+    assert [s["id"] for s in mine] == [first.json()["id"]]  # one subscription, one renewal schedule
+
+
+async def test_payout_retried_after_a_lost_response_holds_the_earnings_once(env: PayEnv) -> None:
+    from tests.db.test_payout_service import fund_earnings
+
+    agent, key = uid("agent"), uid("k")
+    await fund_earnings(env.factory, agent, 5_000)
+    h = auth(agent, "agent")
+    dest = await env.http.post(
+        f"{PAY}/payouts/destinations", json={"provider": "stripe", "account": "acct_1234abcd"}, headers=h
+    )
+    assert dest.status_code == 201, dest.text
+    body = {"currency": "USD", "amount": "20.00"}
+    first = await env.http.post(f"{PAY}/payouts", json=body, headers=keyed(agent, key, "agent"))
+    assert first.status_code == 201, first.text
+    await lose_the_response(env, agent, key, "forgotten")
+    again = await env.http.post(f"{PAY}/payouts", json=body, headers=keyed(agent, key, "agent"))
+    assert again.status_code == 201, again.text
+    assert again.json()["payout_id"] == first.json()["payout_id"]
+    earned = (await env.http.get(f"{PAY}/earnings", headers=h)).json()["data"][0]
+    assert earned["available"] == "30.00"  # 20.00 held once, not twice
