@@ -7,19 +7,16 @@ from typing import Any
 
 from temporalio.client import Client
 
+from config.settings import Settings
 from services import temporal_gateway as gateway
 
 
 class TemporalHolder:
     def __init__(
-        self,
-        address: str,
-        namespace: str,
-        client: Client | None = None,
-        *,
-        interceptors: list[Any] | None = None,
+        self, settings: Settings, client: Client | None = None, *, interceptors: list[Any] | None = None
     ) -> None:
-        self.address, self.namespace = address, namespace
+        self.settings = settings
+        self.address, self.namespace = settings.temporal_address, settings.temporal_namespace
         self._client = client
         self._interceptors = interceptors or []
         self._lock = asyncio.Lock()
@@ -30,7 +27,5 @@ class TemporalHolder:
             return self._client
         async with self._lock:
             if self._client is None:
-                self._client = await gateway.connect(
-                    self.address, self.namespace, interceptors=self._interceptors
-                )
+                self._client = await gateway.connect(self.settings, interceptors=self._interceptors)
         return self._client

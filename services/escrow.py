@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from config.metrics import ESCROW_MOVES
 from contracts.escrow import (
     CloseUnfundedInput,
     CloseUnfundedResult,
@@ -36,8 +37,9 @@ from contracts.escrow import (
 from db.models.escrow import Escrow
 from db.repositories import escrow as repo
 from domain.errors import CurrencyMismatch, InvalidState
+from domain.events import EVENT_TYPES
 from domain.ledger import Posting, earnings, escrow_holding, system
-from services import credits, ledger
+from services import credits, events, ledger
 
 CREDITS = "credits"
 
@@ -211,7 +213,7 @@ async def record(
         )
     await repo.add_signatures(session, view.escrow_id, view.signatures)
     for e in [*([event] if event is not None else []), *(events or [])]:
-        await repo.add_event(
+        added = await repo.add_event(
             session,
             escrow_id=view.escrow_id,
             seq=e.seq,
@@ -219,6 +221,21 @@ async def record(
             actor=e.actor,
             detail=dict(e.detail),
             at=datetime.fromisoformat(e.at),
+        )
+        if added:  # once per escrow event, however often the mirror runs
+            await _announce(session, view, e.kind)
+
+
+async def _announce(session: AsyncSession, view: EscrowView, kind: str) -> None:
+    """The change as an event for the payer and for the payee (each sees its own), and a metric."""
+    ESCROW_MOVES.labels(kind).inc()
+    type_ = f"escrow.{kind}"
+    if type_ not in EVENT_TYPES:
+        return
+    data = {k: v for k, v in view_to_dict(view).items() if k != "events"}
+    for account in dict.fromkeys((view.payer_id, view.payee_id)):
+        await events.emit(
+            session, type_, account_id=account, object_type="escrow", object_id=view.escrow_id, data=data
         )
 
 

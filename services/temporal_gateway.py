@@ -31,6 +31,8 @@ from temporalio.common import TypedSearchAttributes, WorkflowIDConflictPolicy, W
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from config import temporal
+from config.settings import Settings
 from domain import errors
 
 T = TypeVar("T")
@@ -102,14 +104,10 @@ def derived_id(principal_id: str, idempotency_key: str, purpose: str, *, length:
     return hashlib.sha256(raw).hexdigest()[:length]
 
 
-async def connect(
-    address: str, namespace: str, *, interceptors: Sequence[Any] = (), timeout: float = 5.0
-) -> Client:
-    """The one place a Temporal client is made for the API (connection options belong here)."""
+async def connect(settings: Settings, *, interceptors: Sequence[Any] = (), timeout: float = 5.0) -> Client:
+    """The API's client, through config.temporal's one connect (TLS, API key); unreachable → 503."""
     try:
-        return await asyncio.wait_for(
-            Client.connect(address, namespace=namespace, interceptors=list(interceptors)), timeout=timeout
-        )
+        return await asyncio.wait_for(temporal.connect(settings, interceptors=interceptors), timeout=timeout)
     except Exception as exc:
         raise TemporalUnavailable() from exc
 

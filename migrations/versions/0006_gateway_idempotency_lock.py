@@ -1,7 +1,7 @@
 """idempotency records: locked_until (a stale or released in-flight key may be re-run)
 
 Revision ID: gateway_idempotency_lock
-Revises: escrow_chargeback_clawbacks
+Revises: ops_deduct_function
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import db.base
 
 revision: str = "gateway_idempotency_lock"
-down_revision: str | None = "escrow_chargeback_clawbacks"
+down_revision: str | None = "ops_deduct_function"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
