@@ -14,12 +14,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
-from temporalio.service import RPCError, RPCStatusCode
 
 from config.settings import Settings
 from contracts.payments import PAYMENT_CONFIRMED_SIGNAL, ProviderEvent
 from contracts.temporal import payment_workflow_id
 from db.repositories import payments as repo
+from services import temporal_gateway as gateway
 
 StripeHandler = Callable[[AsyncSession, Client, Settings, dict[str, Any]], Awaitable[None]]
 STRIPE_EVENT_HANDLERS: dict[str, StripeHandler] = {}
@@ -33,15 +33,7 @@ _PI_EVENTS = {
 
 async def signal_payment(client: Client, payment_id: str, event: ProviderEvent) -> bool:
     """Signal the payment's workflow; False if it has already finished (the event changes nothing)."""
-    try:
-        await client.get_workflow_handle(payment_workflow_id(payment_id)).signal(
-            PAYMENT_CONFIRMED_SIGNAL, event
-        )
-    except RPCError as exc:
-        if exc.status == RPCStatusCode.NOT_FOUND:
-            return False
-        raise
-    return True
+    return await gateway.signal(client, payment_workflow_id(payment_id), PAYMENT_CONFIRMED_SIGNAL, event)
 
 
 async def handle_stripe_event(

@@ -183,6 +183,16 @@ class Settings(BaseSettings):
     payout_schedule_cron: str = Field("0 6 * * 1", description="weekly payout run (UTC), a cron expression")
     payouts_search_attributes: bool = Field(True, description="payout/chargeback workflows upsert them")
 
+    # --- gateway (API ↔ Temporal exactly-once)
+    payment_confirm_wait_seconds: float = Field(
+        10.0, description="how long POST /{id}/confirm waits for the provider before 503 + Retry-After"
+    )
+    idempotency_in_flight_seconds: int = Field(
+        60,
+        description="an Idempotency-Key still in flight after this long (its process died) may be "
+        "re-run by a retry with the same request: the operation's ids derive from the key",
+    )
+    idempotency_purge_batch: int = Field(5000, description="expired Idempotency-Keys deleted per batch")
     # --- escrow trust and history (helper "escrow")
     escrow_validator_ids: list[str] = Field(
         default_factory=list,
