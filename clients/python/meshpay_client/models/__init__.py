@@ -32,6 +32,8 @@ from .create_payout_in import CreatePayoutIn
 from .credits_purchase_in import CreditsPurchaseIn
 from .credits_purchase_in_chain_type_0 import CreditsPurchaseInChainType0
 from .credits_purchase_in_provider import CreditsPurchaseInProvider
+from .credits_purchase_out import CreditsPurchaseOut
+from .credits_purchase_out_next_action import CreditsPurchaseOutNextAction
 from .deadlines_out import DeadlinesOut
 from .deduct_in import DeductIn
 from .deduct_out import DeductOut
@@ -164,6 +166,8 @@ __all__ = (
     "CreditsPurchaseIn",
     "CreditsPurchaseInChainType0",
     "CreditsPurchaseInProvider",
+    "CreditsPurchaseOut",
+    "CreditsPurchaseOutNextAction",
     "DeadlinesOut",
     "DeductIn",
     "DeductOut",

@@ -9,6 +9,7 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.credits_purchase_in import CreditsPurchaseIn
+from ...models.credits_purchase_out import CreditsPurchaseOut
 from ...models.error_response import ErrorResponse
 from ...types import UNSET, Unset
 from typing import cast
@@ -45,7 +46,14 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorResponse | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> CreditsPurchaseOut | ErrorResponse | None:
+    if response.status_code == 201:
+        response_201 = CreditsPurchaseOut.from_dict(response.json())
+
+
+
+        return response_201
+
     if response.status_code == 401:
         response_401 = ErrorResponse.from_dict(response.json())
 
@@ -87,7 +95,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorResponse]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[CreditsPurchaseOut | ErrorResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -102,10 +110,12 @@ def sync_detailed(
     body: CreditsPurchaseIn,
     idempotency_key: None | str | Unset = UNSET,
 
-) -> Response[ErrorResponse]:
+) -> Response[CreditsPurchaseOut | ErrorResponse]:
     """ Purchase Credits
 
-     Buy credits: a payment with purpose credits; the workflow grants them once on completion.
+     Buy credits at the server's price in a currency they are sold in (`credit_prices`; any
+    other currency is 422); the workflow grants them once on completion. `status` is the seed's
+    purchase status (processing while in flight); `payment_status` the payment's own.
 
     Args:
         idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
@@ -117,7 +127,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse]
+        Response[CreditsPurchaseOut | ErrorResponse]
      """
 
 
@@ -139,10 +149,12 @@ def sync(
     body: CreditsPurchaseIn,
     idempotency_key: None | str | Unset = UNSET,
 
-) -> ErrorResponse | None:
+) -> CreditsPurchaseOut | ErrorResponse | None:
     """ Purchase Credits
 
-     Buy credits: a payment with purpose credits; the workflow grants them once on completion.
+     Buy credits at the server's price in a currency they are sold in (`credit_prices`; any
+    other currency is 422); the workflow grants them once on completion. `status` is the seed's
+    purchase status (processing while in flight); `payment_status` the payment's own.
 
     Args:
         idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
@@ -154,7 +166,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse
+        CreditsPurchaseOut | ErrorResponse
      """
 
 
@@ -171,10 +183,12 @@ async def asyncio_detailed(
     body: CreditsPurchaseIn,
     idempotency_key: None | str | Unset = UNSET,
 
-) -> Response[ErrorResponse]:
+) -> Response[CreditsPurchaseOut | ErrorResponse]:
     """ Purchase Credits
 
-     Buy credits: a payment with purpose credits; the workflow grants them once on completion.
+     Buy credits at the server's price in a currency they are sold in (`credit_prices`; any
+    other currency is 422); the workflow grants them once on completion. `status` is the seed's
+    purchase status (processing while in flight); `payment_status` the payment's own.
 
     Args:
         idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
@@ -186,7 +200,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse]
+        Response[CreditsPurchaseOut | ErrorResponse]
      """
 
 
@@ -208,10 +222,12 @@ async def asyncio(
     body: CreditsPurchaseIn,
     idempotency_key: None | str | Unset = UNSET,
 
-) -> ErrorResponse | None:
+) -> CreditsPurchaseOut | ErrorResponse | None:
     """ Purchase Credits
 
-     Buy credits: a payment with purpose credits; the workflow grants them once on completion.
+     Buy credits at the server's price in a currency they are sold in (`credit_prices`; any
+    other currency is 422); the workflow grants them once on completion. `status` is the seed's
+    purchase status (processing while in flight); `payment_status` the payment's own.
 
     Args:
         idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
@@ -223,7 +239,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse
+        CreditsPurchaseOut | ErrorResponse
      """
 
 
