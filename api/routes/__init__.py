@@ -17,10 +17,12 @@ from api.routes import (
     events,
     explain,
     hosted_invoice,
+    mandates,
     payment_methods,
     payments,
     payouts,
     pricing,
+    redemption,
     subscriptions,
     webhooks,
 )
@@ -28,6 +30,7 @@ from api.routes import (
 ROUTERS = [
     api_keys.router,
     credits.router,
+    mandates.router,
     escrow_create.router,
     escrow.router,
     escrow_reads.router,
@@ -38,6 +41,7 @@ ROUTERS = [
     credit_notes.router,
     hosted_invoice.router,
     subscriptions.router,
+    redemption.router,  # before payouts: /payouts/redeem-credits is static
     payouts.router,
     disputes.router,
     events.router,

@@ -15,7 +15,6 @@ from pydantic import BaseModel
 
 from api.deps import SessionDep, SessionFactoryDep, SettingsDep, get_temporal
 from api.exact_json import ExactJSONRoute
-from api.payment_flow import await_next_action, next_action_of, start_payment
 from api.schemas.common import ERROR_RESPONSES
 from config.settings import Settings
 from contracts.payments import PaymentPurpose
@@ -27,6 +26,7 @@ from domain.money import currency_name, format_amount, to_decimal
 from services import billing
 from services.billing_views import InvoiceDetail
 from services.invoice_links import invoice_of
+from services.payment_start import await_next_action, next_action_of, start_payment
 
 router = APIRouter(tags=["billing"], route_class=ExactJSONRoute, responses=ERROR_RESPONSES)
 

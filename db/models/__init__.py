@@ -10,6 +10,7 @@ from db.models import (  # noqa: F401
     escrow,
     events,
     ledger,
+    mandates,
     metering,
     payments,
     payouts,

@@ -2,7 +2,7 @@
 quantities (metric_prices become global usage prices; unbilled usage becomes aggregates).
 
 Revision ID: billing_meters
-Revises: escrow_chargeback_clawbacks
+Revises: gateway_idempotency_lock
 Create Date: 2026-11-30 02:04:45.889677
 """
 
@@ -19,7 +19,7 @@ import db.base
 from sqlalchemy.dialects import postgresql
 
 revision: str = 'billing_meters'
-down_revision: str | None = 'escrow_chargeback_clawbacks'
+down_revision: str | None = 'gateway_idempotency_lock'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
