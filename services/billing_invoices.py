@@ -166,49 +166,38 @@ def _draft_row(account: BillingAccount, period: rules.Period, now: datetime, **e
     }
 
 
-async def _store(
-    session: AsyncSession,
-    invoice_id: str,
-    draft: rules.InvoiceDraft,
-    rule: rules.TaxRule,
-    now: datetime,
-) -> rules.InvoiceTotals:
-    await repo.insert_lines(
-        session,
-        [
-            {
-                "invoice_id": invoice_id,
-                "position": pos,
-                "kind": line.kind,
-                "description": line.description[:300],
-                "metric": line.metric,
-                "quantity": Decimal(line.quantity),
-                "unit_amount": line.unit_amount,
-                "amount": line.amount,
-                "net": line.net,
-                "tax": line.tax,
-            }
-            for pos, line in enumerate(draft.lines, start=1)
-        ],
-    )
+def _rows(
+    invoice_id: str, draft: rules.InvoiceDraft, rule: rules.TaxRule, now: datetime
+) -> tuple[list[dict[str, Any]], dict[str, Any], rules.InvoiceTotals]:
+    """The invoice's line rows and its totals row (stored for a whole batch at once)."""
+    lines = [
+        {
+            "invoice_id": invoice_id,
+            "position": pos,
+            "kind": line.kind,
+            "description": line.description[:300],
+            "metric": line.metric,
+            "quantity": Decimal(line.quantity),
+            "unit_amount": line.unit_amount,
+            "amount": line.amount,
+            "net": line.net,
+            "tax": line.tax,
+        }
+        for pos, line in enumerate(draft.lines, start=1)
+    ]
     totals = draft.totals()
-    await repo.set_totals(
-        session,
-        [
-            {
-                "b_id": invoice_id,
-                "b_subtotal": totals.subtotal,
-                "b_tax": totals.tax,
-                "b_total": totals.total,
-                "b_carried": totals.carried_credit,
-                "b_tax_name": rule.name,
-                "b_tax_percent": rule.percent,
-                "b_tax_inclusive": rule.inclusive,
-                "b_now": now,
-            }
-        ],
-    )
-    return totals
+    row = {
+        "b_id": invoice_id,
+        "b_subtotal": totals.subtotal,
+        "b_tax": totals.tax,
+        "b_total": totals.total,
+        "b_carried": totals.carried_credit,
+        "b_tax_name": rule.name,
+        "b_tax_percent": rule.percent,
+        "b_tax_inclusive": rule.inclusive,
+        "b_now": now,
+    }
+    return lines, row, totals
 
 
 async def build_invoices(
@@ -256,6 +245,8 @@ async def build_invoices(
         sorted({agg.metric for agg in aggregates}),
     )
     empty: list[str] = []
+    line_rows: list[dict[str, Any]] = []
+    total_rows: list[dict[str, Any]] = []
     for invoice_id in invoice_ids:
         acct = accounts[account_of[invoice_id]]
         ctx = contexts[acct.account_id]
@@ -282,7 +273,9 @@ async def build_invoices(
         if not draft.lines:
             empty.append(invoice_id)
             continue
-        totals = await _store(session, invoice_id, draft, rule, now)
+        lines, total_row, totals = _rows(invoice_id, draft, rule, now)
+        line_rows += lines
+        total_rows.append(total_row)
         if totals.carried_credit:
             await add_item(
                 session,
@@ -295,6 +288,8 @@ async def build_invoices(
                 idempotency_key=f"carry:{invoice_id}",
             )
     await repo.delete_empty_drafts(session, empty)
+    await repo.insert_lines(session, line_rows)  # one executemany for the batch, as before the split
+    await repo.set_totals(session, total_rows)
     await crepo.mark_applied(session, applied_redemptions)
 
     if issued_at is not None:
@@ -406,7 +401,9 @@ async def issue_progressive_invoice(
         return None
     rule = (await tax_rules(session, settings, {acct.jurisdiction}))[acct.jurisdiction]
     draft, _ = compose(usage, [], rule, progressive=prior)
-    await _store(session, row["id"], draft, rule, now)
+    lines, total_row, _ = _rows(str(row["id"]), draft, rule, now)
+    await repo.insert_lines(session, lines)
+    await repo.set_totals(session, [total_row])
     await finalize_invoices(session, settings, [row["id"]], issued_at)
     return str(row["id"])
 
