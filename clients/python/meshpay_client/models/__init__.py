@@ -23,17 +23,22 @@ from .by_agent_out import ByAgentOut
 from .cancel_in import CancelIn
 from .change_in import ChangeIn
 from .confirm_in import ConfirmIn
+from .coupon_in import CouponIn
+from .coupon_out import CouponOut
 from .create_escrow_in import CreateEscrowIn
 from .create_escrow_in_release_policy import CreateEscrowInReleasePolicy
 from .create_payment_in import CreatePaymentIn
 from .create_payment_in_chain_type_0 import CreatePaymentInChainType0
 from .create_payment_in_provider import CreatePaymentInProvider
 from .create_payout_in import CreatePayoutIn
+from .credit_note_in import CreditNoteIn
+from .credit_note_out import CreditNoteOut
 from .credits_purchase_in import CreditsPurchaseIn
 from .credits_purchase_in_chain_type_0 import CreditsPurchaseInChainType0
 from .credits_purchase_in_provider import CreditsPurchaseInProvider
 from .credits_purchase_out import CreditsPurchaseOut
 from .credits_purchase_out_next_action import CreditsPurchaseOutNextAction
+from .current_usage_out import CurrentUsageOut
 from .deadlines_out import DeadlinesOut
 from .deduct_in import DeductIn
 from .deduct_out import DeductOut
@@ -67,6 +72,7 @@ from .fund_in_chain_type_0 import FundInChainType0
 from .fund_in_provider import FundInProvider
 from .grant_in import GrantIn
 from .grant_out import GrantOut
+from .hosted_pay_out import HostedPayOut
 from .invoice_out import InvoiceOut
 from .invoice_page import InvoicePage
 from .item_in import ItemIn
@@ -76,6 +82,8 @@ from .low_balance_event_out import LowBalanceEventOut
 from .mandate_in import MandateIn
 from .mandate_out import MandateOut
 from .mandate_page import MandatePage
+from .meter_in import MeterIn
+from .meter_out import MeterOut
 from .method_in import MethodIn
 from .method_out import MethodOut
 from .operations_healthz_response_operations_healthz import OperationsHealthzResponseOperationsHealthz
@@ -86,7 +94,10 @@ from .payout_page import PayoutPage
 from .plan_in import PlanIn
 from .plan_out import PlanOut
 from .plan_patch import PlanPatch
+from .preview_line_out import PreviewLineOut
+from .preview_out import PreviewOut
 from .price_in import PriceIn
+from .price_in_filters_type_0 import PriceInFiltersType0
 from .price_out import PriceOut
 from .pricing_list_rules_response_pricing_list_rules import PricingListRulesResponsePricingListRules
 from .principal_ref import PrincipalRef
@@ -98,6 +109,7 @@ from .quote_create import QuoteCreate
 from .quote_out import QuoteOut
 from .redeem_in import RedeemIn
 from .redeem_out import RedeemOut
+from .redemption_out import RedemptionOut
 from .refund_in import RefundIn
 from .refund_out import RefundOut
 from .reputation_in import ReputationIn
@@ -129,6 +141,7 @@ from .usage_batch_in import UsageBatchIn
 from .usage_batch_in_records_item import UsageBatchInRecordsItem
 from .usage_batch_out import UsageBatchOut
 from .usage_item_error import UsageItemError
+from .usage_line_out import UsageLineOut
 from .webhooks_crypto_response_webhooks_crypto import WebhooksCryptoResponseWebhooksCrypto
 from .webhooks_paypal_response_webhooks_paypal import WebhooksPaypalResponseWebhooksPaypal
 from .webhooks_stripe_response_webhooks_stripe import WebhooksStripeResponseWebhooksStripe
@@ -157,17 +170,22 @@ __all__ = (
     "CancelIn",
     "ChangeIn",
     "ConfirmIn",
+    "CouponIn",
+    "CouponOut",
     "CreateEscrowIn",
     "CreateEscrowInReleasePolicy",
     "CreatePaymentIn",
     "CreatePaymentInChainType0",
     "CreatePaymentInProvider",
     "CreatePayoutIn",
+    "CreditNoteIn",
+    "CreditNoteOut",
     "CreditsPurchaseIn",
     "CreditsPurchaseInChainType0",
     "CreditsPurchaseInProvider",
     "CreditsPurchaseOut",
     "CreditsPurchaseOutNextAction",
+    "CurrentUsageOut",
     "DeadlinesOut",
     "DeductIn",
     "DeductOut",
@@ -201,6 +219,7 @@ __all__ = (
     "FundInProvider",
     "GrantIn",
     "GrantOut",
+    "HostedPayOut",
     "InvoiceOut",
     "InvoicePage",
     "ItemIn",
@@ -210,6 +229,8 @@ __all__ = (
     "MandateIn",
     "MandateOut",
     "MandatePage",
+    "MeterIn",
+    "MeterOut",
     "MethodIn",
     "MethodOut",
     "OperationsHealthzResponseOperationsHealthz",
@@ -220,7 +241,10 @@ __all__ = (
     "PlanIn",
     "PlanOut",
     "PlanPatch",
+    "PreviewLineOut",
+    "PreviewOut",
     "PriceIn",
+    "PriceInFiltersType0",
     "PriceOut",
     "PricingListRulesResponsePricingListRules",
     "PrincipalRef",
@@ -232,6 +256,7 @@ __all__ = (
     "QuoteOut",
     "RedeemIn",
     "RedeemOut",
+    "RedemptionOut",
     "RefundIn",
     "RefundOut",
     "ReputationIn",
@@ -263,6 +288,7 @@ __all__ = (
     "UsageBatchInRecordsItem",
     "UsageBatchOut",
     "UsageItemError",
+    "UsageLineOut",
     "WebhooksCryptoResponseWebhooksCrypto",
     "WebhooksPaypalResponseWebhooksPaypal",
     "WebhooksStripeResponseWebhooksStripe",

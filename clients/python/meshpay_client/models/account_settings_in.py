@@ -28,6 +28,7 @@ class AccountSettingsIn:
             default_payment_method_id (None | str | Unset):
             email (None | str | Unset):
             name (None | str | Unset):
+            tax_id (None | str | Unset): the buyer's VAT/GST/tax number
             use_credits_first (bool | Unset):
      """
 
@@ -35,6 +36,7 @@ class AccountSettingsIn:
     default_payment_method_id: None | str | Unset = UNSET
     email: None | str | Unset = UNSET
     name: None | str | Unset = UNSET
+    tax_id: None | str | Unset = UNSET
     use_credits_first: bool | Unset = UNSET
 
 
@@ -66,6 +68,12 @@ class AccountSettingsIn:
         else:
             name = self.name
 
+        tax_id: None | str | Unset
+        if isinstance(self.tax_id, Unset):
+            tax_id = UNSET
+        else:
+            tax_id = self.tax_id
+
         use_credits_first = self.use_credits_first
 
 
@@ -81,6 +89,8 @@ class AccountSettingsIn:
             field_dict["email"] = email
         if name is not UNSET:
             field_dict["name"] = name
+        if tax_id is not UNSET:
+            field_dict["tax_id"] = tax_id
         if use_credits_first is not UNSET:
             field_dict["use_credits_first"] = use_credits_first
 
@@ -131,6 +141,16 @@ class AccountSettingsIn:
         name = _parse_name(d.pop("name", UNSET))
 
 
+        def _parse_tax_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        tax_id = _parse_tax_id(d.pop("tax_id", UNSET))
+
+
         use_credits_first = d.pop("use_credits_first", UNSET)
 
         account_settings_in = cls(
@@ -138,6 +158,7 @@ class AccountSettingsIn:
             default_payment_method_id=default_payment_method_id,
             email=email,
             name=name,
+            tax_id=tax_id,
             use_credits_first=use_credits_first,
         )
 

@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..types import UNSET, Unset
 from typing import cast
 
 
@@ -31,6 +32,8 @@ class AccountSettingsOut:
             jurisdiction (str):
             name (None | str):
             use_credits_first (bool):
+            progressive_threshold (None | str | Unset):
+            tax_id (None | str | Unset):
      """
 
     account_id: str
@@ -41,6 +44,8 @@ class AccountSettingsOut:
     jurisdiction: str
     name: None | str
     use_credits_first: bool
+    progressive_threshold: None | str | Unset = UNSET
+    tax_id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -68,6 +73,18 @@ class AccountSettingsOut:
 
         use_credits_first = self.use_credits_first
 
+        progressive_threshold: None | str | Unset
+        if isinstance(self.progressive_threshold, Unset):
+            progressive_threshold = UNSET
+        else:
+            progressive_threshold = self.progressive_threshold
+
+        tax_id: None | str | Unset
+        if isinstance(self.tax_id, Unset):
+            tax_id = UNSET
+        else:
+            tax_id = self.tax_id
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -81,6 +98,10 @@ class AccountSettingsOut:
             "name": name,
             "use_credits_first": use_credits_first,
         })
+        if progressive_threshold is not UNSET:
+            field_dict["progressive_threshold"] = progressive_threshold
+        if tax_id is not UNSET:
+            field_dict["tax_id"] = tax_id
 
         return field_dict
 
@@ -129,6 +150,26 @@ class AccountSettingsOut:
 
         use_credits_first = d.pop("use_credits_first")
 
+        def _parse_progressive_threshold(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        progressive_threshold = _parse_progressive_threshold(d.pop("progressive_threshold", UNSET))
+
+
+        def _parse_tax_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        tax_id = _parse_tax_id(d.pop("tax_id", UNSET))
+
+
         account_settings_out = cls(
             account_id=account_id,
             address=address,
@@ -138,6 +179,8 @@ class AccountSettingsOut:
             jurisdiction=jurisdiction,
             name=name,
             use_credits_first=use_credits_first,
+            progressive_threshold=progressive_threshold,
+            tax_id=tax_id,
         )
 
 

@@ -32,6 +32,9 @@ class AdminAccountSettingsIn:
             invoice_series (None | str | Unset):
             jurisdiction (str | Unset):
             name (None | str | Unset):
+            progressive_threshold (float | None | str | Unset): invoice the usage so far each time it reaches another
+                multiple of this
+            tax_id (None | str | Unset): the buyer's VAT/GST/tax number
             use_credits_first (bool | Unset):
      """
 
@@ -43,6 +46,8 @@ class AdminAccountSettingsIn:
     invoice_series: None | str | Unset = UNSET
     jurisdiction: str | Unset = UNSET
     name: None | str | Unset = UNSET
+    progressive_threshold: float | None | str | Unset = UNSET
+    tax_id: None | str | Unset = UNSET
     use_credits_first: bool | Unset = UNSET
 
 
@@ -90,6 +95,18 @@ class AdminAccountSettingsIn:
         else:
             name = self.name
 
+        progressive_threshold: float | None | str | Unset
+        if isinstance(self.progressive_threshold, Unset):
+            progressive_threshold = UNSET
+        else:
+            progressive_threshold = self.progressive_threshold
+
+        tax_id: None | str | Unset
+        if isinstance(self.tax_id, Unset):
+            tax_id = UNSET
+        else:
+            tax_id = self.tax_id
+
         use_credits_first = self.use_credits_first
 
 
@@ -113,6 +130,10 @@ class AdminAccountSettingsIn:
             field_dict["jurisdiction"] = jurisdiction
         if name is not UNSET:
             field_dict["name"] = name
+        if progressive_threshold is not UNSET:
+            field_dict["progressive_threshold"] = progressive_threshold
+        if tax_id is not UNSET:
+            field_dict["tax_id"] = tax_id
         if use_credits_first is not UNSET:
             field_dict["use_credits_first"] = use_credits_first
 
@@ -187,6 +208,26 @@ class AdminAccountSettingsIn:
         name = _parse_name(d.pop("name", UNSET))
 
 
+        def _parse_progressive_threshold(data: object) -> float | None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | str | Unset, data)
+
+        progressive_threshold = _parse_progressive_threshold(d.pop("progressive_threshold", UNSET))
+
+
+        def _parse_tax_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        tax_id = _parse_tax_id(d.pop("tax_id", UNSET))
+
+
         use_credits_first = d.pop("use_credits_first", UNSET)
 
         admin_account_settings_in = cls(
@@ -198,6 +239,8 @@ class AdminAccountSettingsIn:
             invoice_series=invoice_series,
             jurisdiction=jurisdiction,
             name=name,
+            progressive_threshold=progressive_threshold,
+            tax_id=tax_id,
             use_credits_first=use_credits_first,
         )
 

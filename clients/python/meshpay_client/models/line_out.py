@@ -27,7 +27,7 @@ class LineOut:
             description (str):
             kind (str):
             metric (None | str):
-            quantity (int):
+            quantity (str):
             tax (str):
             unit_amount (str):
      """
@@ -36,7 +36,7 @@ class LineOut:
     description: str
     kind: str
     metric: None | str
-    quantity: int
+    quantity: str
     tax: str
     unit_amount: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)

@@ -24,41 +24,34 @@ T = TypeVar("T", bound="RedeemIn")
 class RedeemIn:
     """ 
         Attributes:
-            amount (float | str): credits to redeem, e.g. 25.5
-            currency (str | Unset): the payout currency Default: 'USD'.
-            reference (None | str | Unset): idempotency
+            code (str):
+            subscription_id (None | str | Unset):
      """
 
-    amount: float | str
-    currency: str | Unset = 'USD'
-    reference: None | str | Unset = UNSET
+    code: str
+    subscription_id: None | str | Unset = UNSET
 
 
 
 
 
     def to_dict(self) -> dict[str, Any]:
-        amount: float | str
-        amount = self.amount
+        code = self.code
 
-        currency = self.currency
-
-        reference: None | str | Unset
-        if isinstance(self.reference, Unset):
-            reference = UNSET
+        subscription_id: None | str | Unset
+        if isinstance(self.subscription_id, Unset):
+            subscription_id = UNSET
         else:
-            reference = self.reference
+            subscription_id = self.subscription_id
 
 
         field_dict: dict[str, Any] = {}
 
         field_dict.update({
-            "amount": amount,
+            "code": code,
         })
-        if currency is not UNSET:
-            field_dict["currency"] = currency
-        if reference is not UNSET:
-            field_dict["reference"] = reference
+        if subscription_id is not UNSET:
+            field_dict["subscription_id"] = subscription_id
 
         return field_dict
 
@@ -67,28 +60,21 @@ class RedeemIn:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        def _parse_amount(data: object) -> float | str:
-            return cast(float | str, data)
+        code = d.pop("code")
 
-        amount = _parse_amount(d.pop("amount"))
-
-
-        currency = d.pop("currency", UNSET)
-
-        def _parse_reference(data: object) -> None | str | Unset:
+        def _parse_subscription_id(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
             return cast(None | str | Unset, data)
 
-        reference = _parse_reference(d.pop("reference", UNSET))
+        subscription_id = _parse_subscription_id(d.pop("subscription_id", UNSET))
 
 
         redeem_in = cls(
-            amount=amount,
-            currency=currency,
-            reference=reference,
+            code=code,
+            subscription_id=subscription_id,
         )
 
         return redeem_in

@@ -26,12 +26,12 @@ class TierIn:
         Attributes:
             unit_amount (float | str):
             flat_amount (int | Unset):  Default: 0.
-            up_to (int | None | Unset):
+            up_to (float | None | str | Unset):
      """
 
     unit_amount: float | str
     flat_amount: int | Unset = 0
-    up_to: int | None | Unset = UNSET
+    up_to: float | None | str | Unset = UNSET
 
 
 
@@ -43,7 +43,7 @@ class TierIn:
 
         flat_amount = self.flat_amount
 
-        up_to: int | None | Unset
+        up_to: float | None | str | Unset
         if isinstance(self.up_to, Unset):
             up_to = UNSET
         else:
@@ -75,12 +75,12 @@ class TierIn:
 
         flat_amount = d.pop("flat_amount", UNSET)
 
-        def _parse_up_to(data: object) -> int | None | Unset:
+        def _parse_up_to(data: object) -> float | None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(int | None | Unset, data)
+            return cast(float | None | str | Unset, data)
 
         up_to = _parse_up_to(d.pop("up_to", UNSET))
 

@@ -108,6 +108,8 @@ def sync_detailed(
     """ Record Usage
 
      Up to 1,000 records; `event_id` deduplicates; invalid records are reported per index.
+    Quantities are exact decimals with at most the metric's precision; `properties` (model, region)
+    split the usage into the groups prices filter on.
 
     Args:
         body (UsageBatchIn):
@@ -141,6 +143,8 @@ def sync(
     """ Record Usage
 
      Up to 1,000 records; `event_id` deduplicates; invalid records are reported per index.
+    Quantities are exact decimals with at most the metric's precision; `properties` (model, region)
+    split the usage into the groups prices filter on.
 
     Args:
         body (UsageBatchIn):
@@ -169,6 +173,8 @@ async def asyncio_detailed(
     """ Record Usage
 
      Up to 1,000 records; `event_id` deduplicates; invalid records are reported per index.
+    Quantities are exact decimals with at most the metric's precision; `properties` (model, region)
+    split the usage into the groups prices filter on.
 
     Args:
         body (UsageBatchIn):
@@ -202,6 +208,8 @@ async def asyncio(
     """ Record Usage
 
      Up to 1,000 records; `event_id` deduplicates; invalid records are reported per index.
+    Quantities are exact decimals with at most the metric's precision; `properties` (model, region)
+    split the usage into the groups prices filter on.
 
     Args:
         body (UsageBatchIn):

@@ -103,7 +103,10 @@ def sync_detailed(
     body: PriceIn,
 
 ) -> Response[Any | ErrorResponse]:
-    """ Set Price
+    r""" Set Price
+
+     The price of a metric for everyone, a plan (scope=plan) or an account (scope=account),
+    optionally only for usage with some property values (filters: {\"model\": \"gpt-4o\"}).
 
     Args:
         metric (str):
@@ -137,7 +140,10 @@ def sync(
     body: PriceIn,
 
 ) -> Any | ErrorResponse | None:
-    """ Set Price
+    r""" Set Price
+
+     The price of a metric for everyone, a plan (scope=plan) or an account (scope=account),
+    optionally only for usage with some property values (filters: {\"model\": \"gpt-4o\"}).
 
     Args:
         metric (str):
@@ -166,7 +172,10 @@ async def asyncio_detailed(
     body: PriceIn,
 
 ) -> Response[Any | ErrorResponse]:
-    """ Set Price
+    r""" Set Price
+
+     The price of a metric for everyone, a plan (scope=plan) or an account (scope=account),
+    optionally only for usage with some property values (filters: {\"model\": \"gpt-4o\"}).
 
     Args:
         metric (str):
@@ -200,7 +209,10 @@ async def asyncio(
     body: PriceIn,
 
 ) -> Any | ErrorResponse | None:
-    """ Set Price
+    r""" Set Price
+
+     The price of a metric for everyone, a plan (scope=plan) or an account (scope=account),
+    optionally only for usage with some property values (filters: {\"model\": \"gpt-4o\"}).
 
     Args:
         metric (str):

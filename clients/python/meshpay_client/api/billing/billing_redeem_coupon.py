@@ -10,12 +10,13 @@ from ... import errors
 
 from ...models.error_response import ErrorResponse
 from ...models.redeem_in import RedeemIn
-from ...models.redeem_out import RedeemOut
+from ...models.redemption_out import RedemptionOut
 from typing import cast
 
 
 
 def _get_kwargs(
+    account_id: str,
     *,
     body: RedeemIn,
 
@@ -29,7 +30,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "post",
-        "url": "/api/v1/payments/payouts/redeem-credits",
+        "url": "/api/v1/payments/billing/accounts/{account_id}/coupons".format(account_id=quote(str(account_id), safe=""),),
     }
 
     _kwargs["json"] = body.to_dict()
@@ -41,9 +42,9 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorResponse | RedeemOut | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorResponse | RedemptionOut | None:
     if response.status_code == 201:
-        response_201 = RedeemOut.from_dict(response.json())
+        response_201 = RedemptionOut.from_dict(response.json())
 
 
 
@@ -90,7 +91,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorResponse | RedeemOut]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorResponse | RedemptionOut]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -100,14 +101,18 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
 def sync_detailed(
+    account_id: str,
     *,
     client: AuthenticatedClient,
     body: RedeemIn,
 
-) -> Response[ErrorResponse | RedeemOut]:
-    """ Redeem Credits
+) -> Response[ErrorResponse | RedemptionOut]:
+    """ Redeem Coupon
+
+     Redeem a coupon for your own account (admins: for any account).
 
     Args:
+        account_id (str):
         body (RedeemIn):
 
     Raises:
@@ -115,12 +120,13 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse | RedeemOut]
+        Response[ErrorResponse | RedemptionOut]
      """
 
 
     kwargs = _get_kwargs(
-        body=body,
+        account_id=account_id,
+body=body,
 
     )
 
@@ -131,14 +137,18 @@ def sync_detailed(
     return _build_response(client=client, response=response)
 
 def sync(
+    account_id: str,
     *,
     client: AuthenticatedClient,
     body: RedeemIn,
 
-) -> ErrorResponse | RedeemOut | None:
-    """ Redeem Credits
+) -> ErrorResponse | RedemptionOut | None:
+    """ Redeem Coupon
+
+     Redeem a coupon for your own account (admins: for any account).
 
     Args:
+        account_id (str):
         body (RedeemIn):
 
     Raises:
@@ -146,25 +156,30 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse | RedeemOut
+        ErrorResponse | RedemptionOut
      """
 
 
     return sync_detailed(
-        client=client,
+        account_id=account_id,
+client=client,
 body=body,
 
     ).parsed
 
 async def asyncio_detailed(
+    account_id: str,
     *,
     client: AuthenticatedClient,
     body: RedeemIn,
 
-) -> Response[ErrorResponse | RedeemOut]:
-    """ Redeem Credits
+) -> Response[ErrorResponse | RedemptionOut]:
+    """ Redeem Coupon
+
+     Redeem a coupon for your own account (admins: for any account).
 
     Args:
+        account_id (str):
         body (RedeemIn):
 
     Raises:
@@ -172,12 +187,13 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse | RedeemOut]
+        Response[ErrorResponse | RedemptionOut]
      """
 
 
     kwargs = _get_kwargs(
-        body=body,
+        account_id=account_id,
+body=body,
 
     )
 
@@ -188,14 +204,18 @@ async def asyncio_detailed(
     return _build_response(client=client, response=response)
 
 async def asyncio(
+    account_id: str,
     *,
     client: AuthenticatedClient,
     body: RedeemIn,
 
-) -> ErrorResponse | RedeemOut | None:
-    """ Redeem Credits
+) -> ErrorResponse | RedemptionOut | None:
+    """ Redeem Coupon
+
+     Redeem a coupon for your own account (admins: for any account).
 
     Args:
+        account_id (str):
         body (RedeemIn):
 
     Raises:
@@ -203,12 +223,13 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse | RedeemOut
+        ErrorResponse | RedemptionOut
      """
 
 
     return (await asyncio_detailed(
-        client=client,
+        account_id=account_id,
+client=client,
 body=body,
 
     )).parsed

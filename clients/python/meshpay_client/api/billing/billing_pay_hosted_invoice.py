@@ -1,0 +1,219 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error_response import ErrorResponse
+from ...models.hosted_pay_out import HostedPayOut
+from typing import cast
+
+
+
+def _get_kwargs(
+    token: str,
+
+) -> dict[str, Any]:
+    
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/payments/invoices/hosted/{token}/pay".format(token=quote(str(token), safe=""),),
+    }
+
+
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorResponse | HostedPayOut | None:
+    if response.status_code == 200:
+        response_200 = HostedPayOut.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorResponse | HostedPayOut]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    token: str,
+    *,
+    client: AuthenticatedClient,
+
+) -> Response[ErrorResponse | HostedPayOut]:
+    """ Pay Hosted Invoice
+
+     Start a card payment of what the invoice still owes; Stripe.js confirms it with the secret.
+    The payment settles this invoice only, in its currency, up to what is due.
+
+    Args:
+        token (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | HostedPayOut]
+     """
+
+
+    kwargs = _get_kwargs(
+        token=token,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    token: str,
+    *,
+    client: AuthenticatedClient,
+
+) -> ErrorResponse | HostedPayOut | None:
+    """ Pay Hosted Invoice
+
+     Start a card payment of what the invoice still owes; Stripe.js confirms it with the secret.
+    The payment settles this invoice only, in its currency, up to what is due.
+
+    Args:
+        token (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | HostedPayOut
+     """
+
+
+    return sync_detailed(
+        token=token,
+client=client,
+
+    ).parsed
+
+async def asyncio_detailed(
+    token: str,
+    *,
+    client: AuthenticatedClient,
+
+) -> Response[ErrorResponse | HostedPayOut]:
+    """ Pay Hosted Invoice
+
+     Start a card payment of what the invoice still owes; Stripe.js confirms it with the secret.
+    The payment settles this invoice only, in its currency, up to what is due.
+
+    Args:
+        token (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | HostedPayOut]
+     """
+
+
+    kwargs = _get_kwargs(
+        token=token,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    token: str,
+    *,
+    client: AuthenticatedClient,
+
+) -> ErrorResponse | HostedPayOut | None:
+    """ Pay Hosted Invoice
+
+     Start a card payment of what the invoice still owes; Stripe.js confirms it with the secret.
+    The payment settles this invoice only, in its currency, up to what is due.
+
+    Args:
+        token (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | HostedPayOut
+     """
+
+
+    return (await asyncio_detailed(
+        token=token,
+client=client,
+
+    )).parsed

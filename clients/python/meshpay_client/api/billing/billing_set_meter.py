@@ -1,0 +1,235 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error_response import ErrorResponse
+from ...models.meter_in import MeterIn
+from ...models.meter_out import MeterOut
+from typing import cast
+
+
+
+def _get_kwargs(
+    metric: str,
+    *,
+    body: MeterIn,
+
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/api/v1/payments/billing/meters/{metric}".format(metric=quote(str(metric), safe=""),),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorResponse | MeterOut | None:
+    if response.status_code == 200:
+        response_200 = MeterOut.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorResponse | MeterOut]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    metric: str,
+    *,
+    client: AuthenticatedClient,
+    body: MeterIn,
+
+) -> Response[ErrorResponse | MeterOut]:
+    """ Set Meter
+
+     How a metric counts: sum, count, max, unique_count (of a property) or latest; its precision.
+
+    Args:
+        metric (str):
+        body (MeterIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | MeterOut]
+     """
+
+
+    kwargs = _get_kwargs(
+        metric=metric,
+body=body,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    metric: str,
+    *,
+    client: AuthenticatedClient,
+    body: MeterIn,
+
+) -> ErrorResponse | MeterOut | None:
+    """ Set Meter
+
+     How a metric counts: sum, count, max, unique_count (of a property) or latest; its precision.
+
+    Args:
+        metric (str):
+        body (MeterIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | MeterOut
+     """
+
+
+    return sync_detailed(
+        metric=metric,
+client=client,
+body=body,
+
+    ).parsed
+
+async def asyncio_detailed(
+    metric: str,
+    *,
+    client: AuthenticatedClient,
+    body: MeterIn,
+
+) -> Response[ErrorResponse | MeterOut]:
+    """ Set Meter
+
+     How a metric counts: sum, count, max, unique_count (of a property) or latest; its precision.
+
+    Args:
+        metric (str):
+        body (MeterIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | MeterOut]
+     """
+
+
+    kwargs = _get_kwargs(
+        metric=metric,
+body=body,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    metric: str,
+    *,
+    client: AuthenticatedClient,
+    body: MeterIn,
+
+) -> ErrorResponse | MeterOut | None:
+    """ Set Meter
+
+     How a metric counts: sum, count, max, unique_count (of a property) or latest; its precision.
+
+    Args:
+        metric (str):
+        body (MeterIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | MeterOut
+     """
+
+
+    return (await asyncio_detailed(
+        metric=metric,
+client=client,
+body=body,
+
+    )).parsed
