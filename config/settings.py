@@ -153,6 +153,14 @@ class Settings(BaseSettings):
     payout_schedule_cron: str = Field("0 6 * * 1", description="weekly payout run (UTC), a cron expression")
     payouts_search_attributes: bool = Field(True, description="payout/chargeback workflows upsert them")
 
+    # --- reconciliation (recon) ---
+    reconcile_schedule_cron: str = Field(
+        "17 * * * *", description="the reconciler's sweep of provider objects against the ledger (UTC cron)"
+    )
+    reconcile_lookback_hours: int = Field(
+        48, ge=1, description="how far back a scheduled sweep compares provider objects"
+    )
+
     @model_validator(mode="after")
     def _refuse_default_secrets_outside_dev(self) -> Settings:
         if self.env != "dev":

@@ -12,7 +12,8 @@ from activities.disputes import DisputeActivities
 from activities.escrow import EscrowActivities
 from activities.payments import PaymentActivities
 from activities.payouts import PayoutActivities
-from workflows import payment
+from activities.reconcile import ReconcileActivities
+from workflows import payment, reconcile
 from workflows.account_billing import AccountBillingWorkflow
 from workflows.billing_run import BillingRunWorkflow
 from workflows.chargeback import ChargebackWorkflow
@@ -34,6 +35,7 @@ def workflows() -> list[type]:
         PayoutWorkflow,
         WeeklyPayoutsWorkflow,
         ChargebackWorkflow,
+        *reconcile.WORKFLOWS,  # one payment by the provider's word; the sweep
     ]
 
 
@@ -47,4 +49,5 @@ def activities(deps: Deps) -> list[Callable[..., Any]]:
         *billing_activities(deps),
         *PayoutActivities(deps).all(),
         *DisputeActivities(deps).all(),
+        *ReconcileActivities(deps).all(),
     ]

@@ -12,6 +12,7 @@ from activities.credits import ensure_credit_expiry
 from config.settings import Settings
 from services.billing_schedule import ensure_billing_schedule
 from workflows.payout_schedule import ensure_payout_schedule
+from workflows.reconcile_schedule import ensure_reconcile_schedule
 
 log = logging.getLogger("meshpay.worker")
 
@@ -22,6 +23,12 @@ async def ensure_schedules(client: Client, settings: Settings) -> None:
         partial(ensure_credit_expiry, task_queue=settings.task_queue),
         partial(ensure_payout_schedule, task_queue=settings.task_queue, cron=settings.payout_schedule_cron),
         partial(ensure_billing_schedule, task_queue=settings.task_queue),
+        partial(
+            ensure_reconcile_schedule,
+            task_queue=settings.task_queue,
+            cron=settings.reconcile_schedule_cron,
+            lookback_hours=settings.reconcile_lookback_hours,
+        ),
     ]
     for ensure in ensures:
         try:

@@ -12,6 +12,7 @@ from api.routes import (
     payments,
     payouts,
     pricing,
+    reconcile,
     subscriptions,
     webhooks,
 )
@@ -24,6 +25,7 @@ ROUTERS = [
     subscriptions.router,
     payouts.router,
     disputes.router,
+    reconcile.router,
     webhooks.router,
     payment_methods.router,
     payments.router,  # last: its `/{payment_id}` would shadow the static paths above

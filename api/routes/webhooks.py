@@ -17,6 +17,7 @@ from api.exact_json import ExactJSONRoute
 from api.schemas.common import ErrorResponse
 from api.webhook_handlers import handle_paypal_event, handle_stripe_event, signal_payment
 from contracts.payments import ProviderEvent
+from contracts.reconcile import start_payment_reconcile
 from db.repositories import payments as repo
 from db.session import unit_of_work
 from domain.errors import DomainError
@@ -148,8 +149,13 @@ async def crypto_webhook(
             await repo.link_event(
                 s, provider="crypto", event_id=event_id, event_type="deposit", payment_id=payment_id
             )
-            if not recorded.payment_ended:
-                await signal_payment(client, payment_id, ProviderEvent("deposit", event_id, txid))
             outcome = "processed"
+            if not recorded.payment_ended and not await signal_payment(
+                client, payment_id, ProviderEvent("deposit", event_id, txid)
+            ):  # a running payment whose workflow is gone: reconcile it (never left "seen")
+                await start_payment_reconcile(
+                    client, settings.task_queue, payment_id, f"crypto deposit {txid}"
+                )
+                outcome = "reconciling"
         await repo.mark_inbox(s, "crypto", event_id, outcome)
     return {"received": True, "duplicate": False}

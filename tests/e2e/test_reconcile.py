@@ -1,0 +1,144 @@
+"""Nothing stranded (issue 12.2 and the reconciler): provider truth against payments and the ledger.
+
+The real app, a worker from the registry on the Temporal dev server, PostgreSQL, localstripe and the
+PayPal stand-in. A payment workflow that has ended (terminated; or recorded expired while the money
+was still moving at the provider) gets paid at the provider afterwards: the correctly signed webhook
+must start a reconciliation that completes it (credits granted, ledger posted) — never "ignored".
+The sweep (`ReconcileWorkflow`, the admin endpoint) finds differences created on purpose.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from config.settings import DEV_WEBHOOK_SECRET
+from contracts.reconcile import reconcile_payment_workflow_id
+from contracts.temporal import payment_workflow_id
+from db.models.platform import WebhookEvent
+from db.session import unit_of_work
+from domain.ledger import wallet
+from services import ledger
+from services import payments as pay_svc
+from tests.e2e.test_payments_stripe import card, sdk, wait_status
+from tests.support.invariants import assert_invariants
+from tests.support.localstripe import localstripe  # noqa: F401  (fixture)
+from tests.support.payments_env import PayEnv, payments_env, stripe_event, stripe_signed
+from tests.support.tokens import auth, uid
+
+pytestmark = pytest.mark.e2e
+ADMIN = auth("ops", "admin")
+
+
+@pytest.fixture
+async def env(dev_env, settings, session_factory, make_app, localstripe):  # type: ignore[no-untyped-def]  # noqa: F811
+    async with payments_env(
+        dev_env.client, settings, session_factory, make_app, stripe_api_base=localstripe
+    ) as e:
+        yield e
+
+
+async def _purchase(env: PayEnv, user: str) -> tuple[str, str]:
+    r = await env.http.post("/api/v1/payments/credits/purchase", json={"amount": "10.00"}, headers=auth(user))
+    assert r.status_code == 201, r.text
+    doc = r.json()
+    return doc["payment_id"], doc["next_action"]["client_secret"].split("_secret_")[0]
+
+
+async def _end_workflow(env: PayEnv, pid: str, record: str | None) -> None:
+    """The payment's workflow is gone; `record`: the status it had written on its way out."""
+    await env.client.get_workflow_handle(payment_workflow_id(pid)).terminate("test: the workflow ended")
+    if record:
+        async with unit_of_work(env.factory) as s:
+            await pay_svc.record_status(
+                s, pid, record, failure_code=record, failure_message="not confirmed in time"
+            )
+
+
+def _pay_at_stripe(localstripe_url: str, pi_id: str) -> dict[str, Any]:
+    client = sdk(localstripe_url)
+    client.v1.payment_intents.update(pi_id, {"payment_method": card(client)})
+    pi = client.v1.payment_intents.confirm(pi_id)
+    assert pi.status == "succeeded"
+    return pi.to_dict()
+
+
+async def _webhook(env: PayEnv, pi: dict[str, Any]) -> str:
+    event = stripe_event("payment_intent.succeeded", pi)
+    body, headers = stripe_signed(event, DEV_WEBHOOK_SECRET)
+    r = await env.http.post("/api/v1/payments/webhooks/stripe", content=body, headers=headers)
+    assert r.status_code == 200, r.text
+    async with env.factory() as s:
+        row = await s.scalar(select(WebhookEvent).where(WebhookEvent.event_id == event["id"]))
+    assert row is not None
+    return str(row.status)
+
+
+@pytest.mark.parametrize("recorded", ["expired", "cancelled", None])
+async def test_success_for_a_closed_payment_workflow_is_reconciled_not_ignored(
+    env: PayEnv,
+    localstripe: str,  # noqa: F811
+    recorded: str | None,
+) -> None:
+    user = uid("buyer")
+    pid, pi_id = await _purchase(env, user)
+    await _end_workflow(env, pid, recorded)
+    pi = _pay_at_stripe(localstripe, pi_id)
+
+    assert await _webhook(env, pi) == "reconciling"
+    done = await wait_status(env, pid, user, {"completed"}, tries=300)
+    assert done["captured_amount"] == "10.00"
+    result = await env.client.get_workflow_handle(reconcile_payment_workflow_id(pid)).result()
+    assert result["action"] == "completed"
+    async with env.factory() as s:
+        assert await ledger.balance(s, wallet(user)) == 10 * 10**4  # the credits it bought, once
+    # A second delivery of the same success (a new event id) changes nothing more.
+    assert await _webhook(env, pi) == "reconciling"
+    await asyncio.sleep(1)
+    result = await env.client.get_workflow_handle(reconcile_payment_workflow_id(pid)).result()
+    async with env.factory() as s:
+        assert await ledger.balance(s, wallet(user)) == 10 * 10**4
+    await assert_invariants(env.factory)
+
+    report = await _admin_reconcile(env)
+    assert [d for d in report["differences"] if d["payment_id"] == pid] == []
+
+
+async def _admin_reconcile(env: PayEnv, **params: str) -> dict[str, Any]:
+    r = await env.http.post("/api/v1/payments/admin/reconcile", headers=ADMIN, params=params)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+async def test_the_sweep_finds_and_repairs_a_capture_missing_from_the_ledger(
+    env: PayEnv,
+    localstripe: str,  # noqa: F811
+) -> None:
+    """No webhook at all: the provider captured, the workflow is gone, the payment says expired."""
+    user = uid("buyer")
+    pid, pi_id = await _purchase(env, user)
+    await _end_workflow(env, pid, "expired")
+    _pay_at_stripe(localstripe, pi_id)
+
+    report = await _admin_reconcile(env)
+    mine = [d for d in report["differences"] if d["payment_id"] == pid]
+    assert [(d["kind"], d["object_id"], d["fixed"]) for d in mine] == [
+        ("captured_not_in_ledger", pi_id, True)
+    ]
+    assert (await wait_status(env, pid, user, {"completed"}, tries=300))["captured_amount"] == "10.00"
+    await env.client.get_workflow_handle(reconcile_payment_workflow_id(pid)).result()
+    async with env.factory() as s:
+        assert await ledger.balance(s, wallet(user)) == 10 * 10**4
+    again = await _admin_reconcile(env)
+    assert [d for d in again["differences"] if d["payment_id"] == pid] == []
+    await assert_invariants(env.factory)
+
+
+async def test_admin_reconcile_is_admin_only(env: PayEnv) -> None:
+    r = await env.http.post("/api/v1/payments/admin/reconcile", headers=auth(uid("user")))
+    assert r.status_code == 403
+    r = await env.http.post("/api/v1/payments/admin/reconcile", headers=ADMIN, params={"since": "yesterday"})
+    assert r.status_code == 422
