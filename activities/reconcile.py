@@ -138,7 +138,12 @@ class ReconcileActivities:
         tick: Progress = progress or (lambda _n, _what: None)
         diffs: list[c.Difference] = []
         checked = await self._payments(since, inp.fix, diffs, tick)
-        checked += await self._stripe_objects(since, diffs, tick)
+        try:
+            checked += await self._stripe_objects(since, diffs, tick)
+        except stripe.StripeError as exc:  # reported, not fatal: the other providers still get compared
+            diffs.append(
+                c.Difference("provider_unavailable", "stripe", "", "", f"{type(exc).__name__}: {exc}")
+            )
         checked += await self._deposits(since, inp.fix, diffs, tick)
         checked += await self._payouts(inp.fix, diffs, tick)
         return c.ReconcileReport(since.isoformat(), checked, diffs)

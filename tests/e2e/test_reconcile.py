@@ -19,6 +19,7 @@ from config.settings import DEV_WEBHOOK_SECRET
 from contracts.reconcile import reconcile_payment_workflow_id
 from contracts.temporal import payment_workflow_id
 from db.models.platform import WebhookEvent
+from db.repositories import payments as pay_repo
 from db.session import unit_of_work
 from domain.ledger import wallet
 from services import ledger
@@ -27,6 +28,7 @@ from tests.e2e.test_payments_stripe import card, sdk, wait_status
 from tests.support.invariants import assert_invariants
 from tests.support.localstripe import localstripe  # noqa: F401  (fixture)
 from tests.support.payments_env import PayEnv, payments_env, stripe_event, stripe_signed
+from tests.support.paypal_standin import PayPalStandIn, paypal_event, paypal_standin  # noqa: F401
 from tests.support.tokens import auth, uid
 
 pytestmark = pytest.mark.e2e
@@ -142,3 +144,61 @@ async def test_admin_reconcile_is_admin_only(env: PayEnv) -> None:
     assert r.status_code == 403
     r = await env.http.post("/api/v1/payments/admin/reconcile", headers=ADMIN, params={"since": "yesterday"})
     assert r.status_code == 422
+
+
+async def test_paypal_capture_pending_then_completed_after_the_workflow_ended(
+    dev_env,  # type: ignore[no-untyped-def]
+    settings,
+    session_factory,
+    make_app,
+    paypal_standin: PayPalStandIn,  # noqa: F811
+    localstripe: str,  # noqa: F811
+) -> None:
+    """Fault: PayPal answers the capture PENDING; the payment workflow ends (expired, as today's
+    30-minute expiry does); PayPal completes the capture later and says so by webhook."""
+    async with payments_env(
+        dev_env.client,
+        settings,
+        session_factory,
+        make_app,
+        paypal_api_base=paypal_standin.base,
+        stripe_api_base=localstripe,
+    ) as env:
+        user = uid("pp-buyer")
+        r = await env.http.post(
+            "/api/v1/payments/credits/purchase",
+            json={"amount": "10.00", "provider": "paypal"},
+            headers=auth(user),
+        )
+        assert r.status_code == 201, r.text
+        pid = r.json()["payment_id"]
+        async with env.factory() as s:
+            row = await pay_repo.get_payment(s, pid)
+            assert row is not None and row.provider_object_id
+            order_id = row.provider_object_id
+        paypal_standin.hold_captures(order_id)
+        assert paypal_standin.approve(order_id)
+        r = await env.http.post(f"/api/v1/payments/{pid}/confirm", headers=auth(user), json={})
+        # The capture is made; how the confirm answers a PENDING capture is the payment flow's
+        # business (it still says requires_action → 409 payment_not_approved today).
+        assert r.status_code in (200, 409), r.text
+        [capture] = paypal_standin.captures_of(order_id)
+        assert capture["status"] == "PENDING"
+        await _end_workflow(env, pid, "expired")
+
+        completed = paypal_standin.complete_capture(capture["id"])
+        event = paypal_event("PAYMENT.CAPTURE.COMPLETED", completed)
+        body, headers = paypal_standin.sign_webhook(event)
+        r = await env.http.post("/api/v1/payments/webhooks/paypal", content=body, headers=headers)
+        assert r.status_code == 200, r.text
+        done = await wait_status(env, pid, user, {"completed"}, tries=300)
+        assert done["captured_amount"] == "10.00"
+        await env.client.get_workflow_handle(reconcile_payment_workflow_id(pid)).result()
+        async with env.factory() as s:
+            assert await ledger.balance(s, wallet(user)) == 10 * 10**4
+            row = await pay_repo.get_payment(s, pid)
+            assert row is not None and row.provider_capture_id == capture["id"]
+        assert len(paypal_standin.captures_of(order_id)) == 1
+        await assert_invariants(env.factory)
+        report = await _admin_reconcile(env)
+        assert [d for d in report["differences"] if d["payment_id"] == pid] == []

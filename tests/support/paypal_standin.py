@@ -64,6 +64,7 @@ class _State:
     refunds: dict[str, dict[str, Any]] = field(default_factory=dict)
     replies: dict[tuple[str, str], tuple[int, dict[str, Any]]] = field(default_factory=dict)
     capture_calls: int = 0  # captures actually executed (a replayed request id is not one)
+    pending_orders: set[str] = field(default_factory=set)  # their captures come back PENDING
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -226,7 +227,7 @@ class _Handler(BaseHTTPRequestHandler):
         cid = uuid.uuid4().hex[:17].upper()
         capture = {
             "id": cid,
-            "status": "COMPLETED",
+            "status": "PENDING" if oid in self.st.pending_orders else "COMPLETED",
             "amount": dict(unit["amount"]),
             "final_capture": True,
             "custom_id": unit.get("custom_id"),
@@ -348,6 +349,18 @@ class PayPalStandIn:
                 ),
                 Decimal(0),
             )
+
+    def hold_captures(self, order_id: str) -> None:
+        """Fault: this order's capture comes back PENDING (e.g. an eCheck), until complete_capture."""
+        with self._server.state.lock:
+            self._server.state.pending_orders.add(order_id)
+
+    def complete_capture(self, capture_id: str) -> dict[str, Any]:
+        """PayPal's final word on a PENDING capture: COMPLETED (returns the capture resource)."""
+        with self._server.state.lock:
+            cap = self._server.state.captures[capture_id]
+            cap["status"] = "COMPLETED"  # the order's purchase unit holds this same object
+            return json.loads(json.dumps(cap))
 
     @property
     def capture_calls(self) -> int:
