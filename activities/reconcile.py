@@ -272,6 +272,9 @@ class ReconcileActivities:
         async with self.deps.session_factory() as s:
             ours = await repo.refunds_by_provider_id(s, [str(r["id"]) for r in refunds])
             recorded = await repo.refunds_since(s, since, provider="stripe")
+            paid = await repo.payments_by_object(
+                s, "stripe", [str(r.get("payment_intent") or "") for r in refunds]
+            )
         seen = set()
         for rf in refunds:
             n += 1
@@ -281,13 +284,14 @@ class ReconcileActivities:
             at_stripe = str(rf.get("status") or "succeeded")
             if mine is None:
                 if at_stripe == "succeeded":
+                    of = paid.get(str(rf.get("payment_intent") or ""))
                     diffs.append(
                         c.Difference(
                             "unknown_refund",
                             "stripe",
                             rid,
-                            "",
-                            f"refunded {rf.get('amount')} not in the ledger",
+                            of.id if of is not None else "",
+                            f"refunded {rf.get('amount')} at the provider, not in the ledger",
                         )
                     )
             elif (mine.status == "succeeded") != (at_stripe == "succeeded") and at_stripe != "pending":

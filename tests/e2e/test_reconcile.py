@@ -202,3 +202,43 @@ async def test_paypal_capture_pending_then_completed_after_the_workflow_ended(
         await assert_invariants(env.factory)
         report = await _admin_reconcile(env)
         assert [d for d in report["differences"] if d["payment_id"] == pid] == []
+
+
+async def test_cli_reconcile_lists_a_refund_the_ledger_never_saw(
+    env: PayEnv,
+    dev_env,  # type: ignore[no-untyped-def]
+    localstripe: str,  # noqa: F811
+) -> None:
+    """A difference created on purpose: someone refunds at Stripe's dashboard. Not safe to repair
+    automatically (whose money, which purpose?): `meshpay reconcile` lists it and exits 1."""
+    import io
+
+    from rich.console import Console
+
+    from cli import reconcile as cli_reconcile
+
+    user = uid("buyer")
+    pid, pi_id = await _purchase(env, user)
+    pi = _pay_at_stripe(localstripe, pi_id)
+    assert await _webhook(env, pi) == "processed"  # the workflow is running: a plain signal
+    await wait_status(env, pid, user, {"completed"})
+    refund = sdk(localstripe).v1.refunds.create({"payment_intent": pi_id, "amount": 300})
+
+    s = env.settings.model_copy(update={"temporal_address": dev_env.client.service_client.config.target_host})
+    out = io.StringIO()
+    console = Console(file=out, width=240)
+    report = await cli_reconcile.run(s, "", fix=False, console=console)
+    cli_reconcile.render(report, console)
+    mine = [d for d in report.differences if d.payment_id == pid]
+    assert [(d.kind, d.object_id, d.fixed) for d in mine] == [("unknown_refund", refund.id, False)]
+    assert "unknown_refund" in out.getvalue() and refund.id in out.getvalue()
+    assert report.unresolved  # → exit code 1
+
+
+def test_cli_reconcile_refuses_a_bad_since() -> None:
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    result = CliRunner().invoke(app, ["reconcile", "--since", "last tuesday"])
+    assert result.exit_code == 2 and "ISO 8601" in result.output
