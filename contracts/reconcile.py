@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporalio.exceptions import WorkflowAlreadyStartedError
 
 RECONCILE_PAYMENT_WORKFLOW = "ReconcilePaymentWorkflow"
 RECONCILE_WORKFLOW = "ReconcileWorkflow"
@@ -79,19 +78,15 @@ class ReconcileReport:
         return [d for d in self.differences if not d.fixed]
 
 
-async def start_payment_reconcile(client: Client, task_queue: str, payment_id: str, reason: str = "") -> bool:
-    """Start (or join) `reconcile-payment-{id}`: the one client call every caller uses (webhooks, the
-    sweep), kept here so it moves to the Temporal gateway in one place. True if a new run started."""
-    try:
-        await client.start_workflow(
-            RECONCILE_PAYMENT_WORKFLOW,
-            ReconcilePaymentInput(payment_id, reason),
-            id=reconcile_payment_workflow_id(payment_id),
-            task_queue=task_queue,
-            # A later event after an earlier reconcile closed gets a fresh look; one at a time.
-            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        )
-    except WorkflowAlreadyStartedError:
-        return False
-    return True
+async def start_payment_reconcile(client: Client, task_queue: str, payment_id: str, reason: str = "") -> None:
+    """Start `reconcile-payment-{id}`, or join the run already going (never two at once): the one
+    client call every caller uses (webhooks, the sweep), kept here so it moves to the Temporal
+    gateway in one place. A later event, after an earlier run closed, gets a fresh look."""
+    await client.start_workflow(
+        RECONCILE_PAYMENT_WORKFLOW,
+        ReconcilePaymentInput(payment_id, reason),
+        id=reconcile_payment_workflow_id(payment_id),
+        task_queue=task_queue,
+        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+    )

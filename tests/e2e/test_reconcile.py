@@ -242,3 +242,15 @@ def test_cli_reconcile_refuses_a_bad_since() -> None:
 
     result = CliRunner().invoke(app, ["reconcile", "--since", "last tuesday"])
     assert result.exit_code == 2 and "ISO 8601" in result.output
+
+
+async def test_reconcile_schedule_is_created_once(dev_env, task_queue) -> None:  # type: ignore[no-untyped-def]
+    from workflows.reconcile_schedule import ensure_reconcile_schedule
+
+    sid = f"r-{task_queue}"
+    handle = await ensure_reconcile_schedule(dev_env.client, task_queue=task_queue, schedule_id=sid)
+    again = await ensure_reconcile_schedule(dev_env.client, task_queue=task_queue, schedule_id=sid)
+    assert handle.id == again.id
+    schedule = (await handle.describe()).schedule
+    assert schedule.action.workflow == "ReconcileWorkflow" and schedule.action.task_queue == task_queue
+    await handle.delete()
