@@ -254,3 +254,24 @@ async def test_reconcile_schedule_is_created_once(dev_env, task_queue) -> None: 
     schedule = (await handle.describe()).schedule
     assert schedule.action.workflow == "ReconcileWorkflow" and schedule.action.task_queue == task_queue
     await handle.delete()
+
+
+async def test_a_success_event_the_provider_does_not_confirm_moves_nothing(
+    env: PayEnv,
+    localstripe: str,  # noqa: F811
+) -> None:
+    """Reconciliation re-reads the provider: an event claiming success (correctly signed, but the
+    intent was never paid — a replayed or mistaken delivery) completes nothing."""
+    user = uid("buyer")
+    pid, pi_id = await _purchase(env, user)
+    await _end_workflow(env, pid, "expired")
+    unpaid = sdk(localstripe).v1.payment_intents.retrieve(pi_id).to_dict()
+    assert unpaid["status"] != "succeeded"
+    assert await _webhook(env, {**unpaid, "status": "succeeded"}) == "reconciling"
+    result = await env.client.get_workflow_handle(reconcile_payment_workflow_id(pid)).result()
+    assert result["action"] == "clean"
+    async with env.factory() as s:
+        row = await pay_repo.get_payment(s, pid)
+        assert row is not None and row.status == "expired" and row.ledger_transaction_id is None
+        assert await ledger.balance(s, wallet(user)) == 0
+    await assert_invariants(env.factory)
