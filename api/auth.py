@@ -20,6 +20,9 @@ class Role(StrEnum):
 class Principal:
     id: str
     role: Role
+    # An API key may be restricted to some operations (api/api_keys.py); None: all the role allows.
+    permissions: frozenset[str] | None = None
+    key_id: str | None = None
 
     @property
     def is_admin(self) -> bool:
@@ -59,10 +62,15 @@ def decode_token(token: str, secret: str, *, audience: str = "meshpay") -> Princ
         raise AuthError("token has an unknown role") from None
 
 
-def principal_from_header(authorization: str | None, secret: str, audience: str) -> Principal:
+def bearer_token(authorization: str | None) -> str:
     if not authorization:
         raise AuthError("missing bearer token")
     scheme, _, token = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not token:
+    if scheme.lower() != "bearer" or not token.strip():
         raise AuthError("authorization header must be 'Bearer <token>'")
-    return decode_token(token.strip(), secret, audience=audience)
+    return token.strip()
+
+
+def principal_from_header(authorization: str | None, secret: str, audience: str) -> Principal:
+    """A JWT principal (API keys need the database: api/api_keys.authenticate covers both)."""
+    return decode_token(bearer_token(authorization), secret, audience=audience)

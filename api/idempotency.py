@@ -14,8 +14,10 @@ from datetime import timedelta
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.auth import AuthError, principal_from_header
+from api.api_keys import authenticate
+from api.auth import AuthError
 from api.errors import error_body
+from config.metrics import IDEMPOTENCY
 from db.base import utcnow
 from db.repositories import idempotency as repo
 
@@ -38,11 +40,7 @@ class IdempotencyMiddleware:
         state = scope["app"].state
         settings = state.settings
         try:
-            principal = principal_from_header(
-                headers.get(b"authorization", b"").decode("latin-1"),
-                settings.jwt_secret,
-                settings.jwt_audience,
-            )
+            principal = await authenticate(headers.get(b"authorization", b"").decode("latin-1"), state)
         except AuthError:
             await self.app(scope, receive, send)  # the route answers 401
             return
@@ -127,6 +125,7 @@ class IdempotencyMiddleware:
 
         assert isinstance(existing, IdempotencyRecord)
         if existing.request_hash != request_hash:
+            IDEMPOTENCY.labels("conflict").inc()
             await _send_json(
                 send,
                 409,
@@ -139,6 +138,7 @@ class IdempotencyMiddleware:
             )
             return
         if existing.status_code is None:
+            IDEMPOTENCY.labels("in_use").inc()
             await _send_json(
                 send,
                 409,
@@ -152,6 +152,7 @@ class IdempotencyMiddleware:
             return
         headers = [(k.encode(), v.encode()) for k, v in (existing.response_headers or {}).items()]
         headers.append((b"idempotent-replayed", b"true"))
+        IDEMPOTENCY.labels("replayed").inc()
         await send({"type": "http.response.start", "status": existing.status_code, "headers": headers})
         await send({"type": "http.response.body", "body": existing.response_body or b""})
 

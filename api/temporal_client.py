@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from temporalio.client import Client
 
@@ -10,9 +11,17 @@ from api.errors import ApiError
 
 
 class TemporalHolder:
-    def __init__(self, address: str, namespace: str, client: Client | None = None) -> None:
+    def __init__(
+        self,
+        address: str,
+        namespace: str,
+        client: Client | None = None,
+        *,
+        interceptors: list[Any] | None = None,
+    ) -> None:
         self.address, self.namespace = address, namespace
         self._client = client
+        self._interceptors = interceptors or []
         self._lock = asyncio.Lock()
 
     async def get(self) -> Client:
@@ -22,7 +31,10 @@ class TemporalHolder:
             if self._client is None:
                 try:
                     self._client = await asyncio.wait_for(
-                        Client.connect(self.address, namespace=self.namespace), timeout=5
+                        Client.connect(
+                            self.address, namespace=self.namespace, interceptors=self._interceptors
+                        ),
+                        timeout=5,
                     )
                 except Exception as exc:
                     raise ApiError(

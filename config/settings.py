@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     )
     jwt_audience: str = Field("meshpay", description="the `aud` claim tokens must carry")
     idempotency_ttl_hours: int = Field(24, description="how long an Idempotency-Key's response is replayed")
+    api_key_cache_seconds: float = Field(
+        5.0, ge=0, description="API keys are cached per process this long (a revocation's delay elsewhere)"
+    )
 
     # --- credits
     credit_exponent: int = Field(4, description="decimal places of the CREDIT currency")
@@ -152,6 +155,37 @@ class Settings(BaseSettings):
     )
     payout_schedule_cron: str = Field("0 6 * * 1", description="weekly payout run (UTC), a cron expression")
     payouts_search_attributes: bool = Field(True, description="payout/chargeback workflows upsert them")
+
+    # --- escrow trust and history (helper "escrow")
+    escrow_validator_ids: list[str] = Field(
+        default_factory=list,
+        description="principal ids (besides role service) whose validation scores an escrow accepts",
+    )
+    escrow_changes_per_run: int = Field(
+        500,
+        ge=0,
+        description="escrow runs continue as new after this many changes (0: only when Temporal suggests)",
+    )
+
+    # --- tracing (lead)
+    otel_exporter: str = Field(
+        "none", pattern=r"^(none|console|otlp)$", description="OpenTelemetry traces: none / console / otlp"
+    )
+    otel_endpoint: str = Field(
+        "http://127.0.0.1:4318/v1/traces", description="the OTLP/HTTP traces endpoint (otel_exporter=otlp)"
+    )
+
+    # --- events and outbound webhooks (lead)
+    webhook_allow_private_urls: bool = Field(
+        False, description="let webhook endpoints point at loopback/private addresses (tests, local dev)"
+    )
+    webhook_retry_window_seconds: int = Field(
+        3 * 24 * 3600,
+        ge=60,
+        description="a failing delivery is retried this long, then its endpoint disabled",
+    )
+    webhook_initial_retry_seconds: int = Field(10, ge=1, description="first retry delay (doubles each time)")
+    webhook_max_retry_seconds: int = Field(6 * 3600, ge=1, description="longest delay between retries")
 
     # --- reconciliation (recon) ---
     reconcile_schedule_cron: str = Field(

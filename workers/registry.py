@@ -13,6 +13,7 @@ from activities.escrow import EscrowActivities
 from activities.payments import PaymentActivities
 from activities.payouts import PayoutActivities
 from activities.reconcile import ReconcileActivities
+from activities.webhooks import WebhookActivities
 from workflows import payment, reconcile
 from workflows.account_billing import AccountBillingWorkflow
 from workflows.billing_run import BillingRunWorkflow
@@ -22,6 +23,7 @@ from workflows.escrow import EscrowWorkflow
 from workflows.payout import PayoutWorkflow
 from workflows.payout_schedule import WeeklyPayoutsWorkflow
 from workflows.subscription import SubscriptionWorkflow
+from workflows.webhook_delivery import WebhookDeliveryWorkflow, WebhookDispatcherWorkflow
 
 
 def workflows() -> list[type]:
@@ -36,6 +38,8 @@ def workflows() -> list[type]:
         WeeklyPayoutsWorkflow,
         ChargebackWorkflow,
         *reconcile.WORKFLOWS,  # one payment by the provider's word; the sweep
+        WebhookDeliveryWorkflow,
+        WebhookDispatcherWorkflow,
     ]
 
 
@@ -50,4 +54,5 @@ def activities(deps: Deps) -> list[Callable[..., Any]]:
         *PayoutActivities(deps).all(),
         *DisputeActivities(deps).all(),
         *ReconcileActivities(deps).all(),
+        *WebhookActivities(deps).all(),
     ]

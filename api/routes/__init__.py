@@ -4,10 +4,15 @@ Order matters: static paths (credits/, escrow/, pricing/, ...) come before payme
 """
 
 from api.routes import (
+    api_keys,
     billing,
     credits,
     disputes,
     escrow,
+    escrow_create,
+    escrow_reads,
+    events,
+    explain,
     payment_methods,
     payments,
     payouts,
@@ -18,14 +23,20 @@ from api.routes import (
 )
 
 ROUTERS = [
+    api_keys.router,
     credits.router,
+    escrow_create.router,
     escrow.router,
+    escrow_reads.router,
     pricing.router,
     billing.router,
     subscriptions.router,
     payouts.router,
     disputes.router,
     reconcile.router,
+    events.router,
+    events.hooks,
+    explain.router,
     webhooks.router,
     payment_methods.router,
     payments.router,  # last: its `/{payment_id}` would shadow the static paths above

@@ -86,6 +86,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", f"{API}/escrow/{{escrow_id}}"): Row((200, 404, 200, 200, 200), path=E_ID),
     ("POST", f"{API}/escrow/{{escrow_id}}/fund"): every(404, body={"provider": "credits"}),
     ("POST", f"{API}/escrow/{{escrow_id}}/deliver"): every(404, body={"validation_score": "0.5"}),
+    ("POST", f"{API}/escrow/{{escrow_id}}/validate"): every(404, body={"validation_score": "0.5"}),
     ("POST", f"{API}/escrow/{{escrow_id}}/sign"): every(404, body={}),
     ("POST", f"{API}/escrow/{{escrow_id}}/dispute"): every(404, body={"reason": "x"}),
     ("POST", f"{API}/escrow/{{escrow_id}}/resolve"): every(404, body={"payee_amount": "1"}),
@@ -146,6 +147,22 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", f"{API}/payouts/{{payout_id}}"): every(404),
     ("GET", f"{API}/disputes"): every(200),
     ("GET", f"{API}/disputes/{{dispute_id}}"): every(404),
+    # --- events and webhook endpoints (each principal its own)
+    ("GET", f"{API}/events"): every(200),
+    ("GET", f"{API}/events/{{event_id}}"): every(404),
+    ("POST", f"{API}/webhook-endpoints"): every(422, body={}),
+    ("GET", f"{API}/webhook-endpoints"): every(200),
+    ("GET", f"{API}/webhook-endpoints/{{endpoint_id}}"): every(404),
+    ("PATCH", f"{API}/webhook-endpoints/{{endpoint_id}}"): every(404, body={}),
+    ("DELETE", f"{API}/webhook-endpoints/{{endpoint_id}}"): every(404),
+    ("GET", f"{API}/webhook-endpoints/{{endpoint_id}}/attempts"): every(404),
+    ("POST", f"{API}/webhook-endpoints/{{endpoint_id}}/resend"): every(404, body={"event_id": "evt_00"}),
+    # --- operators
+    ("GET", f"{API}/admin/explain/{{object_id}}"): only(ADMIN, 404),
+    # --- API keys (admins only)
+    ("POST", f"{API}/api-keys"): only(ADMIN, 422, body={}),
+    ("GET", f"{API}/api-keys"): only(ADMIN, 200),
+    ("DELETE", f"{API}/api-keys/{{key_id}}"): only(ADMIN, 404),
 }
 
 
