@@ -169,6 +169,7 @@ class ReconcileActivities:
     async def _payments(self, since: datetime, fix: bool, diffs: list[c.Difference], tick: Progress) -> int:
         """Every provider payment since `since`, against its provider object."""
         n, after = 0, ""
+        down: dict[str, str] = {}  # provider → why it could not be asked (its payments are listed)
         while True:
             async with self.deps.session_factory() as s:
                 page = await repo.provider_payments_since(s, since, providers=_PROVIDERS, after_id=after)
@@ -181,7 +182,25 @@ class ReconcileActivities:
                 _beat(row.id)
                 if not row.provider_object_id:
                     continue  # nothing created at the provider (or not yet recorded: the create reconciles)
-                intent = await self.provider(row.provider).retrieve(row.provider_object_id)
+                if row.provider in down:
+                    intent = None
+                else:
+                    try:
+                        intent = await self.provider(row.provider).retrieve(row.provider_object_id)
+                    except Exception as exc:
+                        down[row.provider] = f"{type(exc).__name__}: {str(exc)[:200]}"
+                        intent = None
+                if intent is None:
+                    diffs.append(
+                        c.Difference(
+                            "provider_unavailable",
+                            row.provider,
+                            row.provider_object_id,
+                            row.id,
+                            down[row.provider],
+                        )
+                    )
+                    continue
                 if row.status in rules.SUCCESS and intent.status == svc.SUCCEEDED:
                     if (intent.amount, intent.currency.upper()) != (row.amount, row.currency):
                         diffs.append(
