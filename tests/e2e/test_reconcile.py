@@ -10,6 +10,7 @@ The sweep (`ReconcileWorkflow`, the admin endpoint) finds differences created on
 from __future__ import annotations
 
 import asyncio
+import uuid
 from typing import Any
 
 import pytest
@@ -274,4 +275,29 @@ async def test_a_success_event_the_provider_does_not_confirm_moves_nothing(
         row = await pay_repo.get_payment(s, pid)
         assert row is not None and row.status == "expired" and row.ledger_transaction_id is None
         assert await ledger.balance(s, wallet(user)) == 0
+    await assert_invariants(env.factory)
+
+
+async def test_a_crypto_deposit_for_a_missing_payment_workflow_completes_the_payment(env: PayEnv) -> None:
+    """The payment is still open in the database but its workflow is gone: the confirmed deposit
+    must not sit `seen` forever — the reconciliation evaluates it as the workflow would have."""
+    from tests.e2e.test_payments_crypto_credits import deposit
+
+    user = uid("btc")
+    r = await env.http.post(
+        "/api/v1/payments/credits/purchase",
+        headers=auth(user),
+        json={"amount": "60.00", "provider": "crypto", "chain": "BTC"},
+    )
+    assert r.status_code == 201, r.text
+    pid, address = r.json()["payment_id"], r.json()["next_action"]["address"]
+    await _end_workflow(env, pid, None)
+    assert await deposit(env, address, "0.00100000", 6, uuid.uuid4().hex) == 200
+    done = await wait_status(env, pid, user, {"completed"}, tries=300)
+    assert done["captured_amount"] == "60.00"
+    result = await env.client.get_workflow_handle(reconcile_payment_workflow_id(pid)).result()
+    assert result["action"] == "completed"
+    async with env.factory() as s:
+        assert await ledger.balance(s, wallet(user)) == 60 * 10**4
+        assert {d.status for d in await pay_repo.deposits_for(s, pid)} == {"applied"}
     await assert_invariants(env.factory)
