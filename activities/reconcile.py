@@ -38,7 +38,6 @@ from services import reconcile as svc
 
 Progress = Callable[[int, str], None]  # (advance, what) — the CLI's progress bar
 _PROVIDERS = ("stripe", "paypal")
-_PAYOUT_GRACE = timedelta(minutes=5)
 
 
 def _view(intent: ProviderIntent) -> svc.ProviderView:
@@ -145,7 +144,7 @@ class ReconcileActivities:
                 c.Difference("provider_unavailable", "stripe", "", "", f"{type(exc).__name__}: {exc}")
             )
         checked += await self._deposits(since, inp.fix, diffs, tick)
-        checked += await self._payouts(inp.fix, diffs, tick)
+        checked += await self._payouts(inp.fix, timedelta(seconds=inp.payout_grace_seconds), diffs, tick)
         return c.ReconcileReport(since.isoformat(), checked, diffs)
 
     async def count(self, inp: c.ReconcileInput) -> int:
@@ -357,12 +356,12 @@ class ReconcileActivities:
         tick(0, "crypto deposits")
         return n
 
-    async def _payouts(self, fix: bool, diffs: list[c.Difference], tick: Progress) -> int:
+    async def _payouts(self, fix: bool, grace: timedelta, diffs: list[c.Difference], tick: Progress) -> int:
         """Payouts held (pending) with no workflow behind them: start it (the API's start may have failed)."""
         from services.payouts import workflow_input
 
         async with self.deps.session_factory() as s:
-            rows = await repo.pending_payouts_before(s, utcnow() - _PAYOUT_GRACE)
+            rows = await repo.pending_payouts_before(s, utcnow() - grace)
         for p in rows:
             if await self._running(payout_workflow_id(p.id)):
                 continue

@@ -55,6 +55,7 @@ class ReconcileInput:
     since: str = ""  # ISO 8601; empty: the last `lookback_hours`
     lookback_hours: int = 48
     fix: bool = True  # start the repair of safe differences (reconcile-payment, payout starts)
+    payout_grace_seconds: int = 300  # a pending payout younger than this may still be starting
 
 
 @dataclass(frozen=True)
