@@ -143,6 +143,7 @@ class ReconcileActivities:
             diffs.append(
                 c.Difference("provider_unavailable", "stripe", "", "", f"{type(exc).__name__}: {exc}")
             )
+        checked += await self._refunds_by_lookup(since, diffs, tick)
         checked += await self._deposits(since, inp.fix, diffs, tick)
         checked += await self._payouts(inp.fix, timedelta(seconds=inp.payout_grace_seconds), diffs, tick)
         return c.ReconcileReport(since.isoformat(), checked, diffs)
@@ -329,6 +330,46 @@ class ReconcileActivities:
                         "refund_missing_at_provider", "stripe", mine.provider_refund_id, mine.payment_id
                     )
                 )
+        return n
+
+    async def _refunds_by_lookup(self, since: datetime, diffs: list[c.Difference], tick: Progress) -> int:
+        """Providers without a refund list we can page (PayPal): ask for each refund we recorded."""
+        n = 0
+        for name in ("paypal",):
+            async with self.deps.session_factory() as s:
+                recorded = await repo.refunds_since(s, since, provider=name)
+            lookup = getattr(self.provider(name), "refund_status", None) if recorded else None
+            for mine, _pay in recorded:
+                if lookup is None or not mine.provider_refund_id or mine.status == "pending":
+                    continue
+                n += 1
+                _beat(mine.id)
+                try:
+                    theirs = await lookup(mine.provider_refund_id)
+                except Exception as exc:
+                    diffs.append(
+                        c.Difference(
+                            "provider_unavailable",
+                            name,
+                            mine.provider_refund_id,
+                            mine.payment_id,
+                            str(exc)[:200],
+                        )
+                    )
+                    break
+                if theirs.status != "pending" and (mine.status == "succeeded") != (
+                    theirs.status == "succeeded"
+                ):
+                    diffs.append(
+                        c.Difference(
+                            "refund_status_mismatch",
+                            name,
+                            mine.provider_refund_id,
+                            mine.payment_id,
+                            f"ledger {mine.status}, provider {theirs.status}",
+                        )
+                    )
+            tick(0, f"{name} refunds")
         return n
 
     async def _deposits(self, since: datetime, fix: bool, diffs: list[c.Difference], tick: Progress) -> int:

@@ -178,6 +178,15 @@ class PayPalProvider:
         refunded = parse_amount(str(value), intent.currency) if value is not None else amount
         return ProviderRefund(str(doc["id"]), status, refunded)
 
+    async def refund_status(self, refund_id: str) -> ProviderRefund:
+        """What PayPal says about a refund now (the reconciler compares it with the ledger)."""
+        doc = await self._call(self._client.payments.get_refund, {"refund_id": refund_id})
+        status = {"COMPLETED": "succeeded", "PENDING": "pending"}.get(str(doc.get("status")), "failed")
+        money = doc.get("amount") or {}
+        currency = str(money.get("currency_code") or "USD").upper()
+        amount = parse_amount(str(money["value"]), currency) if money.get("value") is not None else 0
+        return ProviderRefund(str(doc.get("id") or refund_id), status, amount)
+
     # --- plumbing -------------------------------------------------------------------------------
 
     async def _sync(self, fn: Any, options: dict[str, Any]) -> dict[str, Any]:

@@ -16,9 +16,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from activities.deps import Deps
+from activities.reconcile import ReconcileActivities
 from config.settings import DEV_WEBHOOK_SECRET
-from contracts.reconcile import reconcile_payment_workflow_id
+from contracts.reconcile import ReconcileInput, reconcile_payment_workflow_id
 from contracts.temporal import payment_workflow_id
+from db.base import utcnow
 from db.models.platform import WebhookEvent
 from db.repositories import payments as pay_repo
 from db.session import unit_of_work
@@ -301,3 +304,62 @@ async def test_a_crypto_deposit_for_a_missing_payment_workflow_completes_the_pay
         assert await ledger.balance(s, wallet(user)) == 60 * 10**4
         assert {d.status for d in await pay_repo.deposits_for(s, pid)} == {"applied"}
     await assert_invariants(env.factory)
+
+
+async def test_paypal_refund_failed_is_never_left_unreported(
+    dev_env,  # type: ignore[no-untyped-def]
+    settings,
+    session_factory,
+    make_app,
+    paypal_standin: PayPalStandIn,  # noqa: F811
+    localstripe: str,  # noqa: F811
+) -> None:
+    """Fault: PayPal answers a refund FAILED. Either the ledger did not post it (the refund path
+    honours the provider's status) and provider and ledger agree, or it did and the reconciler
+    lists the difference — a refund booked but never paid out is never silent."""
+    async with payments_env(
+        dev_env.client,
+        settings,
+        session_factory,
+        make_app,
+        paypal_api_base=paypal_standin.base,
+        stripe_api_base=localstripe,
+    ) as env:
+        began = utcnow()
+        user = uid("pp-buyer")
+        r = await env.http.post(
+            "/api/v1/payments/credits/purchase",
+            json={"amount": "10.00", "provider": "paypal"},
+            headers=auth(user),
+        )
+        assert r.status_code == 201, r.text
+        pid = r.json()["payment_id"]
+        async with env.factory() as s:
+            row = await pay_repo.get_payment(s, pid)
+            assert row is not None and row.provider_object_id
+            order_id = row.provider_object_id
+        assert paypal_standin.approve(order_id)
+        r = await env.http.post(f"/api/v1/payments/{pid}/confirm", headers=auth(user), json={})
+        assert r.status_code == 200, r.text
+        await wait_status(env, pid, user, {"completed"}, tries=300)
+        [capture] = paypal_standin.captures_of(order_id)
+        paypal_standin.fail_refunds(capture["id"])
+
+        r = await env.http.post(f"/api/v1/payments/{pid}/refund", headers=ADMIN, json={"amount": "3.00"})
+        assert paypal_standin.refunded(capture["id"]) == 0  # nothing left PayPal
+        async with env.factory() as s:
+            row = await pay_repo.get_payment(s, pid)
+            assert row is not None
+        acts = ReconcileActivities(
+            Deps(settings=env.settings, session_factory=env.factory, client=env.client)
+        )
+        report = await acts.run_sweep(ReconcileInput(since=began.isoformat(), fix=False))
+        mine = [(d.kind, d.detail) for d in report.differences if d.payment_id == pid]
+        if row.refunded_amount:  # the ledger booked the refund PayPal refused
+            assert mine == [("refund_status_mismatch", "ledger succeeded, provider failed")], (r.text, mine)
+        else:
+            assert mine == [], mine
+        print(
+            f"\nrefund FAILED at PayPal: API {r.status_code}; ledger refunded {row.refunded_amount}; {mine}"
+        )
+        await assert_invariants(env.factory)

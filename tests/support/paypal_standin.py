@@ -65,6 +65,7 @@ class _State:
     replies: dict[tuple[str, str], tuple[int, dict[str, Any]]] = field(default_factory=dict)
     capture_calls: int = 0  # captures actually executed (a replayed request id is not one)
     pending_orders: set[str] = field(default_factory=set)  # their captures come back PENDING
+    failing_refunds: set[str] = field(default_factory=set)  # capture ids whose refunds come back FAILED
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -120,6 +121,13 @@ class _Handler(BaseHTTPRequestHandler):
                 return (
                     self._reply(200, order)
                     if order
+                    else self._reply(*_err(404, "RESOURCE_NOT_FOUND", "INVALID_RESOURCE_ID"))
+                )
+            if parts[:3] == ["v2", "payments", "refunds"] and len(parts) == 4:
+                rf = self.st.refunds.get(parts[3])
+                return (
+                    self._reply(200, {k: v for k, v in rf.items() if k != "capture_id"})
+                    if rf
                     else self._reply(*_err(404, "RESOURCE_NOT_FOUND", "INVALID_RESOURCE_ID"))
                 )
             if parts[:3] == ["v2", "payments", "captures"] and len(parts) == 4:
@@ -254,7 +262,11 @@ class _Handler(BaseHTTPRequestHandler):
             return _err(404, "RESOURCE_NOT_FOUND", "INVALID_RESOURCE_ID")
         captured = Decimal(cap["amount"]["value"])
         done = sum(
-            (Decimal(r["amount"]["value"]) for r in self.st.refunds.values() if r["capture_id"] == cid),
+            (
+                Decimal(r["amount"]["value"])
+                for r in self.st.refunds.values()
+                if r["capture_id"] == cid and r["status"] != "FAILED"
+            ),
             Decimal(0),
         )
         want = (body.get("amount") or {}).get("value")
@@ -264,14 +276,17 @@ class _Handler(BaseHTTPRequestHandler):
                 422, "UNPROCESSABLE_ENTITY", "REFUND_AMOUNT_EXCEEDED", "refund exceeds the captured amount"
             )
         rid = uuid.uuid4().hex[:17].upper()
+        failing = cid in self.st.failing_refunds
         refund = {
             "id": rid,
-            "status": "COMPLETED",
+            "status": "FAILED" if failing else "COMPLETED",
             "amount": {"currency_code": cap["amount"]["currency_code"], "value": str(amount)},
             "capture_id": cid,
             "create_time": datetime.now(UTC).isoformat(),
         }
         self.st.refunds[rid] = refund
+        if failing:  # PayPal answers 201 with status FAILED: nothing left the merchant's balance
+            return 201, {k: v for k, v in refund.items() if k != "capture_id"}
         cap["status"] = "REFUNDED" if done + amount == captured else "PARTIALLY_REFUNDED"
         return 201, {k: v for k, v in refund.items() if k != "capture_id"}
 
@@ -345,7 +360,7 @@ class PayPalStandIn:
                 (
                     Decimal(r["amount"]["value"])
                     for r in self._server.state.refunds.values()
-                    if r["capture_id"] == capture_id
+                    if r["capture_id"] == capture_id and r["status"] != "FAILED"
                 ),
                 Decimal(0),
             )
@@ -361,6 +376,11 @@ class PayPalStandIn:
             cap = self._server.state.captures[capture_id]
             cap["status"] = "COMPLETED"  # the order's purchase unit holds this same object
             return json.loads(json.dumps(cap))
+
+    def fail_refunds(self, capture_id: str) -> None:
+        """Fault: refunds of this capture are answered FAILED (e.g. the merchant balance is short)."""
+        with self._server.state.lock:
+            self._server.state.failing_refunds.add(capture_id)
 
     @property
     def capture_calls(self) -> int:
