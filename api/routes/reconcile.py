@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
 from api.deps import AdminPrincipal, SettingsDep, TemporalDep
@@ -46,14 +46,21 @@ def _since(value: str | None) -> str:
     return (at if at.tzinfo else at.replace(tzinfo=UTC)).isoformat()
 
 
+_PARAMS = frozenset({"since", "fix"})
+
+
 @router.post("/admin/reconcile", response_model=ReconcileReportOut)
 async def reconcile(
+    request: Request,
     _admin: AdminPrincipal,
     client: TemporalDep,
     settings: SettingsDep,
     since: Annotated[str | None, Query(max_length=40, description="ISO 8601; default: the lookback")] = None,
     fix: Annotated[bool, Query(description="start the repair of safe differences")] = True,
 ) -> ReconcileReportOut:
+    unknown = sorted(set(request.query_params) - _PARAMS)
+    if unknown:  # a misspelt option must not silently run a full sweep with the defaults
+        raise ApiError(422, "unknown_parameter", f"unknown query parameter {unknown[0]!r}", param=unknown[0])
     report: ReconcileReport = await client.execute_workflow(
         RECONCILE_WORKFLOW,
         ReconcileInput(_since(since), settings.reconcile_lookback_hours, fix),
