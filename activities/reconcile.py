@@ -114,10 +114,16 @@ class ReconcileActivities:
             except ProviderDeclined:
                 intent = await provider.retrieve(intent.object_id)
             action = svc.decide(row.status, intent.status, workflow_running=False)
-        async with unit_of_work(factory) as s:
-            if action == c.COMPLETED:
-                return await svc.settle_capture(s, row.id, _view(intent))
-            if action == c.ENDED:
+        if action == c.COMPLETED:
+            async with unit_of_work(factory) as s:
+                out = await svc.settle_capture(s, row.id, _view(intent))
+            if out.action == c.COMPLETED and row.purpose_kind == "invoice":  # as the completion does
+                await self.payments._start_reserved_refund(
+                    pay_svc.invoice_refund_key(row.id), pay_svc.INVOICE_SURPLUS
+                )
+            return out
+        if action == c.ENDED:
+            async with unit_of_work(factory) as s:
                 return await svc.end_payment(s, row.id, intent.status)
         detail = "the ledger holds a payment the provider never captured" if action == c.UNRESOLVED else ""
         return c.ReconcileOutcome(row.id, action, detail, intent.status)
@@ -161,7 +167,7 @@ class ReconcileActivities:
 
     async def _repair(self, fix: bool, payment_id: str, reason: str) -> bool:
         if fix:
-            await c.start_payment_reconcile(
+            await svc.start_payment_reconcile(
                 self.deps.client, self.deps.settings.task_queue, payment_id, reason
             )
         return fix
@@ -338,7 +344,7 @@ class ReconcileActivities:
         for name in ("paypal",):
             async with self.deps.session_factory() as s:
                 recorded = await repo.refunds_since(s, since, provider=name)
-            lookup = getattr(self.provider(name), "refund_status", None) if recorded else None
+            lookup = getattr(self.provider(name), "retrieve_refund", None) if recorded else None
             for mine, _pay in recorded:
                 if lookup is None or not mine.provider_refund_id or mine.status == "pending":
                     continue

@@ -7,37 +7,25 @@ from typing import Any
 
 from temporalio.client import Client
 
-from api.errors import ApiError
+from config.settings import Settings
+from services import temporal_gateway as gateway
 
 
 class TemporalHolder:
     def __init__(
-        self,
-        address: str,
-        namespace: str,
-        client: Client | None = None,
-        *,
-        interceptors: list[Any] | None = None,
+        self, settings: Settings, client: Client | None = None, *, interceptors: list[Any] | None = None
     ) -> None:
-        self.address, self.namespace = address, namespace
+        self.settings = settings
+        self.address, self.namespace = settings.temporal_address, settings.temporal_namespace
         self._client = client
         self._interceptors = interceptors or []
         self._lock = asyncio.Lock()
 
     async def get(self) -> Client:
+        """The client; TemporalUnavailable (503 + Retry-After) while Temporal cannot be reached."""
         if self._client is not None:
             return self._client
         async with self._lock:
             if self._client is None:
-                try:
-                    self._client = await asyncio.wait_for(
-                        Client.connect(
-                            self.address, namespace=self.namespace, interceptors=self._interceptors
-                        ),
-                        timeout=5,
-                    )
-                except Exception as exc:
-                    raise ApiError(
-                        503, "temporal_unavailable", f"Temporal is not reachable: {exc}", type_="api_error"
-                    ) from exc
+                self._client = await gateway.connect(self.settings, interceptors=self._interceptors)
         return self._client

@@ -13,9 +13,6 @@ Two workflows:
 # from these classes inside the workflow sandbox, where a string annotation did not resolve.
 from dataclasses import dataclass, field
 
-from temporalio.client import Client
-from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-
 RECONCILE_PAYMENT_WORKFLOW = "ReconcilePaymentWorkflow"
 RECONCILE_WORKFLOW = "ReconcileWorkflow"
 RECONCILE_SCHEDULE_ID = "reconcile-hourly"
@@ -77,17 +74,3 @@ class ReconcileReport:
     @property
     def unresolved(self) -> list[Difference]:
         return [d for d in self.differences if not d.fixed]
-
-
-async def start_payment_reconcile(client: Client, task_queue: str, payment_id: str, reason: str = "") -> None:
-    """Start `reconcile-payment-{id}`, or join the run already going (never two at once): the one
-    client call every caller uses (webhooks, the sweep), kept here so it moves to the Temporal
-    gateway in one place. A later event, after an earlier run closed, gets a fresh look."""
-    await client.start_workflow(
-        RECONCILE_PAYMENT_WORKFLOW,
-        ReconcilePaymentInput(payment_id, reason),
-        id=reconcile_payment_workflow_id(payment_id),
-        task_queue=task_queue,
-        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
-        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-    )

@@ -12,14 +12,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from temporalio.client import Client
+from temporalio.common import WorkflowIDReusePolicy
 
 from config.settings import Settings
-from contracts.reconcile import CLEAN, COMPLETED, ENDED, IN_FLIGHT, UNRESOLVED, ReconcileOutcome
+from contracts.reconcile import (
+    CLEAN,
+    COMPLETED,
+    ENDED,
+    IN_FLIGHT,
+    RECONCILE_PAYMENT_WORKFLOW,
+    UNRESOLVED,
+    ReconcileOutcome,
+    ReconcilePaymentInput,
+    reconcile_payment_workflow_id,
+)
 from db.base import utcnow
 from db.repositories import payments as repo
 from domain import payments as rules
 from domain.errors import DomainError
 from services import payments
+from services import temporal_gateway as gateway
 
 # The provider-neutral statuses of providers.base.
 SUCCEEDED, FAILED, CANCELED, PROCESSING = "succeeded", "failed", "canceled", "processing"
@@ -74,7 +87,7 @@ async def settle_capture(session: AsyncSession, payment_id: str, seen: ProviderV
             f"the payment is for {row.amount} {row.currency}",
             seen.status,
         )
-    was = row.status
+    was, was_code = row.status, row.failure_code
     try:
         async with session.begin_nested():
             done = await payments.complete(session, payment_id, capture_id=seen.capture_id, reconciled=True)
@@ -87,7 +100,7 @@ async def settle_capture(session: AsyncSession, payment_id: str, seen: ProviderV
         )
     row = await repo.get_payment(session, payment_id)
     assert row is not None
-    if was in rules.LATE_SUCCESS_FROM and row.failure_code != payments.ESCROW_CLOSED:
+    if was in rules.LATE_SUCCESS_FROM and row.failure_code == was_code:  # not a parking code of complete()
         await repo.update_payment(session, payment_id, failure_code=None, failure_message=None)
     note = f"completed late (was {was})" if was in rules.LATE_SUCCESS_FROM else "completed"
     if row.failure_code == payments.ESCROW_CLOSED:
@@ -140,3 +153,17 @@ async def settle_crypto(
         await payments.settle_crypto_excess(session, payment_id, settings)
         return ReconcileOutcome(payment_id, ENDED, "expired")
     return ReconcileOutcome(payment_id, IN_FLIGHT, f"received {received} of {expected}")
+
+
+async def start_payment_reconcile(client: Client, task_queue: str, payment_id: str, reason: str = "") -> None:
+    """Start `reconcile-payment-{id}`, or join the run already going (never two at once), through
+    the Temporal gateway: webhooks and the sweep call this. A later event, after an earlier run
+    closed, gets a fresh look (ALLOW_DUPLICATE)."""
+    await gateway.start(
+        client,
+        RECONCILE_PAYMENT_WORKFLOW,
+        ReconcilePaymentInput(payment_id, reason),
+        id=reconcile_payment_workflow_id(payment_id),
+        task_queue=task_queue,
+        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+    )

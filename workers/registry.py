@@ -10,6 +10,7 @@ from activities.credits import CreditsActivities
 from activities.deps import Deps
 from activities.disputes import DisputeActivities
 from activities.escrow import EscrowActivities
+from activities.idempotency import IdempotencyActivities
 from activities.payments import PaymentActivities
 from activities.payouts import PayoutActivities
 from activities.reconcile import ReconcileActivities
@@ -20,6 +21,7 @@ from workflows.billing_run import BillingRunWorkflow
 from workflows.chargeback import ChargebackWorkflow
 from workflows.credit_expiry import CreditExpiryWorkflow
 from workflows.escrow import EscrowWorkflow
+from workflows.idempotency_purge import IdempotencyPurgeWorkflow
 from workflows.payout import PayoutWorkflow
 from workflows.payout_schedule import WeeklyPayoutsWorkflow
 from workflows.subscription import SubscriptionWorkflow
@@ -38,6 +40,7 @@ def workflows() -> list[type]:
         WeeklyPayoutsWorkflow,
         ChargebackWorkflow,
         *reconcile.WORKFLOWS,  # one payment by the provider's word; the sweep
+        IdempotencyPurgeWorkflow,
         WebhookDeliveryWorkflow,
         WebhookDispatcherWorkflow,
     ]
@@ -54,5 +57,6 @@ def activities(deps: Deps) -> list[Callable[..., Any]]:
         *PayoutActivities(deps).all(),
         *DisputeActivities(deps).all(),
         *ReconcileActivities(deps).all(),
+        *IdempotencyActivities(deps).all(),
         *WebhookActivities(deps).all(),
     ]

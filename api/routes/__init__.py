@@ -13,11 +13,13 @@ from api.routes import (
     escrow_reads,
     events,
     explain,
+    mandates,
     payment_methods,
     payments,
     payouts,
     pricing,
     reconcile,
+    redemption,
     subscriptions,
     webhooks,
 )
@@ -25,12 +27,14 @@ from api.routes import (
 ROUTERS = [
     api_keys.router,
     credits.router,
+    mandates.router,
     escrow_create.router,
     escrow.router,
     escrow_reads.router,
     pricing.router,
     billing.router,
     subscriptions.router,
+    redemption.router,  # before payouts: /payouts/redeem-credits is static
     payouts.router,
     disputes.router,
     reconcile.router,

@@ -10,7 +10,6 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
-from temporalio.client import WorkflowFailureError
 from temporalio.common import WorkflowIDReusePolicy
 
 from api.deps import CurrentPrincipal, SessionFactoryDep, SettingsDep, TemporalDep
@@ -23,6 +22,8 @@ from contracts.payments import ATTACH_METHOD_WORKFLOW, AttachedMethod, AttachMet
 from db.models.payments import PaymentMethod
 from db.repositories import payments as repo
 from db.session import unit_of_work
+from domain.errors import InvalidAmount
+from services import temporal_gateway as gateway
 
 router = APIRouter(tags=["payment methods"], route_class=ExactJSONRoute)
 NoCardData = Annotated[None, Depends(refuse_card_data)]
@@ -50,19 +51,18 @@ async def add_method(
     settings: SettingsDep,
 ) -> MethodOut:
     method_id = f"meth_{uuid.uuid4().hex}"
-    try:
-        attached: AttachedMethod = await client.execute_workflow(
-            ATTACH_METHOD_WORKFLOW,
-            AttachMethodInput(method_id, principal.id, body.provider, body.token),
-            id=f"payment-method-{body.provider}-{body.token}",
-            task_queue=settings.task_queue,
-            result_type=AttachedMethod,
-            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
-        )
-    except WorkflowFailureError as exc:
-        raise ApiError(
-            422, "payment_method_invalid", "the provider did not accept this payment method", param="token"
-        ) from exc
+    attached = await gateway.execute(
+        client,
+        ATTACH_METHOD_WORKFLOW,
+        AttachMethodInput(method_id, principal.id, body.provider, body.token),
+        id=f"payment-method-{body.provider}-{body.token}",
+        task_queue=settings.task_queue,
+        result_type=AttachedMethod,
+        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+        refused=lambda _: InvalidAmount(
+            "the provider did not accept this payment method", code="payment_method_invalid", param="token"
+        ),
+    )
     async with factory() as s:
         found = await repo.get_method(s, attached.method_id)
     if found is None or found.owner_id != principal.id:

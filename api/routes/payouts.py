@@ -6,7 +6,7 @@ PayoutWorkflow `payout-{id}`, which talks to the provider: a workflow started in
 transaction could run its send before the commit, find no payout and fail it, leaving the earnings
 in transit with no workflow behind them. If the start itself fails (Temporal unreachable) the payout
 stays pending with its funds held and the answer is still 201: the reconciler starts the workflow of
-every pending payout that has none (services.reconcile), and a retry of this request starts it too.
+every pending payout that has none (activities.reconcile), and a retry of this request starts it too.
 """
 
 from __future__ import annotations
@@ -16,13 +16,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from temporalio.client import Client
-from temporalio.common import WorkflowIDReusePolicy
-from temporalio.exceptions import WorkflowAlreadyStartedError
-from temporalio.service import RPCError
 
 from api.auth import Role
 from api.deps import CurrentPrincipal, SessionDep, SessionFactoryDep, SettingsDep, TemporalDep
 from api.exact_json import ExactJSONRoute
+from api.idempotency import IdempotencyKey, op_id
 from api.schemas.common import ERROR_RESPONSES
 from api.schemas.payouts import (
     CreatePayoutIn,
@@ -44,6 +42,7 @@ from domain import payouts as payout_rules
 from domain.errors import NotFound
 from domain.money import check_currency, format_amount, parse_amount
 from services import payouts as service
+from services import temporal_gateway as gateway
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["payouts"], route_class=ExactJSONRoute, responses=ERROR_RESPONSES)
@@ -101,8 +100,11 @@ async def create_payout(
     factory: SessionFactoryDep,
     settings: SettingsDep,
     client: TemporalDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> PayoutOut:
     currency = check_currency(body.currency)
+    # Derived from (principal, Idempotency-Key): a retry after a lost answer finds this payout.
+    derived = op_id(principal.id, idempotency_key, "payouts.create")
     amount = None if body.amount is None else parse_amount(body.amount, currency, param="amount")
     async with unit_of_work(factory) as session:  # committed before the workflow can look for it
         payout, _created = await service.create_payout(
@@ -113,29 +115,26 @@ async def create_payout(
             amount=amount,
             destination_id=body.destination_id,
             requested_by=principal.id,
+            payout_id=f"po_{derived[:24]}" if derived else None,
         )
-    try:
+    try:  # a retry also starts one a crash left unstarted
         await start_payout_workflow(client, payout, settings)
-    except RPCError as exc:  # held and committed: the reconciler starts it (see the module doc)
+    except gateway.TemporalUnavailable as exc:  # held and committed: the reconciler starts it
         log.warning("payout %s: workflow start deferred to the reconciler: %s", payout.id, exc)
     return PayoutOut.of(payout)
 
 
 async def start_payout_workflow(client: Client, payout: Payout, settings: Settings) -> bool:
-    """Start `payout-{id}` for a committed, pending payout. False: it already has one (or ended)."""
+    """Start `payout-{id}` for a committed, pending payout (attaches to a running one)."""
     if payout.status != payout_rules.PENDING:
         return False
-    try:
-        await client.start_workflow(
-            PAYOUT_WORKFLOW,
-            service.workflow_input(payout, settings),
-            id=payout_workflow_id(payout.id),
-            task_queue=settings.task_queue,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-        )
-    except WorkflowAlreadyStartedError:
-        return False
-    return True
+    return await gateway.start(
+        client,
+        PAYOUT_WORKFLOW,
+        service.workflow_input(payout, settings),
+        id=payout_workflow_id(payout.id),
+        task_queue=settings.task_queue,
+    )
 
 
 @router.get("/payouts", response_model=PayoutPage)

@@ -17,13 +17,13 @@ from api.exact_json import ExactJSONRoute
 from api.schemas.common import ErrorResponse
 from api.webhook_handlers import handle_paypal_event, handle_stripe_event, signal_payment
 from contracts.payments import ProviderEvent
-from contracts.reconcile import start_payment_reconcile
 from db.repositories import payments as repo
 from db.session import unit_of_work
 from domain.errors import DomainError
 from domain.money import parse_amount
 from providers.signatures import SignatureError, paypal_api_url, verify_hmac, verify_paypal, verify_stripe
 from services import payments as svc
+from services.reconcile import start_payment_reconcile
 
 # A forged/stale/malformed event is a 400 (or 422 for a malformed deposit report), in the error shape.
 _REFUSALS: dict[int | str, dict[str, Any]] = {400: {"model": ErrorResponse}, 422: {"model": ErrorResponse}}

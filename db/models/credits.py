@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, MinorUnits, UTCDateTime, utcnow
 
-BigId = BigInteger().with_variant(Integer(), "sqlite")
+BigId = BigInteger()
 
 
 class CreditWallet(Base):
@@ -56,14 +56,12 @@ class CreditLot(Base):
             "expires_at",
             "id",
             postgresql_where=text("remaining > 0"),
-            sqlite_where=text("remaining > 0"),
         ),
         # The expiry sweep: lots holding credits that expire.
         Index(
             "ix_credit_lots_expiring",
             "expires_at",
             postgresql_where=text("remaining > 0 AND expires_at IS NOT NULL"),
-            sqlite_where=text("remaining > 0 AND expires_at IS NOT NULL"),
         ),
     )
 
@@ -93,6 +91,22 @@ class CreditEntry(Base):
         CheckConstraint("refunded >= 0 AND refunded <= abs(amount)", name="refund_bounded"),
         Index("ix_credit_entries_user_id_id", "user_id", "id"),
         Index("ix_credit_entries_user_id_created_at", "user_id", "created_at"),
+        # A run's cost, paged by entry id (only deducts made for an orchestration run carry one).
+        Index(
+            "ix_credit_entries_run_id_id",
+            "run_id",
+            "id",
+            postgresql_where=text("run_id IS NOT NULL"),
+            sqlite_where=text("run_id IS NOT NULL"),
+        ),
+        # The invariant checker and GET /mandates/{id}: what each mandate moved.
+        Index(
+            "ix_credit_entries_mandate_id",
+            "mandate_id",
+            "created_at",
+            postgresql_where=text("mandate_id IS NOT NULL"),
+            sqlite_where=text("mandate_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -110,6 +124,11 @@ class CreditEntry(Base):
     lot_id: Mapped[int | None] = mapped_column(BigId)  # credits: the lot created; expiries: the lot
     description: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Deducts: the agent the charge pays for (from the principal or its mandate), the mandate that
+    # allowed it, and the orchestration run it belongs to (GET /credits/runs/{run_id}).
+    agent_id: Mapped[str | None] = mapped_column(String(100))
+    mandate_id: Mapped[str | None] = mapped_column(String(40))
+    run_id: Mapped[str | None] = mapped_column(String(120))
 
 
 class CreditLotDraw(Base):

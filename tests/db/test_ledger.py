@@ -81,8 +81,6 @@ async def test_reversal_restores_balance(session_factory) -> None:
 
 
 async def test_200_concurrent_debits_of_1_against_100(session_factory, settings) -> None:
-    if not settings.is_postgres:
-        pytest.skip("concurrency semantics are asserted on PostgreSQL")
     acct = earnings(uid(), "CREDIT")
     await _fund(session_factory, acct, 100)
 

@@ -180,9 +180,12 @@ async def test_paypal_capture_pending_then_completed_after_the_workflow_ended(
             row = await pay_repo.get_payment(s, pid)
             assert row is not None and row.provider_object_id
             order_id = row.provider_object_id
-        paypal_standin.hold_captures(order_id)
+        paypal_standin.answer(capture="PENDING")
         assert paypal_standin.approve(order_id)
-        r = await env.http.post(f"/api/v1/payments/{pid}/confirm", headers=auth(user), json={})
+        try:
+            r = await env.http.post(f"/api/v1/payments/{pid}/confirm", headers=auth(user), json={})
+        finally:
+            paypal_standin.answer()
         # The capture is made; how the confirm answers a PENDING capture is the payment flow's
         # business (it still says requires_action → 409 payment_not_approved today).
         assert r.status_code in (200, 409), r.text
@@ -190,7 +193,8 @@ async def test_paypal_capture_pending_then_completed_after_the_workflow_ended(
         assert capture["status"] == "PENDING"
         await _end_workflow(env, pid, "expired")
 
-        completed = paypal_standin.complete_capture(capture["id"])
+        paypal_standin.settle(capture_id=capture["id"], status="COMPLETED")
+        [completed] = paypal_standin.captures_of(order_id)
         event = paypal_event("PAYMENT.CAPTURE.COMPLETED", completed)
         body, headers = paypal_standin.sign_webhook(event)
         r = await env.http.post("/api/v1/payments/webhooks/paypal", content=body, headers=headers)
@@ -343,19 +347,20 @@ async def test_paypal_refund_failed_is_never_left_unreported(
         assert r.status_code == 200, r.text
         await wait_status(env, pid, user, {"completed"}, tries=300)
         [capture] = paypal_standin.captures_of(order_id)
-        paypal_standin.fail_refunds(capture["id"])
-
-        r = await env.http.post(f"/api/v1/payments/{pid}/refund", headers=ADMIN, json={"amount": "3.00"})
+        paypal_standin.answer(refund="FAILED")
+        try:
+            r = await env.http.post(f"/api/v1/payments/{pid}/refund", headers=ADMIN, json={"amount": "3.00"})
+        finally:
+            paypal_standin.answer()
         assert paypal_standin.refunded(capture["id"]) == 0  # nothing left PayPal
         async with env.factory() as s:
-            row = await pay_repo.get_payment(s, pid)
-            assert row is not None
+            booked = [rf for rf in await pay_repo.refunds_for(s, pid) if rf.status == "succeeded"]
         acts = ReconcileActivities(
             Deps(settings=env.settings, session_factory=env.factory, client=env.client)
         )
         report = await acts.run_sweep(ReconcileInput(since=began.isoformat(), fix=False))
         mine = [(d.kind, d.detail) for d in report.differences if d.payment_id == pid]
-        if row.refunded_amount:  # the ledger booked the refund PayPal refused
+        if booked:  # the ledger booked the refund PayPal refused
             assert mine == [("refund_status_mismatch", "ledger succeeded, provider failed")], (r.text, mine)
         else:
             assert mine == [], mine

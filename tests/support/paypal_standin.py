@@ -64,8 +64,10 @@ class _State:
     refunds: dict[str, dict[str, Any]] = field(default_factory=dict)
     replies: dict[tuple[str, str], tuple[int, dict[str, Any]]] = field(default_factory=dict)
     capture_calls: int = 0  # captures actually executed (a replayed request id is not one)
-    pending_orders: set[str] = field(default_factory=set)  # their captures come back PENDING
-    failing_refunds: set[str] = field(default_factory=set)  # capture ids whose refunds come back FAILED
+    # What PayPal answers next (a test sets them, then resets): PENDING captures and refunds,
+    # FAILED / CANCELLED refunds.
+    next_capture_status: str = "COMPLETED"
+    next_refund_status: str = "COMPLETED"
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -124,12 +126,10 @@ class _Handler(BaseHTTPRequestHandler):
                     else self._reply(*_err(404, "RESOURCE_NOT_FOUND", "INVALID_RESOURCE_ID"))
                 )
             if parts[:3] == ["v2", "payments", "refunds"] and len(parts) == 4:
-                rf = self.st.refunds.get(parts[3])
-                return (
-                    self._reply(200, {k: v for k, v in rf.items() if k != "capture_id"})
-                    if rf
-                    else self._reply(*_err(404, "RESOURCE_NOT_FOUND", "INVALID_RESOURCE_ID"))
-                )
+                refund = self.st.refunds.get(parts[3])
+                if refund is None:
+                    return self._reply(*_err(404, "RESOURCE_NOT_FOUND", "INVALID_RESOURCE_ID"))
+                return self._reply(200, {k: v for k, v in refund.items() if k != "capture_id"})
             if parts[:3] == ["v2", "payments", "captures"] and len(parts) == 4:
                 cap = self.st.captures.get(parts[3])
                 return (
@@ -235,7 +235,7 @@ class _Handler(BaseHTTPRequestHandler):
         cid = uuid.uuid4().hex[:17].upper()
         capture = {
             "id": cid,
-            "status": "PENDING" if oid in self.st.pending_orders else "COMPLETED",
+            "status": self.st.next_capture_status,
             "amount": dict(unit["amount"]),
             "final_capture": True,
             "custom_id": unit.get("custom_id"),
@@ -265,7 +265,7 @@ class _Handler(BaseHTTPRequestHandler):
             (
                 Decimal(r["amount"]["value"])
                 for r in self.st.refunds.values()
-                if r["capture_id"] == cid and r["status"] != "FAILED"
+                if r["capture_id"] == cid and r["status"] not in ("FAILED", "CANCELLED")
             ),
             Decimal(0),
         )
@@ -279,7 +279,7 @@ class _Handler(BaseHTTPRequestHandler):
         failing = cid in self.st.failing_refunds
         refund = {
             "id": rid,
-            "status": "FAILED" if failing else "COMPLETED",
+            "status": self.st.next_refund_status,
             "amount": {"currency_code": cap["amount"]["currency_code"], "value": str(amount)},
             "capture_id": cid,
             "create_time": datetime.now(UTC).isoformat(),
@@ -365,22 +365,24 @@ class PayPalStandIn:
                 Decimal(0),
             )
 
-    def hold_captures(self, order_id: str) -> None:
-        """Fault: this order's capture comes back PENDING (e.g. an eCheck), until complete_capture."""
+    def answer(self, *, capture: str = "COMPLETED", refund: str = "COMPLETED") -> None:
+        """What the next captures and refunds come back as (PENDING, FAILED, ...)."""
         with self._server.state.lock:
-            self._server.state.pending_orders.add(order_id)
+            self._server.state.next_capture_status = capture
+            self._server.state.next_refund_status = refund
 
-    def complete_capture(self, capture_id: str) -> dict[str, Any]:
-        """PayPal's final word on a PENDING capture: COMPLETED (returns the capture resource)."""
+    def settle(self, *, capture_id: str | None = None, refund_id: str | None = None, status: str) -> None:
+        """PayPal decides later: a PENDING capture or refund becomes `status`."""
         with self._server.state.lock:
-            cap = self._server.state.captures[capture_id]
-            cap["status"] = "COMPLETED"  # the order's purchase unit holds this same object
-            return json.loads(json.dumps(cap))
+            st = self._server.state
+            if capture_id is not None:  # the order holds this same capture object
+                st.captures[capture_id]["status"] = status
+            if refund_id is not None:
+                st.refunds[refund_id]["status"] = status
 
-    def fail_refunds(self, capture_id: str) -> None:
-        """Fault: refunds of this capture are answered FAILED (e.g. the merchant balance is short)."""
+    def refunds_of(self, capture_id: str) -> list[dict[str, Any]]:
         with self._server.state.lock:
-            self._server.state.failing_refunds.add(capture_id)
+            return [dict(r) for r in self._server.state.refunds.values() if r["capture_id"] == capture_id]
 
     @property
     def capture_calls(self) -> int:

@@ -5,6 +5,10 @@ from .account_settings_out import AccountSettingsOut
 from .adjustment_out import AdjustmentOut
 from .admin_account_settings_in import AdminAccountSettingsIn
 from .admin_explain_response_admin_explain import AdminExplainResponseAdminExplain
+from .agent_cost_out import AgentCostOut
+from .agent_price_in import AgentPriceIn
+from .agent_price_list import AgentPriceList
+from .agent_price_out import AgentPriceOut
 from .agent_profile_in import AgentProfileIn
 from .agent_signals_out import AgentSignalsOut
 from .api_key_created import ApiKeyCreated
@@ -15,6 +19,7 @@ from .attempt_out import AttemptOut
 from .balance_out import BalanceOut
 from .billing_run_in import BillingRunIn
 from .billing_run_out import BillingRunOut
+from .by_agent_out import ByAgentOut
 from .cancel_in import CancelIn
 from .change_in import ChangeIn
 from .confirm_in import ConfirmIn
@@ -27,6 +32,8 @@ from .create_payout_in import CreatePayoutIn
 from .credits_purchase_in import CreditsPurchaseIn
 from .credits_purchase_in_chain_type_0 import CreditsPurchaseInChainType0
 from .credits_purchase_in_provider import CreditsPurchaseInProvider
+from .credits_purchase_out import CreditsPurchaseOut
+from .credits_purchase_out_next_action import CreditsPurchaseOutNextAction
 from .deadlines_out import DeadlinesOut
 from .deduct_in import DeductIn
 from .deduct_out import DeductOut
@@ -52,6 +59,8 @@ from .error_detail import ErrorDetail
 from .error_response import ErrorResponse
 from .event_out import EventOut
 from .event_out_detail import EventOutDetail
+from .execution_out import ExecutionOut
+from .execution_page import ExecutionPage
 from .expiring import Expiring
 from .fund_in import FundIn
 from .fund_in_chain_type_0 import FundInChainType0
@@ -64,6 +73,9 @@ from .item_in import ItemIn
 from .item_out import ItemOut
 from .line_out import LineOut
 from .low_balance_event_out import LowBalanceEventOut
+from .mandate_in import MandateIn
+from .mandate_out import MandateOut
+from .mandate_page import MandatePage
 from .method_in import MethodIn
 from .method_out import MethodOut
 from .operations_healthz_response_operations_healthz import OperationsHealthzResponseOperationsHealthz
@@ -77,11 +89,15 @@ from .plan_patch import PlanPatch
 from .price_in import PriceIn
 from .price_out import PriceOut
 from .pricing_list_rules_response_pricing_list_rules import PricingListRulesResponsePricingListRules
+from .principal_ref import PrincipalRef
+from .principal_ref_role import PrincipalRefRole
 from .purpose_in import PurposeIn
 from .purpose_in_kind import PurposeInKind
 from .purpose_out import PurposeOut
 from .quote_create import QuoteCreate
 from .quote_out import QuoteOut
+from .redeem_in import RedeemIn
+from .redeem_out import RedeemOut
 from .refund_in import RefundIn
 from .refund_out import RefundOut
 from .reputation_in import ReputationIn
@@ -98,6 +114,7 @@ from .rule_patch import RulePatch
 from .rule_patch_params_type_0 import RulePatchParamsType0
 from .rule_patch_scope_type_0 import RulePatchScopeType0
 from .rule_patch_type_type_0 import RulePatchTypeType0
+from .run_cost_out import RunCostOut
 from .score_in import ScoreIn
 from .settings_in import SettingsIn
 from .settings_out import SettingsOut
@@ -122,6 +139,10 @@ __all__ = (
     "AdjustmentOut",
     "AdminAccountSettingsIn",
     "AdminExplainResponseAdminExplain",
+    "AgentCostOut",
+    "AgentPriceIn",
+    "AgentPriceList",
+    "AgentPriceOut",
     "AgentProfileIn",
     "AgentSignalsOut",
     "ApiKeyCreated",
@@ -132,6 +153,7 @@ __all__ = (
     "BalanceOut",
     "BillingRunIn",
     "BillingRunOut",
+    "ByAgentOut",
     "CancelIn",
     "ChangeIn",
     "ConfirmIn",
@@ -144,6 +166,8 @@ __all__ = (
     "CreditsPurchaseIn",
     "CreditsPurchaseInChainType0",
     "CreditsPurchaseInProvider",
+    "CreditsPurchaseOut",
+    "CreditsPurchaseOutNextAction",
     "DeadlinesOut",
     "DeductIn",
     "DeductOut",
@@ -169,6 +193,8 @@ __all__ = (
     "ErrorResponse",
     "EventOut",
     "EventOutDetail",
+    "ExecutionOut",
+    "ExecutionPage",
     "Expiring",
     "FundIn",
     "FundInChainType0",
@@ -181,6 +207,9 @@ __all__ = (
     "ItemOut",
     "LineOut",
     "LowBalanceEventOut",
+    "MandateIn",
+    "MandateOut",
+    "MandatePage",
     "MethodIn",
     "MethodOut",
     "OperationsHealthzResponseOperationsHealthz",
@@ -194,11 +223,15 @@ __all__ = (
     "PriceIn",
     "PriceOut",
     "PricingListRulesResponsePricingListRules",
+    "PrincipalRef",
+    "PrincipalRefRole",
     "PurposeIn",
     "PurposeInKind",
     "PurposeOut",
     "QuoteCreate",
     "QuoteOut",
+    "RedeemIn",
+    "RedeemOut",
     "RefundIn",
     "RefundOut",
     "ReputationIn",
@@ -215,6 +248,7 @@ __all__ = (
     "RulePatchParamsType0",
     "RulePatchScopeType0",
     "RulePatchTypeType0",
+    "RunCostOut",
     "ScoreIn",
     "SettingsIn",
     "SettingsOut",

@@ -10,6 +10,7 @@ from ... import errors
 
 from ...models.create_escrow_in import CreateEscrowIn
 from ...models.error_response import ErrorResponse
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -17,9 +18,13 @@ from typing import cast
 def _get_kwargs(
     *,
     body: CreateEscrowIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
 
 
     
@@ -95,11 +100,14 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: CreateEscrowIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[ErrorResponse]:
     """ Create Escrow
 
     Args:
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (CreateEscrowIn):
 
     Raises:
@@ -113,6 +121,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -126,11 +135,14 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: CreateEscrowIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> ErrorResponse | None:
     """ Create Escrow
 
     Args:
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (CreateEscrowIn):
 
     Raises:
@@ -145,6 +157,7 @@ def sync(
     return sync_detailed(
         client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     ).parsed
 
@@ -152,11 +165,14 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: CreateEscrowIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[ErrorResponse]:
     """ Create Escrow
 
     Args:
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (CreateEscrowIn):
 
     Raises:
@@ -170,6 +186,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -183,11 +200,14 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: CreateEscrowIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> ErrorResponse | None:
     """ Create Escrow
 
     Args:
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (CreateEscrowIn):
 
     Raises:
@@ -202,5 +222,6 @@ async def asyncio(
     return (await asyncio_detailed(
         client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     )).parsed

@@ -10,6 +10,7 @@ from ... import errors
 
 from ...models.deliver_in import DeliverIn
 from ...models.error_response import ErrorResponse
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -18,9 +19,13 @@ def _get_kwargs(
     escrow_id: str,
     *,
     body: DeliverIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
 
 
     
@@ -97,6 +102,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: DeliverIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[ErrorResponse]:
     """ Deliver Escrow
@@ -106,6 +112,8 @@ def sync_detailed(
 
     Args:
         escrow_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (DeliverIn):
 
     Raises:
@@ -120,6 +128,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         escrow_id=escrow_id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -134,6 +143,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: DeliverIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> ErrorResponse | None:
     """ Deliver Escrow
@@ -143,6 +153,8 @@ def sync(
 
     Args:
         escrow_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (DeliverIn):
 
     Raises:
@@ -158,6 +170,7 @@ def sync(
         escrow_id=escrow_id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     ).parsed
 
@@ -166,6 +179,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: DeliverIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[ErrorResponse]:
     """ Deliver Escrow
@@ -175,6 +189,8 @@ async def asyncio_detailed(
 
     Args:
         escrow_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (DeliverIn):
 
     Raises:
@@ -189,6 +205,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         escrow_id=escrow_id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -203,6 +220,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: DeliverIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> ErrorResponse | None:
     """ Deliver Escrow
@@ -212,6 +230,8 @@ async def asyncio(
 
     Args:
         escrow_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (DeliverIn):
 
     Raises:
@@ -227,5 +247,6 @@ async def asyncio(
         escrow_id=escrow_id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     )).parsed

@@ -10,6 +10,7 @@ from ... import errors
 
 from ...models.dispute_in import DisputeIn
 from ...models.error_response import ErrorResponse
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -18,9 +19,13 @@ def _get_kwargs(
     escrow_id: str,
     *,
     body: DisputeIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
 
 
     
@@ -97,12 +102,15 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: DisputeIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[ErrorResponse]:
     """ Dispute Escrow
 
     Args:
         escrow_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (DisputeIn):
 
     Raises:
@@ -117,6 +125,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         escrow_id=escrow_id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -131,12 +140,15 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: DisputeIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> ErrorResponse | None:
     """ Dispute Escrow
 
     Args:
         escrow_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (DisputeIn):
 
     Raises:
@@ -152,6 +164,7 @@ def sync(
         escrow_id=escrow_id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     ).parsed
 
@@ -160,12 +173,15 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: DisputeIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[ErrorResponse]:
     """ Dispute Escrow
 
     Args:
         escrow_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (DisputeIn):
 
     Raises:
@@ -180,6 +196,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         escrow_id=escrow_id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -194,12 +211,15 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: DisputeIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> ErrorResponse | None:
     """ Dispute Escrow
 
     Args:
         escrow_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (DisputeIn):
 
     Raises:
@@ -215,5 +235,6 @@ async def asyncio(
         escrow_id=escrow_id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     )).parsed

@@ -19,9 +19,13 @@ def _get_kwargs(
     escrow_id: str,
     *,
     body: None | SignIn | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
 
 
     
@@ -102,12 +106,15 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: None | SignIn | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[ErrorResponse]:
     """ Sign Escrow
 
     Args:
         escrow_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (None | SignIn | Unset):
 
     Raises:
@@ -122,6 +129,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         escrow_id=escrow_id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -136,12 +144,15 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: None | SignIn | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> ErrorResponse | None:
     """ Sign Escrow
 
     Args:
         escrow_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (None | SignIn | Unset):
 
     Raises:
@@ -157,6 +168,7 @@ def sync(
         escrow_id=escrow_id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     ).parsed
 
@@ -165,12 +177,15 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: None | SignIn | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[ErrorResponse]:
     """ Sign Escrow
 
     Args:
         escrow_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (None | SignIn | Unset):
 
     Raises:
@@ -185,6 +200,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         escrow_id=escrow_id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -199,12 +215,15 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: None | SignIn | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> ErrorResponse | None:
     """ Sign Escrow
 
     Args:
         escrow_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (None | SignIn | Unset):
 
     Raises:
@@ -220,5 +239,6 @@ async def asyncio(
         escrow_id=escrow_id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     )).parsed

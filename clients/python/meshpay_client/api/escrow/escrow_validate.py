@@ -10,6 +10,7 @@ from ... import errors
 
 from ...models.error_response import ErrorResponse
 from ...models.score_in import ScoreIn
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -18,9 +19,13 @@ def _get_kwargs(
     escrow_id: str,
     *,
     body: ScoreIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
 
 
     
@@ -97,6 +102,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ScoreIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[ErrorResponse]:
     """ Validate Escrow
@@ -105,6 +111,8 @@ def sync_detailed(
 
     Args:
         escrow_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (ScoreIn):
 
     Raises:
@@ -119,6 +127,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         escrow_id=escrow_id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -133,6 +142,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ScoreIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> ErrorResponse | None:
     """ Validate Escrow
@@ -141,6 +151,8 @@ def sync(
 
     Args:
         escrow_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (ScoreIn):
 
     Raises:
@@ -156,6 +168,7 @@ def sync(
         escrow_id=escrow_id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     ).parsed
 
@@ -164,6 +177,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ScoreIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[ErrorResponse]:
     """ Validate Escrow
@@ -172,6 +186,8 @@ async def asyncio_detailed(
 
     Args:
         escrow_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (ScoreIn):
 
     Raises:
@@ -186,6 +202,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         escrow_id=escrow_id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -200,6 +217,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ScoreIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> ErrorResponse | None:
     """ Validate Escrow
@@ -208,6 +226,8 @@ async def asyncio(
 
     Args:
         escrow_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (ScoreIn):
 
     Raises:
@@ -223,5 +243,6 @@ async def asyncio(
         escrow_id=escrow_id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     )).parsed

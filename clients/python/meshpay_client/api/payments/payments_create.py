@@ -10,6 +10,7 @@ from ... import errors
 
 from ...models.create_payment_in import CreatePaymentIn
 from ...models.error_response import ErrorResponse
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -17,9 +18,13 @@ from typing import cast
 def _get_kwargs(
     *,
     body: CreatePaymentIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
 
 
     
@@ -95,6 +100,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: CreatePaymentIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[ErrorResponse]:
     """ Create Payment
@@ -102,6 +108,8 @@ def sync_detailed(
      Start a payment; 201 with the provider's next step (client_secret | approval_url | address).
 
     Args:
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (CreatePaymentIn):
 
     Raises:
@@ -115,6 +123,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -128,6 +137,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: CreatePaymentIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> ErrorResponse | None:
     """ Create Payment
@@ -135,6 +145,8 @@ def sync(
      Start a payment; 201 with the provider's next step (client_secret | approval_url | address).
 
     Args:
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (CreatePaymentIn):
 
     Raises:
@@ -149,6 +161,7 @@ def sync(
     return sync_detailed(
         client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     ).parsed
 
@@ -156,6 +169,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: CreatePaymentIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[ErrorResponse]:
     """ Create Payment
@@ -163,6 +177,8 @@ async def asyncio_detailed(
      Start a payment; 201 with the provider's next step (client_secret | approval_url | address).
 
     Args:
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (CreatePaymentIn):
 
     Raises:
@@ -176,6 +192,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -189,6 +206,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: CreatePaymentIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> ErrorResponse | None:
     """ Create Payment
@@ -196,6 +214,8 @@ async def asyncio(
      Start a payment; 201 with the provider's next step (client_secret | approval_url | address).
 
     Args:
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (CreatePaymentIn):
 
     Raises:
@@ -210,5 +230,6 @@ async def asyncio(
     return (await asyncio_detailed(
         client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     )).parsed

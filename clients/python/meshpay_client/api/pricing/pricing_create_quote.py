@@ -108,7 +108,8 @@ def sync_detailed(
     """ Create Quote
 
     Args:
-        body (QuoteCreate):
+        body (QuoteCreate): No base price: a quote starts from the agent's listed price (PUT
+            /pricing/agents/{id}/prices).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -139,7 +140,8 @@ def sync(
     """ Create Quote
 
     Args:
-        body (QuoteCreate):
+        body (QuoteCreate): No base price: a quote starts from the agent's listed price (PUT
+            /pricing/agents/{id}/prices).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -165,7 +167,8 @@ async def asyncio_detailed(
     """ Create Quote
 
     Args:
-        body (QuoteCreate):
+        body (QuoteCreate): No base price: a quote starts from the agent's listed price (PUT
+            /pricing/agents/{id}/prices).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -196,7 +199,8 @@ async def asyncio(
     """ Create Quote
 
     Args:
-        body (QuoteCreate):
+        body (QuoteCreate): No base price: a quote starts from the agent's listed price (PUT
+            /pricing/agents/{id}/prices).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -11,6 +11,7 @@ from ... import errors
 from ...models.cancel_in import CancelIn
 from ...models.error_response import ErrorResponse
 from ...models.subscription_out import SubscriptionOut
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -19,9 +20,13 @@ def _get_kwargs(
     subscription_id: str,
     *,
     body: CancelIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
 
 
     
@@ -105,12 +110,15 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: CancelIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[ErrorResponse | SubscriptionOut]:
     """ Cancel Subscription
 
     Args:
         subscription_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (CancelIn):
 
     Raises:
@@ -125,6 +133,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         subscription_id=subscription_id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -139,12 +148,15 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: CancelIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> ErrorResponse | SubscriptionOut | None:
     """ Cancel Subscription
 
     Args:
         subscription_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (CancelIn):
 
     Raises:
@@ -160,6 +172,7 @@ def sync(
         subscription_id=subscription_id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     ).parsed
 
@@ -168,12 +181,15 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: CancelIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[ErrorResponse | SubscriptionOut]:
     """ Cancel Subscription
 
     Args:
         subscription_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (CancelIn):
 
     Raises:
@@ -188,6 +204,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         subscription_id=subscription_id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -202,12 +219,15 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: CancelIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> ErrorResponse | SubscriptionOut | None:
     """ Cancel Subscription
 
     Args:
         subscription_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (CancelIn):
 
     Raises:
@@ -223,5 +243,6 @@ async def asyncio(
         subscription_id=subscription_id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     )).parsed
