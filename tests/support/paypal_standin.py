@@ -276,7 +276,6 @@ class _Handler(BaseHTTPRequestHandler):
                 422, "UNPROCESSABLE_ENTITY", "REFUND_AMOUNT_EXCEEDED", "refund exceeds the captured amount"
             )
         rid = uuid.uuid4().hex[:17].upper()
-        failing = cid in self.st.failing_refunds
         refund = {
             "id": rid,
             "status": self.st.next_refund_status,
@@ -285,8 +284,6 @@ class _Handler(BaseHTTPRequestHandler):
             "create_time": datetime.now(UTC).isoformat(),
         }
         self.st.refunds[rid] = refund
-        if failing:  # PayPal answers 201 with status FAILED: nothing left the merchant's balance
-            return 201, {k: v for k, v in refund.items() if k != "capture_id"}
         cap["status"] = "REFUNDED" if done + amount == captured else "PARTIALLY_REFUNDED"
         return 201, {k: v for k, v in refund.items() if k != "capture_id"}
 
@@ -360,7 +357,7 @@ class PayPalStandIn:
                 (
                     Decimal(r["amount"]["value"])
                     for r in self._server.state.refunds.values()
-                    if r["capture_id"] == capture_id and r["status"] != "FAILED"
+                    if r["capture_id"] == capture_id
                 ),
                 Decimal(0),
             )
