@@ -260,7 +260,7 @@ class Settings(BaseSettings):
     def _credit_redemption_prices_are_sane(self) -> Settings:
         from domain.payouts import PAYOUT_CURRENCIES
 
-        purchase: dict[str, Decimal] = getattr(self, "credit_prices", None) or {}
+        purchase = self.credit_prices
         for currency, price in self.credit_redemption_prices.items():
             if currency not in PAYOUT_CURRENCIES or not price.is_finite() or price <= 0:
                 raise ValueError(f"credit_redemption_prices: {currency} {price} is not a payout price")

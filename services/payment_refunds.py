@@ -17,7 +17,7 @@ from domain import ledger as accounts
 from domain import payments as rules
 from domain.errors import Conflict, InsufficientFunds, InvalidAmount, InvalidState, NotFound
 from domain.ledger import transfer_postings
-from services import ledger
+from services import ledger, payment_events
 from services.payments import ESCROW_CLOSED, invoice_refund_key, refund_source
 
 
@@ -203,6 +203,8 @@ async def finish_refund(session: AsyncSession, refund_id: str, *, provider_refun
     )
     done = await repo.get_refund(session, refund.id)
     assert done is not None
+    await session.refresh(row)
+    await payment_events.announce_refund(session, row, done.id, done.amount)
     return done
 
 

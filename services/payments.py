@@ -21,7 +21,7 @@ from domain import ledger as accounts
 from domain import payments as rules
 from domain.errors import Conflict, InvalidAmount, InvalidState, NotFound
 from domain.ledger import Posting, transfer_postings
-from services import ledger
+from services import ledger, payment_events
 
 ACTIVE = ("pending", "requires_action", "processing", "partially_paid")
 # A payment for an escrow that no longer takes funding (expired, cancelled, funded by another
@@ -113,6 +113,8 @@ async def ensure_payment(
     )
     row = await repo.get_payment(session, inp.payment_id)
     assert row is not None
+    if created:
+        await payment_events.announce(session, row)
     if (row.payer_id, row.amount, row.currency, row.provider) != (
         inp.payer_id,
         inp.amount,
@@ -143,6 +145,9 @@ async def record_status(
     if failure_code:
         extra = {"failure_code": failure_code[:60], "failure_message": failure_message[:300] or None}
     if await repo.move_status(session, payment_id, status, sources, **extra):
+        moved = await repo.get_payment(session, payment_id)
+        if moved is not None:
+            await payment_events.announce(session, moved, status)
         return
     row = await repo.get_payment(session, payment_id)
     if row is None:
@@ -303,6 +308,8 @@ async def complete(
         completed_at=utcnow(),
         **extra,
     )
+    await session.refresh(row)
+    await payment_events.announce(session, row, status)
     from services.payment_refunds import reserve_refund
 
     if refused is not None:  # the whole amount goes back to the method; refund_payment does it

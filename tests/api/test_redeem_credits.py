@@ -116,3 +116,10 @@ async def test_redemption_is_off_unless_configured(api_client, session_factory) 
 def test_redemption_prices_are_checked_at_start(prices) -> None:
     with pytest.raises(ValidationError):
         Settings(env="dev", credit_redemption_prices=prices)
+
+
+def test_redemption_never_pays_more_than_a_credit_sells_for() -> None:
+    """Buying credits at credit_prices and redeeming them above it would make money."""
+    with pytest.raises(ValidationError, match="above the purchase price"):
+        Settings(env="dev", credit_prices={"USD": "1.00"}, credit_redemption_prices={"USD": "1.01"})
+    assert Settings(env="dev", credit_prices={"USD": "1.00"}, credit_redemption_prices={"USD": "1.00"})
