@@ -18,8 +18,11 @@ from temporalio.client import Client
 from config.settings import Settings
 from contracts.payments import PAYMENT_CONFIRMED_SIGNAL, ProviderEvent
 from contracts.temporal import payment_workflow_id
+from db.models.payments import Payment
 from db.repositories import payments as repo
+from domain import payments as rules
 from services import temporal_gateway as gateway
+from services.reconcile import start_payment_reconcile
 
 StripeHandler = Callable[[AsyncSession, Client, Settings, dict[str, Any]], Awaitable[None]]
 STRIPE_EVENT_HANDLERS: dict[str, StripeHandler] = {}
@@ -36,10 +39,21 @@ async def signal_payment(client: Client, payment_id: str, event: ProviderEvent) 
     return await gateway.signal(client, payment_workflow_id(payment_id), PAYMENT_CONFIRMED_SIGNAL, event)
 
 
+async def deliver_event(client: Client, settings: Settings, row: Payment, event: ProviderEvent) -> str:
+    """processed | reconciling. A running payment workflow gets the signal; an event for a closed or
+    missing one — or a success for a payment that has already given up — starts a reconciliation of
+    the payment by the provider's word (ReconcilePaymentWorkflow): captured money is never dropped."""
+    gave_up = row.status in rules.TERMINAL and row.status not in rules.SUCCESS
+    if not (gave_up and event.kind == "succeeded") and await signal_payment(client, row.id, event):
+        return "processed"
+    await start_payment_reconcile(client, settings.task_queue, row.id, f"{row.provider} {event.detail}")
+    return "reconciling"
+
+
 async def handle_stripe_event(
     session: AsyncSession, client: Client, settings: Settings, event: dict[str, Any]
 ) -> str:
-    """processed | ignored."""
+    """processed | reconciling | ignored (not a payment of ours, or an event type we do not act on)."""
     etype = str(event.get("type", ""))
     kind = _PI_EVENTS.get(etype)
     if kind is None:
@@ -58,8 +72,7 @@ async def handle_stripe_event(
     await repo.link_event(
         session, provider="stripe", event_id=str(event["id"]), event_type=etype, payment_id=row.id
     )
-    delivered = await signal_payment(client, row.id, ProviderEvent(kind, str(event["id"]), etype))
-    return "processed" if delivered else "ignored"
+    return await deliver_event(client, settings, row, ProviderEvent(kind, str(event["id"]), etype))
 
 
 _PAYPAL_EVENTS = {
@@ -73,8 +86,9 @@ _PAYPAL_EVENTS = {
 async def handle_paypal_event(
     session: AsyncSession, client: Client, settings: Settings, event: dict[str, Any]
 ) -> str:
-    """processed | ignored. The resource is the order (CHECKOUT.*) or the capture (PAYMENT.CAPTURE.*);
-    both carry our payment id as custom_id, and a capture names its order in related_ids."""
+    """processed | reconciling | ignored (as for Stripe). The resource is the order (CHECKOUT.*) or
+    the capture (PAYMENT.CAPTURE.*); both carry our payment id as custom_id, and a capture names its
+    order in related_ids."""
     etype = str(event.get("event_type", ""))
     kind = _PAYPAL_EVENTS.get(etype)
     if etype == "PAYMENT.CAPTURE.REVERSED":  # a refund of ours that did not happen (payments)
@@ -98,8 +112,7 @@ async def handle_paypal_event(
     )
     if kind == "succeeded" and res.get("id") and not row.provider_capture_id:
         await repo.update_payment(session, row.id, provider_capture_id=str(res["id"]))
-    delivered = await signal_payment(client, row.id, ProviderEvent(kind, str(event["id"]), etype))
-    return "processed" if delivered else "ignored"
+    return await deliver_event(client, settings, row, ProviderEvent(kind, str(event["id"]), etype))
 
 
 from api.routes import disputes as _disputes  # noqa: E402  (payouts/chargebacks; below: no import cycle)

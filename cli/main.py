@@ -1,4 +1,4 @@
-"""The `meshpay` command: run, api, worker, migrate, token, check."""
+"""The `meshpay` command: run, api, worker, migrate, token, check, reconcile."""
 
 from __future__ import annotations
 
@@ -128,6 +128,30 @@ def _register_groups() -> None:
 
 
 _register_groups()
+
+
+@app.command()
+def reconcile(
+    since: str = typer.Option(None, help="ISO 8601 time; default: MESHPAY_RECONCILE_LOOKBACK_HOURS ago"),
+    fix: bool = typer.Option(True, help="start the repair of safe differences (--no-fix: report only)"),
+) -> None:
+    """Compare every provider's objects with payments and the ledger; exit 1 if any stay unresolved."""
+    from rich.console import Console
+
+    from cli.reconcile import parse_since, render
+    from cli.reconcile import run as run_reconcile
+
+    settings = get_settings()
+    try:
+        start = parse_since(since)
+    except ValueError:
+        raise typer.BadParameter(
+            "an ISO 8601 time, e.g. 2026-11-29T00:00:00Z", param_hint="--since"
+        ) from None
+    console = Console()
+    report = asyncio.run(run_reconcile(settings, start, fix=fix, console=console))
+    render(report, console)
+    raise typer.Exit(1 if report.unresolved else 0)
 
 
 def main() -> None:

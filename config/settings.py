@@ -246,6 +246,14 @@ class Settings(BaseSettings):
     webhook_initial_retry_seconds: int = Field(10, ge=1, description="first retry delay (doubles each time)")
     webhook_max_retry_seconds: int = Field(6 * 3600, ge=1, description="longest delay between retries")
 
+    # --- reconciliation (recon) ---
+    reconcile_schedule_cron: str = Field(
+        "17 * * * *", description="the reconciler's sweep of provider objects against the ledger (UTC cron)"
+    )
+    reconcile_lookback_hours: int = Field(
+        48, ge=1, description="how far back a scheduled sweep compares provider objects"
+    )
+
     # --- payments at the money boundary (helper "pay")
     credit_prices: dict[str, Decimal] = Field(
         default_factory=lambda: {"USD": Decimal("1.00")},

@@ -237,17 +237,3 @@ class CancelActivityInput:
     subscription_id: str
     at_period_end: bool
     at: datetime
-
-
-DOMAIN_ERROR_TYPES = (
-    "DomainError",
-    "InvalidAmount",
-    "UnknownCurrency",
-    "CurrencyMismatch",
-    "InsufficientFunds",
-    "InvalidState",
-    "Conflict",
-    "NotFound",
-    "Forbidden",
-    "UnbalancedTransaction",
-)

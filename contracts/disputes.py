@@ -17,16 +17,6 @@ OPEN_ACTIVITY = "dispute_open"
 EVIDENCE_DUE_ACTIVITY = "dispute_evidence_due"
 RESOLVE_ACTIVITY = "dispute_resolve"
 
-DOMAIN_ERROR_TYPES = (
-    "InvalidAmount",
-    "UnknownCurrency",
-    "InsufficientFunds",
-    "InvalidState",
-    "Conflict",
-    "NotFound",
-    "Forbidden",
-)
-
 
 def chargeback_workflow_id(dispute_id: str) -> str:
     return f"chargeback-{dispute_id}"

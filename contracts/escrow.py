@@ -38,19 +38,6 @@ SETTLE_ACTIVITY = "escrow_settle"
 RETURN_TO_PAYER_ACTIVITY = "escrow_return_to_payer"
 CLOSE_UNFUNDED_ACTIVITY = "escrow_close_unfunded"
 
-# ApplicationError types that mean "the rules refused" (never retried; the API maps them to 4xx).
-DOMAIN_ERROR_TYPES = (
-    "InvalidAmount",
-    "UnknownCurrency",
-    "CurrencyMismatch",
-    "UnbalancedTransaction",
-    "InsufficientFunds",
-    "InvalidState",
-    "Conflict",
-    "NotFound",
-    "Forbidden",
-)
-
 
 # ---- internal ledger keys (callers can never write these: see services.credits' namespacing) -----
 

@@ -158,20 +158,6 @@ ACT_NOTIFY_PURPOSE = "payment_notify_purpose"
 ACT_RECORD_STATUS = "payment_record_status"
 ACT_CRYPTO_EVALUATE = "payment_crypto_evaluate"
 
-# ApplicationError types that mean "refused" (never retried).
-NON_RETRYABLE_ERRORS = [
-    "InvalidAmount",
-    "UnknownCurrency",
-    "CurrencyMismatch",
-    "UnbalancedTransaction",
-    "InsufficientFunds",
-    "InvalidState",
-    "Conflict",
-    "NotFound",
-    "Forbidden",
-    "ProviderDeclined",
-]
-
 
 @dataclass(frozen=True)
 class PaymentRef:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from contracts import errors
+
 PAYOUT_WORKFLOW = "PayoutWorkflow"
 WEEKLY_PAYOUTS_WORKFLOW = "WeeklyPayoutsWorkflow"
 PAYOUT_SCHEDULE_ID = "payouts-weekly"
@@ -24,18 +26,8 @@ FAIL_ACTIVITY = "payout_fail"
 RELEASE_RESERVE_ACTIVITY = "payout_release_reserve"
 RUN_PAGE_ACTIVITY = "payout_run_page"
 
-# ApplicationError types that mean "refused" (never retried).
-PAYOUT_REJECTED = "PayoutRejected"
-DOMAIN_ERROR_TYPES = (
-    PAYOUT_REJECTED,
-    "InvalidAmount",
-    "UnknownCurrency",
-    "InsufficientFunds",
-    "InvalidState",
-    "Conflict",
-    "NotFound",
-    "Forbidden",
-)
+# A provider refusal of a payout (never retried; the one list is contracts.errors).
+PAYOUT_REJECTED = errors.PAYOUT_REJECTED
 
 
 @dataclass(frozen=True)

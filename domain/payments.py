@@ -51,6 +51,16 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 SUCCESS = frozenset({"completed", "overpaid"})
 TERMINAL = frozenset(s for s, nxt in TRANSITIONS.items() if not nxt)
 CANCELLABLE = frozenset({"pending", "requires_action", "processing"})
+# A provider that captured after we had given up (a webhook for a closed workflow, a difference the
+# reconciler found): the provider's word wins, so these may still become a success — only through
+# reconciliation (services.reconcile), never through the ordinary status machine.
+LATE_SUCCESS_FROM = frozenset({"expired", "cancelled", "failed"})
+
+
+def check_late_success(current: str, new: str) -> None:
+    """A reconciled capture: the ordinary moves, plus a given-up payment becoming a success."""
+    if not (current in LATE_SUCCESS_FROM and new in SUCCESS):
+        check_move(current, new)
 
 
 def can_move(current: str, new: str) -> bool:

@@ -226,19 +226,27 @@ class Completion:
 
 
 async def complete(
-    session: AsyncSession, payment_id: str, *, status: str = "completed", capture_id: str | None = None
+    session: AsyncSession,
+    payment_id: str,
+    *,
+    status: str = "completed",
+    capture_id: str | None = None,
+    reconciled: bool = False,
 ) -> Completion:
     """Post clearing:{provider}:{cur} → destination, grant/mark the purpose, set the status. Once.
 
     An invoice payment is re-checked here, on the locked invoice: what the invoice no longer takes
     (voided, paid meanwhile, another currency) is parked in UNPLACED and refunded to the method; a
-    credits payment that does not fit is refused whole (nothing leaves the wallet)."""
+    credits payment that does not fit is refused whole (nothing leaves the wallet).
+
+    `reconciled`: the provider confirmed a capture after the payment had ended (services.reconcile);
+    an expired/cancelled/failed payment may then still complete."""
     row = await repo.get_payment(session, payment_id, for_update=True)
     if row is None:
         raise NotFound("no such payment", code="payment_not_found")
     if row.status in rules.SUCCESS:
         return _completion(row, row.ledger_transaction_id or "", newly=False)
-    rules.check_move(row.status, status)
+    (rules.check_late_success if reconciled else rules.check_move)(row.status, status)
     dest = destination_account(row.purpose_kind, row.purpose_reference, row.currency)
     refused = await _claim_escrow(session, row)
     if refused is not None:

@@ -13,8 +13,9 @@ from activities.escrow import EscrowActivities
 from activities.idempotency import IdempotencyActivities
 from activities.payments import PaymentActivities
 from activities.payouts import PayoutActivities
+from activities.reconcile import ReconcileActivities
 from activities.webhooks import WebhookActivities
-from workflows import payment
+from workflows import payment, reconcile
 from workflows.account_billing import AccountBillingWorkflow
 from workflows.billing_run import BillingRunWorkflow
 from workflows.chargeback import ChargebackWorkflow
@@ -38,6 +39,7 @@ def workflows() -> list[type]:
         PayoutWorkflow,
         WeeklyPayoutsWorkflow,
         ChargebackWorkflow,
+        *reconcile.WORKFLOWS,  # one payment by the provider's word; the sweep
         IdempotencyPurgeWorkflow,
         WebhookDeliveryWorkflow,
         WebhookDispatcherWorkflow,
@@ -54,6 +56,7 @@ def activities(deps: Deps) -> list[Callable[..., Any]]:
         *billing_activities(deps),
         *PayoutActivities(deps).all(),
         *DisputeActivities(deps).all(),
+        *ReconcileActivities(deps).all(),
         *IdempotencyActivities(deps).all(),
         *WebhookActivities(deps).all(),
     ]

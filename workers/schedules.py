@@ -24,6 +24,7 @@ from config.settings import Settings
 from contracts.idempotency import IDEMPOTENCY_PURGE_SCHEDULE_ID, IDEMPOTENCY_PURGE_WORKFLOW, PurgeRequest
 from services.billing_schedule import ensure_billing_schedule
 from workflows.payout_schedule import ensure_payout_schedule
+from workflows.reconcile_schedule import ensure_reconcile_schedule
 
 log = logging.getLogger("meshpay.worker")
 
@@ -34,6 +35,12 @@ async def ensure_schedules(client: Client, settings: Settings) -> None:
         partial(ensure_credit_expiry, task_queue=settings.task_queue),
         partial(ensure_payout_schedule, task_queue=settings.task_queue, cron=settings.payout_schedule_cron),
         partial(ensure_billing_schedule, task_queue=settings.task_queue),
+        partial(
+            ensure_reconcile_schedule,
+            task_queue=settings.task_queue,
+            cron=settings.reconcile_schedule_cron,
+            lookback_hours=settings.reconcile_lookback_hours,
+        ),
         partial(ensure_idempotency_purge_schedule, task_queue=settings.task_queue),
         partial(ensure_webhook_dispatcher, task_queue=settings.task_queue),
     ]

@@ -22,7 +22,6 @@ with workflow.unsafe.imports_passed_through():
         A_MARK_UNCOLLECTIBLE,
         A_RECORD_ATTEMPT,
         ACCOUNT_BILLING_WORKFLOW,
-        DOMAIN_ERROR_TYPES,
         AccountBillingInput,
         AccountBillingResult,
         AttemptRecord,
@@ -35,6 +34,7 @@ with workflow.unsafe.imports_passed_through():
         InvoiceSummary,
         MarkUncollectibleInput,
     )
+    from contracts.errors import NON_RETRYABLE_ERROR_TYPES
     from contracts.temporal import SA_ACCOUNT_ID, SA_INVOICE_STATUS
     from domain.billing import dunning_waits
 
@@ -42,7 +42,7 @@ _TIMEOUT = timedelta(seconds=60)
 _RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
     maximum_interval=timedelta(minutes=2),
-    non_retryable_error_types=list(DOMAIN_ERROR_TYPES),
+    non_retryable_error_types=list(NON_RETRYABLE_ERROR_TYPES),
 )
 
 

@@ -24,7 +24,6 @@ with workflow.unsafe.imports_passed_through():
         A_LIST_BILLABLE,
         ACCOUNT_BILLING_WORKFLOW,
         BILLING_RUN_WORKFLOW,
-        DOMAIN_ERROR_TYPES,
         AccountBillingInput,
         BillingRunInput,
         BillingRunResult,
@@ -33,13 +32,14 @@ with workflow.unsafe.imports_passed_through():
         InvoiceSummary,
         ListBillableInput,
     )
+    from contracts.errors import NON_RETRYABLE_ERROR_TYPES
     from contracts.temporal import billing_workflow_id
     from domain.billing import Period
 
 _RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
     maximum_interval=timedelta(minutes=1),
-    non_retryable_error_types=list(DOMAIN_ERROR_TYPES),
+    non_retryable_error_types=list(NON_RETRYABLE_ERROR_TYPES),
 )
 
 

@@ -11,14 +11,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from contracts.disputes import (
         CHARGEBACK_WORKFLOW,
         DISPUTE_CLOSED_SIGNAL,
-        DOMAIN_ERROR_TYPES,
         EVIDENCE_DUE_ACTIVITY,
         OPEN_ACTIVITY,
         QUERY_STATUS,
@@ -30,17 +28,14 @@ with workflow.unsafe.imports_passed_through():
         DisputeResult,
         DisputeView,
     )
+    from contracts.errors import money_retry
     from contracts.temporal import SA_PAYMENT_PROVIDER, SA_PAYMENT_STATUS
     from domain.disputes import OPEN, outcome_of
     from domain.errors import DomainError
 
-_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(minutes=1),
-    maximum_attempts=20,
-    non_retryable_error_types=list(DOMAIN_ERROR_TYPES),
-)
+# Opening (the hold) and resolving (the loss or the return) are idempotent ledger steps: retried
+# for as long as an outage lasts; only a refusal by the rules stops them.
+_RETRY = money_retry(timedelta(seconds=1), timedelta(minutes=1))
 
 
 @workflow.defn(name=CHARGEBACK_WORKFLOW)

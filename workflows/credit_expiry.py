@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from contracts.credits import (
@@ -24,13 +23,9 @@ with workflow.unsafe.imports_passed_through():
         ExpireDueResult,
         NextExpiryResult,
     )
+    from contracts.errors import money_retry
 
-RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(seconds=30),
-    non_retryable_error_types=["DomainError", "InvalidAmount", "NotFound"],
-)
+RETRY = money_retry(timedelta(seconds=1), timedelta(seconds=30))
 
 
 @workflow.defn(name=CREDIT_EXPIRY_WORKFLOW)

@@ -22,11 +22,11 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from contracts.errors import NON_RETRYABLE_ERROR_TYPES
     from contracts.escrow import (
         CHARGEBACK_CLOSED_SIGNAL,
         CHARGEBACK_OPENED_SIGNAL,
         CLOSE_UNFUNDED_ACTIVITY,
-        DOMAIN_ERROR_TYPES,
         ESCROW_PAYMENT_SIGNAL,
         ESCROW_WORKFLOW,
         FUND_WITH_CREDITS_ACTIVITY,
@@ -86,7 +86,7 @@ _RETRY = RetryPolicy(
     initial_interval=timedelta(milliseconds=200),
     backoff_coefficient=2.0,
     maximum_interval=timedelta(seconds=30),
-    non_retryable_error_types=list(DOMAIN_ERROR_TYPES),
+    non_retryable_error_types=list(NON_RETRYABLE_ERROR_TYPES),
 )
 _CREDITS = "credits"
 # Expiry / cancel ask the escrow row first (a payment may have claimed the funding): new commands.
@@ -240,7 +240,7 @@ class EscrowWorkflow:
                 result = await self._fund_with_credits()
             except ActivityError as exc:  # not enough credits: the caller learns why, nothing moved
                 cause = exc.cause
-                if isinstance(cause, ApplicationError) and cause.type in DOMAIN_ERROR_TYPES:
+                if isinstance(cause, ApplicationError) and cause.type in NON_RETRYABLE_ERROR_TYPES:
                     raise ApplicationError(
                         cause.message, *cause.details, type=cause.type, non_retryable=True
                     ) from None

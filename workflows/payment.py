@@ -16,25 +16,26 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from contracts import payments as c
+    from contracts.errors import NON_RETRYABLE_ERROR_TYPES, money_retry
     from contracts.temporal import SA_PAYMENT_STATUS
     from domain import payments as rules
     from workflows.payment_method import AttachPaymentMethodWorkflow
     from workflows.refund import RefundWorkflow
 
-_DB_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1),
-    maximum_interval=timedelta(seconds=30),
-    non_retryable_error_types=c.NON_RETRYABLE_ERRORS,
-)
+_DB_RETRY = money_retry(timedelta(seconds=1), timedelta(seconds=30))
+# Poll, cancel and capture: the provider may hold the money, so they are retried until it answers.
+_PROVIDER_RETRY = money_retry(timedelta(seconds=2), timedelta(seconds=60))
 # Patches (replay safety): each guards a change of the command sequence for running workflows.
 EVENTS_BEFORE_EXPIRY = "payment-events-before-expiry-v1"  # pending events are applied first
 PROCESSING_NEVER_EXPIRES = "payment-processing-never-expires-v1"  # only the provider's word ends it
 
-_PROVIDER_RETRY = RetryPolicy(
+# Create and the caller's confirm run while someone waits for an answer: bounded (a create that
+# gives up ends the payment failed; a capture it may have made is the reconciler's to find).
+_PROVIDER_CALL_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=2),
     maximum_interval=timedelta(seconds=60),
     maximum_attempts=20,
-    non_retryable_error_types=c.NON_RETRYABLE_ERRORS,
+    non_retryable_error_types=list(NON_RETRYABLE_ERROR_TYPES),
 )
 
 
@@ -75,7 +76,7 @@ class PaymentWorkflow:
                 result_type=c.ProviderCreated,
                 start_to_close_timeout=timedelta(seconds=60),
                 heartbeat_timeout=timedelta(seconds=self._inp.provider_heartbeat_seconds),
-                retry_policy=_PROVIDER_RETRY,
+                retry_policy=_PROVIDER_CALL_RETRY,
             )
         finally:
             self._confirming -= 1
@@ -144,7 +145,7 @@ class PaymentWorkflow:
                 result_type=c.ProviderCreated,
                 start_to_close_timeout=timedelta(seconds=60),
                 heartbeat_timeout=timedelta(seconds=inp.provider_heartbeat_seconds),
-                retry_policy=_PROVIDER_RETRY,
+                retry_policy=_PROVIDER_CALL_RETRY,
             )
         except Exception as exc:  # declined at create, or the provider stayed down
             return await self._end("failed", *_failure_of(exc, "provider_error"))

@@ -10,6 +10,7 @@ from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from contracts import payments as c
+    from contracts.errors import NON_RETRYABLE_ERROR_TYPES
 
 
 @workflow.defn(name=c.ATTACH_METHOD_WORKFLOW)
@@ -21,5 +22,7 @@ class AttachPaymentMethodWorkflow:
             inp,
             result_type=c.AttachedMethod,
             start_to_close_timeout=timedelta(seconds=60),
-            retry_policy=RetryPolicy(maximum_attempts=5, non_retryable_error_types=c.NON_RETRYABLE_ERRORS),
+            retry_policy=RetryPolicy(
+                maximum_attempts=5, non_retryable_error_types=list(NON_RETRYABLE_ERROR_TYPES)
+            ),
         )

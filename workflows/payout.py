@@ -12,13 +12,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from contracts.errors import NON_RETRYABLE_ERROR_TYPES, money_retry
     from contracts.payouts import (
         CHECK_ACTIVITY,
-        DOMAIN_ERROR_TYPES,
         FAIL_ACTIVITY,
         MARK_PAID_ACTIVITY,
         PAYOUT_WORKFLOW,
@@ -35,22 +34,11 @@ with workflow.unsafe.imports_passed_through():
     from contracts.temporal import SA_PAYEE_ID, SA_PAYMENT_PROVIDER, SA_PAYMENT_STATUS
 
 # Ledger/DB steps: retried on technical errors, never on refusals.
-_DB_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(minutes=1),
-    maximum_attempts=20,
-    non_retryable_error_types=list(DOMAIN_ERROR_TYPES),
-)
+# A 20-minute database outage must not leave a payout in transit with no workflow behind it.
+_DB_RETRY = money_retry(timedelta(seconds=1), timedelta(minutes=1))
 # The provider call: an outcome we do not know cannot be given up on (money may have moved), so it is
 # retried without an attempt limit (idempotent by key) and stays visible in the UI while it does.
-_PROVIDER_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=2),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(minutes=10),
-    maximum_attempts=0,
-    non_retryable_error_types=list(DOMAIN_ERROR_TYPES),
-)
+_PROVIDER_RETRY = money_retry(timedelta(seconds=2), timedelta(minutes=10))
 _MAX_POLL = timedelta(days=1)
 
 
@@ -79,7 +67,7 @@ class PayoutWorkflow:
             )
         except ActivityError as exc:
             cause = exc.cause
-            if isinstance(cause, ApplicationError) and cause.type in DOMAIN_ERROR_TYPES:
+            if isinstance(cause, ApplicationError) and cause.type in NON_RETRYABLE_ERROR_TYPES:
                 code = (
                     str((cause.details or [{}])[0].get("code", cause.type)) if cause.details else cause.type
                 )

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from temporalio.client import (
@@ -24,6 +23,7 @@ with workflow.unsafe.imports_passed_through():
         ScheduleSpec,
     )
 
+    from contracts.errors import money_retry
     from contracts.payouts import (
         PAYOUT_SCHEDULE_ID,
         RUN_PAGE_ACTIVITY,
@@ -52,11 +52,7 @@ class WeeklyPayoutsWorkflow:
                 result_type=RunPageResult,
                 start_to_close_timeout=timedelta(minutes=10),
                 heartbeat_timeout=timedelta(minutes=2),
-                retry_policy=RetryPolicy(
-                    initial_interval=timedelta(seconds=5),
-                    maximum_interval=timedelta(minutes=5),
-                    maximum_attempts=20,
-                ),
+                retry_policy=money_retry(timedelta(seconds=5), timedelta(minutes=5)),
             )
             started += page.started
             if not page.next_payee:

@@ -13,6 +13,7 @@ from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from contracts import payments as c
+    from contracts.errors import NON_RETRYABLE_ERROR_TYPES
 
 
 @workflow.defn(name=c.REFUND_WORKFLOW)
@@ -28,6 +29,6 @@ class RefundWorkflow:
             retry_policy=RetryPolicy(
                 initial_interval=timedelta(seconds=2),
                 maximum_interval=timedelta(seconds=60),
-                non_retryable_error_types=c.NON_RETRYABLE_ERRORS,
+                non_retryable_error_types=list(NON_RETRYABLE_ERROR_TYPES),
             ),
         )

@@ -21,7 +21,6 @@ with workflow.unsafe.imports_passed_through():
         A_SUB_CHANGE,
         A_SUB_END,
         A_SUB_RENEW,
-        DOMAIN_ERROR_TYPES,
         SUB_CANCEL_UPDATE,
         SUB_CHANGE_UPDATE,
         SUB_STATE_QUERY,
@@ -34,13 +33,14 @@ with workflow.unsafe.imports_passed_through():
         SubscriptionInput,
         SubscriptionState,
     )
+    from contracts.errors import NON_RETRYABLE_ERROR_TYPES
     from contracts.temporal import SA_ACCOUNT_ID
 
 _TIMEOUT = timedelta(seconds=30)
 _RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
     maximum_interval=timedelta(minutes=1),
-    non_retryable_error_types=list(DOMAIN_ERROR_TYPES),
+    non_retryable_error_types=list(NON_RETRYABLE_ERROR_TYPES),
 )
 
 

@@ -15,10 +15,10 @@ from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from contracts import webhooks as c
-    from contracts.payments import NON_RETRYABLE_ERRORS as NON_RETRYABLE_ERROR_TYPES
+    from contracts.errors import NON_RETRYABLE_ERROR_TYPES
 
 _BOOKKEEPING = RetryPolicy(
-    maximum_interval=timedelta(seconds=30), non_retryable_error_types=NON_RETRYABLE_ERROR_TYPES
+    maximum_interval=timedelta(seconds=30), non_retryable_error_types=list(NON_RETRYABLE_ERROR_TYPES)
 )
 
 
@@ -37,7 +37,7 @@ class WebhookDeliveryWorkflow:
                     initial_interval=timedelta(seconds=inp.initial_interval_seconds),
                     backoff_coefficient=2.0,
                     maximum_interval=timedelta(seconds=inp.maximum_interval_seconds),
-                    non_retryable_error_types=NON_RETRYABLE_ERROR_TYPES,
+                    non_retryable_error_types=list(NON_RETRYABLE_ERROR_TYPES),
                 ),
             )
         except ActivityError:

@@ -22,6 +22,7 @@ from api.routes import (
     payments,
     payouts,
     pricing,
+    reconcile,
     redemption,
     subscriptions,
     webhooks,
@@ -44,6 +45,7 @@ ROUTERS = [
     redemption.router,  # before payouts: /payouts/redeem-credits is static
     payouts.router,
     disputes.router,
+    reconcile.router,
     events.router,
     events.hooks,
     explain.router,

@@ -1,18 +1,24 @@
 """Earnings and payouts: GET /earnings, payout destinations, POST/GET /payouts.
 
 POST /payouts creates the payout and holds its funds (one DB transaction: earnings → transit +
-reserve, refused with 409 when earnings do not cover it), then starts PayoutWorkflow `payout-{id}`,
-which talks to the provider. If the start fails, the request's unit of work rolls back the hold.
+reserve, refused with 409 when earnings do not cover it), COMMITS, and only then starts
+PayoutWorkflow `payout-{id}`, which talks to the provider: a workflow started inside the
+transaction could run its send before the commit, find no payout and fail it, leaving the earnings
+in transit with no workflow behind them. If the start itself fails (Temporal unreachable) the payout
+stays pending with its funds held and the answer is still 201: the reconciler starts the workflow of
+every pending payout that has none (activities.reconcile), and a retry of this request starts it too.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from temporalio.client import Client
 
 from api.auth import Role
-from api.deps import CurrentPrincipal, SessionDep, SettingsDep, TemporalDep
+from api.deps import CurrentPrincipal, SessionDep, SessionFactoryDep, SettingsDep, TemporalDep
 from api.exact_json import ExactJSONRoute
 from api.idempotency import IdempotencyKey, op_id
 from api.schemas.common import ERROR_RESPONSES
@@ -26,14 +32,19 @@ from api.schemas.payouts import (
     PayoutOut,
     PayoutPage,
 )
+from config.settings import Settings
 from contracts.payouts import PAYOUT_WORKFLOW
 from contracts.temporal import payout_workflow_id
+from db.models.payouts import Payout
 from db.repositories import payouts as repo
+from db.session import unit_of_work
+from domain import payouts as payout_rules
 from domain.errors import NotFound
 from domain.money import check_currency, format_amount, parse_amount
 from services import payouts as service
 from services import temporal_gateway as gateway
 
+log = logging.getLogger(__name__)
 router = APIRouter(tags=["payouts"], route_class=ExactJSONRoute, responses=ERROR_RESPONSES)
 
 
@@ -86,7 +97,7 @@ async def list_destinations(principal: CurrentPrincipal, session: SessionDep) ->
 async def create_payout(
     body: CreatePayoutIn,
     principal: CurrentPrincipal,
-    session: SessionDep,
+    factory: SessionFactoryDep,
     settings: SettingsDep,
     client: TemporalDep,
     idempotency_key: IdempotencyKey = None,
@@ -95,25 +106,35 @@ async def create_payout(
     # Derived from (principal, Idempotency-Key): a retry after a lost answer finds this payout.
     derived = op_id(principal.id, idempotency_key, "payouts.create")
     amount = None if body.amount is None else parse_amount(body.amount, currency, param="amount")
-    payout, created = await service.create_payout(
-        session,
-        _policy(settings),
-        payee_id=principal.id,
-        currency=currency,
-        amount=amount,
-        destination_id=body.destination_id,
-        requested_by=principal.id,
-        payout_id=f"po_{derived[:24]}" if derived else None,
-    )
-    if created or payout.status == "pending":  # a retry also starts one a crash left unstarted
-        await gateway.start(
-            client,
-            PAYOUT_WORKFLOW,
-            service.workflow_input(payout, settings),
-            id=payout_workflow_id(payout.id),
-            task_queue=settings.task_queue,
+    async with unit_of_work(factory) as session:  # committed before the workflow can look for it
+        payout, _created = await service.create_payout(
+            session,
+            _policy(settings),
+            payee_id=principal.id,
+            currency=currency,
+            amount=amount,
+            destination_id=body.destination_id,
+            requested_by=principal.id,
+            payout_id=f"po_{derived[:24]}" if derived else None,
         )
+    try:  # a retry also starts one a crash left unstarted
+        await start_payout_workflow(client, payout, settings)
+    except gateway.TemporalUnavailable as exc:  # held and committed: the reconciler starts it
+        log.warning("payout %s: workflow start deferred to the reconciler: %s", payout.id, exc)
     return PayoutOut.of(payout)
+
+
+async def start_payout_workflow(client: Client, payout: Payout, settings: Settings) -> bool:
+    """Start `payout-{id}` for a committed, pending payout (attaches to a running one)."""
+    if payout.status != payout_rules.PENDING:
+        return False
+    return await gateway.start(
+        client,
+        PAYOUT_WORKFLOW,
+        service.workflow_input(payout, settings),
+        id=payout_workflow_id(payout.id),
+        task_queue=settings.task_queue,
+    )
 
 
 @router.get("/payouts", response_model=PayoutPage)

@@ -23,6 +23,7 @@ from domain.errors import DomainError
 from domain.money import parse_amount
 from providers.signatures import SignatureError, paypal_api_url, verify_hmac, verify_paypal, verify_stripe
 from services import payments as svc
+from services.reconcile import start_payment_reconcile
 
 # A forged/stale/malformed event is a 400 (or 422 for a malformed deposit report), in the error shape.
 _REFUSALS: dict[int | str, dict[str, Any]] = {400: {"model": ErrorResponse}, 422: {"model": ErrorResponse}}
@@ -148,8 +149,13 @@ async def crypto_webhook(
             await repo.link_event(
                 s, provider="crypto", event_id=event_id, event_type="deposit", payment_id=payment_id
             )
-            if not recorded.payment_ended:
-                await signal_payment(client, payment_id, ProviderEvent("deposit", event_id, txid))
             outcome = "processed"
+            if not recorded.payment_ended and not await signal_payment(
+                client, payment_id, ProviderEvent("deposit", event_id, txid)
+            ):  # a running payment whose workflow is gone: reconcile it (never left "seen")
+                await start_payment_reconcile(
+                    client, settings.task_queue, payment_id, f"crypto deposit {txid}"
+                )
+                outcome = "reconciling"
         await repo.mark_inbox(s, "crypto", event_id, outcome)
     return {"received": True, "duplicate": False}

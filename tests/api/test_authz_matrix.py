@@ -188,6 +188,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", f"{API}/webhook-endpoints/{{endpoint_id}}/resend"): every(404, body={"event_id": "evt_00"}),
     # --- operators
     ("GET", f"{API}/admin/explain/{{object_id}}"): only(ADMIN, 404),
+    ("POST", f"{API}/admin/reconcile"): only(ADMIN, 422, query={"since": "not-a-time"}),
     # --- API keys (admins only)
     ("POST", f"{API}/api-keys"): only(ADMIN, 422, body={}),
     ("GET", f"{API}/api-keys"): only(ADMIN, 200),

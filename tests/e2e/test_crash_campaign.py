@@ -33,6 +33,7 @@ import pytest
 from sqlalchemy import func, select
 from temporalio.client import WorkflowExecutionStatus
 
+from db.base import utcnow
 from db.models.billing import Invoice
 from db.models.escrow import Escrow
 from db.models.payments import Payment, Refund
@@ -40,6 +41,7 @@ from domain.ledger import escrow_holding, wallet
 from services import ledger
 from tests.support.invariants import assert_invariants
 from tests.support.localstripe import localstripe  # noqa: F401
+from tests.support.reconcile import assert_reconciled
 from tests.support.stripe_counts import provider_objects
 from tests.support.tokens import uid
 from tests.support.workload import Workload
@@ -154,6 +156,7 @@ async def test_crash_campaign(  # type: ignore[no-untyped-def]
     app = make_app(temporal_client=client, **overrides)
     period = f"200{rng.randrange(2)}-{rng.randrange(1, 13):02d}"  # before any month other tests bill
     started = time.monotonic()
+    began = utcnow()
     errors: list[BaseException] = []
     try:
         async with (
@@ -266,6 +269,9 @@ async def test_crash_campaign(  # type: ignore[no-untyped-def]
                 assert sum(objects.refunds.get(p.id, [])) == p.refunded_amount, (seed, p.id)
 
             await assert_invariants(session_factory)
+            # The reconciler agrees: nothing at localstripe that the ledger lacks, or the reverse.
+            recon = settings.model_copy(update={"stripe_api_base": localstripe, "task_queue": tq})
+            await assert_reconciled(client, recon, session_factory, began, payment_ids={p.id for p in ours})
             print(
                 f"\ncrash campaign (seed {seed}): {killer.kills} SIGKILLs, {killer.starts} worker starts, "
                 f"{rounds} workload rounds in {workload_s:.0f} s (total {time.monotonic() - started:.0f} s)\n"

@@ -23,11 +23,13 @@ from temporalio.worker import Worker
 
 from activities.deps import Deps
 from activities.payments import PaymentActivities
+from db.base import utcnow
 from db.repositories import payments as repo
 from providers.stripe_provider import StripeProvider
 from tests.support.fault_proxy import Fault, FaultProxy
 from tests.support.invariants import assert_invariants
 from tests.support.localstripe import localstripe  # noqa: F401
+from tests.support.reconcile import assert_reconciled
 from tests.support.stripe_counts import provider_objects
 from tests.support.tokens import auth, uid
 from workers import registry
@@ -129,7 +131,10 @@ async def wait_for(env: Env, pid: str, status: str, seconds: float = 60) -> dict
     raise AssertionError(f"payment {pid} stayed {doc.get('status')}")
 
 
-async def test_faulty_provider_never_charges_or_refunds_twice(env: Env, session_factory) -> None:  # type: ignore[no-untyped-def]
+async def test_faulty_provider_never_charges_or_refunds_twice(
+    env: Env, session_factory, dev_env, settings
+) -> None:  # type: ignore[no-untyped-def]
+    began = utcnow()
     proxy = env.proxy
     user = uid("faulty")
     amounts = [7100 + i for i in range(len(SCENARIOS))]
@@ -244,6 +249,10 @@ async def test_faulty_provider_never_charges_or_refunds_twice(env: Env, session_
         f"localstripe holds {summary}"
     )
     await assert_invariants(session_factory)
+    # And the reconciler, straight at localstripe: every intent, charge and refund is in the ledger.
+    s = settings.model_copy(update={"stripe_api_base": env.localstripe})
+    report = await assert_reconciled(dev_env.client, s, session_factory, began, payment_ids=set(pids))
+    assert report.checked >= len(pids)
 
 
 def _step(r: Any, pi: str, pid: str) -> str | None:

@@ -13,6 +13,7 @@ from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from contracts import payments as c
+    from contracts.errors import NON_RETRYABLE_ERROR_TYPES
 
 
 @workflow.defn(name=c.REFUND_WORKFLOW)
@@ -27,5 +28,5 @@ class RefundWorkflowThatChangedUnderRunningExecutions:
             req,
             result_type=c.RefundResult,
             start_to_close_timeout=timedelta(seconds=60),
-            retry_policy=RetryPolicy(non_retryable_error_types=c.NON_RETRYABLE_ERRORS),
+            retry_policy=RetryPolicy(non_retryable_error_types=list(NON_RETRYABLE_ERROR_TYPES)),
         )

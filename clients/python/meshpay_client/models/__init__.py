@@ -48,6 +48,7 @@ from .destination_in import DestinationIn
 from .destination_in_provider import DestinationInProvider
 from .destination_list import DestinationList
 from .destination_out import DestinationOut
+from .difference_out import DifferenceOut
 from .dispute_in import DisputeIn
 from .dispute_out import DisputeOut
 from .dispute_page import DisputePage
@@ -107,6 +108,7 @@ from .purpose_in_kind import PurposeInKind
 from .purpose_out import PurposeOut
 from .quote_create import QuoteCreate
 from .quote_out import QuoteOut
+from .reconcile_report_out import ReconcileReportOut
 from .redeem_in import RedeemIn
 from .redeem_out import RedeemOut
 from .redemption_out import RedemptionOut
@@ -195,6 +197,7 @@ __all__ = (
     "DestinationInProvider",
     "DestinationList",
     "DestinationOut",
+    "DifferenceOut",
     "DisputeIn",
     "DisputeOut",
     "DisputePage",
@@ -254,6 +257,7 @@ __all__ = (
     "PurposeOut",
     "QuoteCreate",
     "QuoteOut",
+    "ReconcileReportOut",
     "RedeemIn",
     "RedeemOut",
     "RedemptionOut",
