@@ -21,8 +21,8 @@ from db.repositories import payouts as repo
 from domain import payouts as rules
 from domain.errors import Conflict, InsufficientFunds, InvalidAmount, InvalidState, NotFound
 from domain.ledger import earnings
-from domain.money import check_currency, parse_amount
-from services import ledger
+from domain.money import check_currency, format_amount, parse_amount
+from services import events, ledger
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -216,6 +216,7 @@ async def create_payout(
         )
     row = await repo.payout(session, payout_id)
     assert row is not None
+    await _announce(session, row, "payout.created")
     return row, True
 
 
@@ -252,7 +253,9 @@ async def mark_paid(session: AsyncSession, payout_id: str, *, reserve_hold: time
     now = utcnow()
     await repo.move_status(session, payout_id, [rules.PENDING, rules.IN_TRANSIT], rules.PAID, paid_at=now)
     await repo.update_reserve(session, payout_id, "held", release_at=now + reserve_hold)
-    return await get_payout(session, payout_id)
+    paid = await get_payout(session, payout_id)
+    await _announce(session, paid, "payout.paid")
+    return paid
 
 
 async def fail_payout(session: AsyncSession, payout_id: str, code: str, message: str = "") -> Payout:
@@ -286,7 +289,27 @@ async def fail_payout(session: AsyncSession, payout_id: str, code: str, message:
         await repo.update_reserve(
             session, payout_id, "held", status="cancelled", released_amount=reserve_back
         )
-    return await get_payout(session, payout_id)
+    failed = await get_payout(session, payout_id)
+    await _announce(session, failed, "payout.failed")
+    return failed
+
+
+async def _announce(session: AsyncSession, row: Payout, type_: str) -> None:
+    """The payout as an event for its payee, in the transaction that changed it."""
+    cur = row.currency
+    data = {
+        "payout_id": row.id,
+        "status": row.status,
+        "amount": format_amount(row.amount, cur),
+        "net_amount": format_amount(row.net_amount, cur),
+        "reserve_amount": format_amount(row.reserve_amount, cur),
+        "currency": cur,
+        "destination_id": row.destination_id,
+        "failure_code": row.failure_code,
+    }
+    await events.emit(
+        session, type_, account_id=row.payee_id, object_type="payout", object_id=row.id, data=data
+    )
 
 
 async def release_reserve(session: AsyncSession, payout_id: str) -> int:

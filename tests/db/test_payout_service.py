@@ -177,3 +177,40 @@ async def test_lost_dispute_claws_back_earnings_then_reserve(session_factory) ->
         again = await disputes.close(s, du, "lost")
         assert await ledger.balance(s, f"dispute_hold:{du}:USD") == 0
     assert again.clawed_back == 1_200
+
+
+async def test_a_payout_is_told_to_its_payee_when_created_paid_or_failed(session_factory) -> None:
+    from services import events
+
+    payee = await payee_with_destination(session_factory, 5_000)
+    async with unit_of_work(session_factory) as s:
+        paid, _ = await payouts.create_payout(s, POLICY, payee_id=payee, currency="USD", amount=2_000)
+        _again, created = await payouts.create_payout(
+            s, POLICY, payee_id=payee, currency="USD", payout_id=paid.id
+        )
+        assert not created  # a repeat announces nothing
+    async with unit_of_work(session_factory) as s:
+        await payouts.mark_paid(s, paid.id, reserve_hold=timedelta(days=1))
+        await payouts.mark_paid(s, paid.id, reserve_hold=timedelta(days=1))  # a repeat is a no-op
+    async with unit_of_work(session_factory) as s:
+        failed, _ = await payouts.create_payout(s, POLICY, payee_id=payee, currency="USD", amount=1_000)
+    async with unit_of_work(session_factory) as s:
+        await payouts.fail_payout(s, failed.id, "account_closed")
+    async with session_factory() as s:
+        rows, _ = await events.page(
+            s,
+            account_id=payee,
+            types=["payout.*"],
+            created_gte=None,
+            created_lt=None,
+            starting_after=None,
+            limit=10,
+        )
+    seen = [(e.type, e.object_id) for e in reversed(rows)]
+    assert seen == [
+        ("payout.created", paid.id),
+        ("payout.paid", paid.id),
+        ("payout.created", failed.id),
+        ("payout.failed", failed.id),
+    ]
+    assert rows[0].data["failure_code"] == "account_closed" and rows[0].data["amount"] == "10.00"
