@@ -23,7 +23,8 @@ from db.repositories import credits as repo
 from domain import credits as rules
 from domain.errors import InvalidAmount
 from domain.ledger import transfer_postings, wallet
-from services import ledger
+from domain.money import format_amount
+from services import events, ledger
 from services.credits_debit import Attribution, announce_low_balance, debit_wallet, deduct
 from services.credits_keys import check_amount, entry_key, key_conflict
 from services.credits_keys import ledger_key as credits_ledger_key
@@ -151,6 +152,22 @@ async def credit_wallet(
     if expires_at is not None and (nxt is None or expires_at < nxt):
         nxt = expires_at
     await repo.update_wallet(session, user_id, balance=balance, next_expiry=nxt, now=now)
+    await events.emit(
+        session,
+        "credits.granted",
+        account_id=user_id,
+        object_type="credit_entry",
+        object_id=str(entry_id),
+        data={
+            "user_id": user_id,
+            "source": source,  # purchase | reward | refund | adjustment …
+            "amount": format_amount(amount, rules.CURRENCY),
+            "balance": format_amount(balance, rules.CURRENCY),
+            "reference": display_reference or reference,
+            "expires_at": expires_at.isoformat() if expires_at else None,
+            "transaction_id": result.transaction_id,
+        },
+    )
     return CreditResult(entry_id, lot_id, result.transaction_id, amount, True)
 
 

@@ -325,3 +325,30 @@ async def test_expire_concurrently_is_exactly_once(session_factory, settings) ->
 
     assert sorted(await asyncio.gather(*(sweep() for _ in range(5)))) == [0, 0, 0, 0, 5 * C]
     await _assert_consistent(session_factory, user)
+
+
+async def test_a_grant_is_an_event_for_the_wallet_owner(db_session) -> None:  # type: ignore[no-untyped-def]
+    from services import credits as credits_service
+    from services import events
+    from tests.support.tokens import uid
+
+    user = uid("u")
+    ref = uid("r")
+    await credits_service.grant_reward(
+        db_session, user_id=user, amount=25_000, reference=ref, expires_at=None, reason="welcome"
+    )
+    await credits_service.grant_reward(
+        db_session, user_id=user, amount=25_000, reference=ref, expires_at=None, reason="welcome"
+    )  # a replay
+    rows, _ = await events.page(
+        db_session,
+        account_id=user,
+        types=["credits.*"],
+        created_gte=None,
+        created_lt=None,
+        starting_after=None,
+        limit=5,
+    )
+    assert [(e.type, e.data["amount"], e.data["source"]) for e in rows] == [
+        ("credits.granted", "2.5000", "reward")
+    ]
