@@ -10,6 +10,7 @@ from temporalio.client import Client
 
 from api.errors import install_error_handlers
 from api.idempotency import IdempotencyMiddleware
+from api.middleware import install_request_guards
 from api.observability import RequestContextMiddleware
 from api.routes import ROUTERS, health
 from api.temporal_client import TemporalHolder
@@ -50,7 +51,8 @@ def create_app(
     for router in ROUTERS:
         v1.include_router(router)
     app.include_router(v1)
-    # Outermost first: request context wraps idempotency, so replays are logged and measured too.
+    # Added innermost first: request context wraps everything, so refusals and replays are logged too.
     app.add_middleware(IdempotencyMiddleware)
+    install_request_guards(app, settings)
     app.add_middleware(RequestContextMiddleware, log_requests=log_requests)
     return app

@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
-from api.auth import Principal, Role, principal_from_header
+from api.auth import Principal, Role, principal_for
 from api.errors import ApiError
 from config.settings import Settings
 from db.session import SessionFactory
@@ -38,8 +38,7 @@ async def get_principal(request: Request) -> Principal:
     cached = getattr(request.state, "principal", None)
     if cached is not None:
         return cached
-    s: Settings = request.app.state.settings
-    principal = principal_from_header(request.headers.get("authorization"), s.jwt_secret, s.jwt_audience)
+    principal = principal_for(request.headers.get("authorization"), request.app.state.settings)
     request.state.principal = principal
     return principal
 

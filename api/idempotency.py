@@ -14,7 +14,7 @@ from datetime import timedelta
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.auth import AuthError, principal_from_header
+from api.auth import AuthError, principal_for
 from api.errors import error_body
 from db.base import utcnow
 from db.repositories import idempotency as repo
@@ -38,11 +38,7 @@ class IdempotencyMiddleware:
         state = scope["app"].state
         settings = state.settings
         try:
-            principal = principal_from_header(
-                headers.get(b"authorization", b"").decode("latin-1"),
-                settings.jwt_secret,
-                settings.jwt_audience,
-            )
+            principal = principal_for(headers.get(b"authorization", b"").decode("latin-1"), settings)
         except AuthError:
             await self.app(scope, receive, send)  # the route answers 401
             return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 import uuid
@@ -37,11 +38,20 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(doc, default=str)
 
 
+_PLAIN_VALUE = re.compile(r"[A-Za-z0-9_./:@+-]*")
+
+
+def _kv(value: object) -> str:
+    """A value that could be mistaken for more fields (spaces, `=`, quotes, newlines) is quoted."""
+    text = str(value)
+    return text if _PLAIN_VALUE.fullmatch(text) else json.dumps(text)
+
+
 class KeyValueFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         base = super().format(record)
         fields = getattr(record, "fields", None)
-        return base + ("" if not fields else " " + " ".join(f"{k}={v}" for k, v in fields.items()))
+        return base + ("" if not fields else " " + " ".join(f"{k}={_kv(v)}" for k, v in fields.items()))
 
 
 def configure_logging(*, json_logs: bool, level: str = "INFO") -> None:
@@ -66,7 +76,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        request_id = _header(scope, b"x-request-id") or uuid.uuid4().hex
+        request_id = _client_request_id(scope) or uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         status = 500
 
@@ -99,8 +109,13 @@ class RequestContextMiddleware:
                 )
 
 
-def _header(scope: Scope, name: bytes) -> str | None:
+# A client's X-Request-Id is kept only if it is a plain token; anything else (spaces, `=`, control
+# characters, over 64 characters) is replaced, so a caller cannot forge fields in our log lines.
+_REQUEST_ID = re.compile(rb"[A-Za-z0-9._-]{1,64}")
+
+
+def _client_request_id(scope: Scope) -> str | None:
     for k, v in scope.get("headers", []):
-        if k == name:
-            return v.decode("latin-1")[:100]
+        if k == b"x-request-id":
+            return v.decode("ascii") if _REQUEST_ID.fullmatch(v) else None
     return None

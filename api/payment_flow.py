@@ -12,8 +12,6 @@ import asyncio
 import contextlib
 from datetime import timedelta
 
-import orjson
-from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client, RPCTimeoutOrCancelledError, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.common import (
@@ -25,7 +23,6 @@ from temporalio.common import (
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
-from api.errors import ApiError
 from config.settings import Settings
 from contracts.payments import (
     PAYMENT_NEXT_ACTION_UPDATE,
@@ -164,24 +161,3 @@ def next_action_of(row: Payment) -> dict[str, str]:
     if row.approval_url:
         return {"type": "approval_url", "approval_url": row.approval_url}
     return {}
-
-
-async def refuse_card_data(request: Request) -> None:
-    """Refuse (422) any request body carrying something shaped like a card number or CVC.
-
-    Runs before body validation; the value is never echoed, logged or stored.
-    """
-    body = await request.body()
-    if not body:
-        return
-    try:
-        doc = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        return  # body validation answers malformed JSON
-    if rules.looks_like_card_data(doc):
-        raise ApiError(
-            422,
-            "card_data_refused",
-            "raw card data is never accepted: send the provider's payment method token",
-            param="body",
-        )

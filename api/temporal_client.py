@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from temporalio.client import Client
 
 from api.errors import ApiError
+
+log = logging.getLogger("meshpay.api")
 
 
 class TemporalHolder:
@@ -25,7 +28,14 @@ class TemporalHolder:
                         Client.connect(self.address, namespace=self.namespace), timeout=5
                     )
                 except Exception as exc:
+                    # The cause goes to our log, never to the caller: it names hosts, ports and
+                    # library internals.
+                    log.warning("Temporal is not reachable at %s: %r", self.address, exc)
                     raise ApiError(
-                        503, "temporal_unavailable", f"Temporal is not reachable: {exc}", type_="api_error"
+                        503,
+                        "temporal_unavailable",
+                        "the workflow service is unavailable; retry later",
+                        type_="api_error",
+                        headers={"Retry-After": "5"},
                     ) from exc
         return self._client

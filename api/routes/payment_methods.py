@@ -7,16 +7,14 @@ never logged. Attaching the token at the provider runs in a workflow (the API ca
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 from temporalio.client import WorkflowFailureError
 from temporalio.common import WorkflowIDReusePolicy
 
 from api.deps import CurrentPrincipal, SessionFactoryDep, SettingsDep, TemporalDep
 from api.errors import ApiError
 from api.exact_json import ExactJSONRoute
-from api.payment_flow import refuse_card_data
 from api.schemas.common import ERROR_RESPONSES
 from api.schemas.payments import MethodIn, MethodOut
 from contracts.payments import ATTACH_METHOD_WORKFLOW, AttachedMethod, AttachMethodInput
@@ -25,7 +23,6 @@ from db.repositories import payments as repo
 from db.session import unit_of_work
 
 router = APIRouter(tags=["payment methods"], route_class=ExactJSONRoute)
-NoCardData = Annotated[None, Depends(refuse_card_data)]
 
 
 def method_view(m: PaymentMethod) -> MethodOut:
@@ -42,7 +39,6 @@ def method_view(m: PaymentMethod) -> MethodOut:
 
 @router.post("/methods", status_code=201, response_model=MethodOut, responses=ERROR_RESPONSES)
 async def add_method(
-    _: NoCardData,
     body: MethodIn,
     principal: CurrentPrincipal,
     factory: SessionFactoryDep,

@@ -20,7 +20,7 @@ from api.auth import Principal, Role
 from api.deps import CurrentPrincipal, SessionFactoryDep, SettingsDep, TemporalDep, require_roles
 from api.errors import ApiError
 from api.exact_json import ExactJSONRoute
-from api.payment_flow import await_next_action, next_action_of, refuse_card_data, start_payment
+from api.payment_flow import await_next_action, next_action_of, start_payment
 from api.schemas.common import ERROR_RESPONSES, Page
 from api.schemas.payments import (
     ConfirmIn,
@@ -51,7 +51,6 @@ from domain.money import check_currency, format_amount, parse_amount
 from services import payments as svc
 
 router = APIRouter(tags=["payments"], route_class=ExactJSONRoute)
-NoCardData = Annotated[None, Depends(refuse_card_data)]
 Refunder = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.SERVICE))]
 
 
@@ -146,7 +145,6 @@ async def create_payment(
     factory: SessionFactoryDep,
     client: TemporalDep,
     settings: SettingsDep,
-    _: NoCardData,
 ) -> PaymentOut:
     """Start a payment; 201 with the provider's next step (client_secret | approval_url | address)."""
     currency = check_currency(body.currency)
@@ -176,7 +174,6 @@ async def purchase_credits(
     factory: SessionFactoryDep,
     client: TemporalDep,
     settings: SettingsDep,
-    _: NoCardData,
 ) -> PaymentOut:
     """Buy credits: a payment with purpose credits; the workflow grants them once on completion."""
     currency = check_currency(body.currency or settings.credit_purchase_currency)
@@ -228,7 +225,6 @@ async def confirm_payment(
     principal: CurrentPrincipal,
     factory: SessionFactoryDep,
     client: TemporalDep,
-    _: NoCardData,
 ) -> PaymentOut:
     """Stripe: confirm with a stored method; PayPal: capture after the buyer approved."""
     async with factory() as s:

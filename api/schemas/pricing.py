@@ -72,7 +72,7 @@ class AgentProfileIn(StrictModel):
 class QuoteCreate(StrictModel):
     agent_id: str = Field(min_length=1, max_length=100)
     base_price: AmountIn
-    currency: str = "USD"
+    currency: str = Field("USD", max_length=10)
     quantity: StrictInt = Field(1, ge=1, le=1_000_000)
     ttl_seconds: StrictInt | None = Field(None, ge=1, description="default 15 minutes")
 
