@@ -33,8 +33,9 @@ from contracts.payments import (
 )
 from contracts.temporal import SA_PAYER_ID, SA_PAYMENT_PROVIDER, SA_PAYMENT_STATUS, payment_workflow_id
 from db.models.payments import Payment
+from db.repositories import payments as payments_repo
 from domain import payments as rules
-from domain.errors import InvalidAmount
+from domain.errors import Conflict, InvalidAmount
 from domain.money import check_currency
 from services import payments as svc
 
@@ -88,6 +89,8 @@ async def start_payment(
             purpose.user_id or payer_id,
             credits_for_payment(amount, currency, settings.credits_per_unit),
         )
+    if provider == "crypto":
+        await _refuse_past_open_crypto_cap(session, settings, payer_id, payment_id)
     payment_id = payment_id or svc.new_payment_id()
     expiry = (
         settings.crypto_payment_expiry_seconds if provider == "crypto" else settings.payment_expiry_seconds
@@ -130,6 +133,23 @@ async def start_payment(
             search_attributes=sa,
         )
     return PaymentStarted(payment_id, "pending", {})
+
+
+async def _refuse_past_open_crypto_cap(
+    session: AsyncSession, settings: Settings, payer_id: str, payment_id: str | None
+) -> None:
+    """Each crypto payment takes the next HD address index for good: a payer may hold only a few
+    open at once (a retry of an existing payment is not a new one)."""
+    if payment_id is not None and await payments_repo.get_payment(session, payment_id) is not None:
+        return
+    open_statuses = set(rules.TRANSITIONS) - rules.TERMINAL
+    count = await payments_repo.count_open_payments(session, payer_id, "crypto", open_statuses=open_statuses)
+    if count >= settings.crypto_max_open_payments:
+        raise Conflict(
+            f"{count} crypto payments are already open; pay or cancel one first",
+            code="too_many_open_payments",
+            param="provider",
+        )
 
 
 async def await_next_action(

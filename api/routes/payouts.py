@@ -15,16 +15,15 @@ from temporalio.common import WorkflowIDReusePolicy
 from api.auth import Role
 from api.deps import CurrentPrincipal, SessionDep, SettingsDep, TemporalDep
 from api.exact_json import ExactJSONRoute
+from api.pagination import Page, PageQuery, page_of
 from api.schemas.common import ERROR_RESPONSES
 from api.schemas.payouts import (
     CreatePayoutIn,
     DestinationIn,
-    DestinationList,
     DestinationOut,
     EarningsList,
     EarningsOut,
     PayoutOut,
-    PayoutPage,
 )
 from contracts.payouts import PAYOUT_WORKFLOW
 from contracts.temporal import payout_workflow_id
@@ -74,11 +73,14 @@ async def add_destination(
     return DestinationOut.of(dest)
 
 
-@router.get("/payouts/destinations", response_model=DestinationList)
-async def list_destinations(principal: CurrentPrincipal, session: SessionDep) -> DestinationList:
-    return DestinationList(
-        data=[DestinationOut.of(d) for d in await repo.destinations_of(session, principal.id)]
+@router.get("/payouts/destinations", response_model=Page[DestinationOut])
+async def list_destinations(
+    principal: CurrentPrincipal, session: SessionDep, page: PageQuery
+) -> Page[DestinationOut]:
+    rows = await repo.destinations_of(
+        session, principal.id, limit=page.limit, starting_after=page.starting_after
     )
+    return page_of(rows, page, DestinationOut.of)
 
 
 @router.post("/payouts", status_code=201, response_model=PayoutOut)
@@ -111,24 +113,19 @@ async def create_payout(
     return PayoutOut.of(payout)
 
 
-@router.get("/payouts", response_model=PayoutPage)
+@router.get("/payouts", response_model=Page[PayoutOut])
 async def list_payouts(
     principal: CurrentPrincipal,
     session: SessionDep,
+    page: PageQuery,
     status: Annotated[str | None, Query(pattern="^(pending|in_transit|paid|failed)$")] = None,
     payee_id: Annotated[str | None, Query(max_length=100, description="admin only")] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    starting_after: Annotated[str | None, Query(max_length=40)] = None,
-) -> PayoutPage:
+) -> Page[PayoutOut]:
     who = payee_id if principal.role is Role.ADMIN else principal.id
     rows, more = await service.list_payouts(
-        session, payee_id=who, status=status, limit=limit, starting_after=starting_after
+        session, payee_id=who, status=status, limit=page.limit, starting_after=page.starting_after
     )
-    return PayoutPage(
-        data=[PayoutOut.of(p) for p in rows],
-        has_more=more,
-        next_cursor=rows[-1].id if more and rows else None,
-    )
+    return page_of(rows, page, PayoutOut.of, has_more=more)
 
 
 @router.get("/payouts/{payout_id}", response_model=PayoutOut)

@@ -188,12 +188,6 @@ class InvoiceOut(BaseModel):
         )
 
 
-class InvoicePage(BaseModel):
-    data: list[InvoiceOut]
-    has_more: bool
-    next_cursor: str | None = None
-
-
 class PlanIn(StrictModel):
     name: str = Field(..., min_length=1, max_length=200)
     amount: AmountIn

@@ -94,12 +94,6 @@ class ErrorResponse(BaseModel):
     error: ErrorDetail
 
 
-class Page(BaseModel):
-    data: list[Any]
-    has_more: bool
-    next_cursor: str | None = Field(None, description="pass as starting_after to get the next page")
-
-
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     s: {"model": ErrorResponse} for s in (401, 403, 404, 409, 422)
 }

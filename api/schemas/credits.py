@@ -97,12 +97,6 @@ class EntryOut(BaseModel):
     created_at: datetime
 
 
-class EntryPage(BaseModel):
-    data: list[EntryOut]
-    has_more: bool
-    next_cursor: str | None
-
-
 class StatsOut(BaseModel):
     user_id: str
     currency: str = "CREDIT"

@@ -57,10 +57,6 @@ class DestinationOut(BaseModel):
         )
 
 
-class DestinationList(BaseModel):
-    data: list[DestinationOut]
-
-
 class PayoutOut(BaseModel):
     payout_id: str
     payee_id: str
@@ -102,12 +98,6 @@ class PayoutOut(BaseModel):
             paid_at=p.paid_at,
             failed_at=p.failed_at,
         )
-
-
-class PayoutPage(BaseModel):
-    data: list[PayoutOut]
-    has_more: bool
-    next_cursor: str | None = None
 
 
 class DisputeOut(BaseModel):
@@ -155,9 +145,3 @@ class DisputeOut(BaseModel):
             opened_at=d.opened_at,
             closed_at=d.closed_at,
         )
-
-
-class DisputePage(BaseModel):
-    data: list[DisputeOut]
-    has_more: bool
-    next_cursor: str | None = None
