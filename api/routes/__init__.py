@@ -4,6 +4,7 @@ Order matters: static paths (credits/, escrow/, pricing/, ...) come before payme
 """
 
 from api.routes import (
+    account_events,
     billing,
     credits,
     disputes,
@@ -24,6 +25,7 @@ ROUTERS = [
     subscriptions.router,
     payouts.router,
     disputes.router,
+    account_events.router,
     webhooks.router,
     payment_methods.router,
     payments.router,  # last: its `/{payment_id}` would shadow the static paths above

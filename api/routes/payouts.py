@@ -61,13 +61,16 @@ async def get_earnings(
 
 @router.post("/payouts/destinations", status_code=201, response_model=DestinationOut)
 async def add_destination(
-    body: DestinationIn, principal: CurrentPrincipal, session: SessionDep
+    body: DestinationIn, principal: CurrentPrincipal, session: SessionDep, settings: SettingsDep
 ) -> DestinationOut:
+    """A new destination receives no payout before `usable_from` (MESHPAY_PAYOUT_DESTINATION_
+    COOLING_OFF_SECONDS after it is added); its arrival is listed in GET /account/events."""
     dest = await service.add_destination(
         session,
         payee_id=principal.id,
         provider=body.provider,
         account_ref=body.account,
+        cooling_off_seconds=settings.payout_destination_cooling_off_seconds,
         make_default=body.default,
     )
     return DestinationOut.of(dest)

@@ -45,6 +45,7 @@ class DestinationOut(BaseModel):
     account: str
     default: bool
     created_at: datetime
+    usable_from: datetime | None = Field(None, description="no payout goes here before this")
 
     @classmethod
     def of(cls, d: PayoutDestination) -> DestinationOut:
@@ -54,6 +55,7 @@ class DestinationOut(BaseModel):
             account=d.account_ref,
             default=d.is_default,
             created_at=d.created_at,
+            usable_from=d.usable_from,
         )
 
 

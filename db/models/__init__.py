@@ -1,6 +1,17 @@
 """Every model module, imported so Base.metadata knows all tables (alembic, tests)."""
 
-from db.models import billing, credits, disputes, escrow, ledger, payments, payouts, platform, pricing  # noqa: F401
+from db.models import (  # noqa: F401
+    account_events,
+    billing,
+    credits,
+    disputes,
+    escrow,
+    ledger,
+    payments,
+    payouts,
+    platform,
+    pricing,
+)
 from db.models.ledger import Account, Balance, LedgerTransaction, Posting
 from db.models.platform import IdempotencyRecord, WebhookEvent
 

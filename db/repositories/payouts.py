@@ -200,13 +200,18 @@ async def payable_earnings(
     limit: int,
 ) -> list[tuple[str, str, int]]:
     """(payee, currency, balance) of earnings accounts at or above their currency's minimum, that
-    have a default destination; keyset-paginated on (payee, currency)."""
+    have a default destination past its cooling-off period; keyset-paginated on (payee, currency)."""
     if not minimums:
         return []
     above = or_(*(and_(Account.currency == cur, Balance.balance >= m) for cur, m in minimums.items()))
+    now = utcnow()
     has_destination = (
         select(PayoutDestination.id)
-        .where(PayoutDestination.payee_id == Account.owner_id, PayoutDestination.is_default.is_(True))
+        .where(
+            PayoutDestination.payee_id == Account.owner_id,
+            PayoutDestination.is_default.is_(True),
+            or_(PayoutDestination.usable_from.is_(None), PayoutDestination.usable_from <= now),
+        )
         .exists()
     )
     stmt = (
