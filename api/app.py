@@ -10,7 +10,7 @@ from temporalio.client import Client
 
 from api.errors import install_error_handlers
 from api.idempotency import IdempotencyMiddleware
-from api.middleware import install_request_guards
+from api.middleware import GUARD_RESPONSES, install_request_guards
 from api.observability import RequestContextMiddleware
 from api.routes import ROUTERS, health
 from api.temporal_client import TemporalHolder
@@ -43,6 +43,7 @@ def create_app(
         version="0.1.0",
         description="Payments, escrow, credits, dynamic pricing and billing for an AI-agent marketplace.",
         lifespan=lifespan,
+        responses=GUARD_RESPONSES,
     )
     app.state.settings = settings
     install_error_handlers(app)

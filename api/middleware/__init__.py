@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI
 
+from api.schemas.common import ErrorResponse
 from config.settings import Settings
+
+# Every operation may answer these before its route runs (documented once, app-wide).
+GUARD_RESPONSES: dict[int | str, dict[str, Any]] = {
+    413: {"model": ErrorResponse, "description": "request body too large"},
+    414: {"model": ErrorResponse, "description": "request URI too long"},
+    429: {
+        "model": ErrorResponse,
+        "description": "rate limited",
+        "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds to wait"}},
+    },
+}
 
 
 def install_request_guards(app: FastAPI, settings: Settings) -> None:
