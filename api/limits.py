@@ -6,7 +6,8 @@ key) and has no burst at window edges. A refusal is 429 with `Retry-After` in se
 
 Keys: every request counts against its client IP (webhooks against a separate, larger budget, as
 providers deliver from few addresses); a request with a valid bearer token also counts against its
-principal, and writes (POST/PUT/PATCH/DELETE) against a tighter per-principal budget. If the storage
+principal: reads against the principal's budget, writes (POST/PUT/PATCH/DELETE) against a separate,
+tighter one. If the storage
 fails (Redis down), the request is let through and the failure logged: the limiter protects
 capacity, it does not guard money, and an outage of it must not stop payments.
 """
@@ -94,7 +95,8 @@ class RateLimitMiddleware:
         except AuthError:
             return None  # the route answers 401; the IP budget already counted this request
         scope.setdefault("state", {})["principal"] = principal  # get_principal reuses it
-        wait = await lim.retry_after(lim.per_principal, "principal", principal.id)
-        if wait is None and scope["method"] in _WRITES:
-            wait = await lim.retry_after(lim.writes_per_principal, "principal-writes", principal.id)
-        return wait
+        # Two counter hits per request at most (one round trip each on Redis): writes count against
+        # their own, tighter budget; reads against the principal's general one.
+        if scope["method"] in _WRITES:
+            return await lim.retry_after(lim.writes_per_principal, "principal-writes", principal.id)
+        return await lim.retry_after(lim.per_principal, "principal", principal.id)

@@ -169,7 +169,9 @@ class Settings(BaseSettings):
         "memory://", description="limits storage URI: memory:// (per process) or redis://host:6379/0"
     )
     rate_limit_per_ip: str = Field("1200/minute", description="requests per client IP (limits notation)")
-    rate_limit_per_principal: str = Field("600/minute", description="requests per authenticated principal")
+    rate_limit_per_principal: str = Field(
+        "600/minute", description="GET/HEAD/OPTIONS requests per authenticated principal"
+    )
     rate_limit_writes_per_principal: str = Field(
         "120/minute", description="POST/PUT/PATCH/DELETE per authenticated principal"
     )
