@@ -30,6 +30,9 @@ class Role(StrEnum):
 class Principal:
     id: str
     role: Role
+    # An API key may be restricted to some operations (api/api_keys.py); None: all the role allows.
+    permissions: frozenset[str] | None = None
+    key_id: str | None = None
 
     @property
     def is_admin(self) -> bool:
@@ -97,6 +100,27 @@ def decode_token(
         raise AuthError("token has an unknown role") from None
 
 
+def bearer_token(authorization: str | None) -> str:
+    if not authorization:
+        raise AuthError("missing bearer token")
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthError("authorization header must be 'Bearer <token>'")
+    return token.strip()
+
+
+def decode_jwt(token: str, settings: Settings) -> Principal:
+    """A JWT with every configured check (audience, issuer, lifetime); the one way the API and its
+    middleware read one (API keys: api/api_keys.authenticate)."""
+    return decode_token(
+        token,
+        settings.jwt_secret,
+        audience=settings.jwt_audience,
+        issuer=settings.jwt_issuer,
+        max_lifetime_seconds=settings.jwt_max_lifetime_seconds,
+    )
+
+
 def principal_from_header(
     authorization: str | None,
     secret: str,
@@ -105,22 +129,11 @@ def principal_from_header(
     issuer: str = DEFAULT_ISSUER,
     max_lifetime_seconds: int = DEFAULT_MAX_LIFETIME_SECONDS,
 ) -> Principal:
-    if not authorization:
-        raise AuthError("missing bearer token")
-    scheme, _, token = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        raise AuthError("authorization header must be 'Bearer <token>'")
+    """A JWT principal (API keys need the database: api/api_keys.authenticate covers both)."""
     return decode_token(
-        token.strip(), secret, audience=audience, issuer=issuer, max_lifetime_seconds=max_lifetime_seconds
-    )
-
-
-def principal_for(authorization: str | None, settings: Settings) -> Principal:
-    """The one way from an Authorization header to a Principal, with every setting applied."""
-    return principal_from_header(
-        authorization,
-        settings.jwt_secret,
-        settings.jwt_audience,
-        issuer=settings.jwt_issuer,
-        max_lifetime_seconds=settings.jwt_max_lifetime_seconds,
+        bearer_token(authorization),
+        secret,
+        audience=audience,
+        issuer=issuer,
+        max_lifetime_seconds=max_lifetime_seconds,
     )

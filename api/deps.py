@@ -9,8 +9,10 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
-from api.auth import Principal, Role, principal_for
+from api.api_keys import authenticate, check_permission
+from api.auth import Principal, Role
 from api.errors import ApiError
+from config.logging import bind
 from config.settings import Settings
 from db.session import SessionFactory
 
@@ -38,7 +40,9 @@ async def get_principal(request: Request) -> Principal:
     cached = getattr(request.state, "principal", None)
     if cached is not None:
         return cached
-    principal = principal_for(request.headers.get("authorization"), request.app.state.settings)
+    principal = await authenticate(request.headers.get("authorization"), request.app.state)
+    check_permission(request, principal)
+    bind(principal_id=principal.id, role=principal.role.value)  # this request's log lines say who
     request.state.principal = principal
     return principal
 

@@ -14,7 +14,8 @@ from datetime import timedelta
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.auth import AuthError, principal_for
+from api.api_keys import authenticate
+from api.auth import AuthError
 from api.errors import error_body
 from db.base import utcnow
 from db.repositories import idempotency as repo
@@ -38,7 +39,7 @@ class IdempotencyMiddleware:
         state = scope["app"].state
         settings = state.settings
         try:
-            principal = principal_for(headers.get(b"authorization", b"").decode("latin-1"), settings)
+            principal = await authenticate(headers.get(b"authorization", b"").decode("latin-1"), state)
         except AuthError:
             await self.app(scope, receive, send)  # the route answers 401
             return

@@ -23,11 +23,12 @@ from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from limits.storage import storage_from_string
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.auth import AuthError, principal_for
+from api.auth import AuthError, bearer_token, decode_jwt
 from api.errors import error_body
 from api.middleware.body_size import WEBHOOK_PREFIX
 from api.middleware.send_json import send_json
 from config.settings import Settings
+from services import api_keys
 
 log = logging.getLogger("meshpay.api")
 
@@ -88,15 +89,25 @@ class RateLimitMiddleware:
         if wait is not None:
             return wait
         authorization = next((v for k, v in scope.get("headers", []) if k == b"authorization"), None)
-        if authorization is None:
-            return None
-        try:
-            principal = principal_for(authorization.decode("latin-1"), self.settings)
-        except AuthError:
-            return None  # the route answers 401; the IP budget already counted this request
-        scope.setdefault("state", {})["principal"] = principal  # get_principal reuses it
+        who = None if authorization is None else _caller_key(authorization.decode("latin-1"), self.settings)
+        if who is None:
+            return None  # anonymous or invalid: the route answers; the IP budget already counted it
         # Two counter hits per request at most (one round trip each on Redis): writes count against
         # their own, tighter budget; reads against the principal's general one.
         if scope["method"] in _WRITES:
-            return await lim.retry_after(lim.writes_per_principal, "principal-writes", principal.id)
-        return await lim.retry_after(lim.per_principal, "principal", principal.id)
+            return await lim.retry_after(lim.writes_per_principal, "principal-writes", who)
+        return await lim.retry_after(lim.per_principal, "principal", who)
+
+
+def _caller_key(authorization: str, settings: Settings) -> str | None:
+    """Whom to count a request against, without touching the database: a JWT's subject (verified),
+    or an API key's secret hash (an unknown key costs its caller the budget of a key that does not
+    exist, and is refused by the route). The principal is NOT cached for the route: the route
+    authenticates itself (and checks an API key's permissions)."""
+    try:
+        token = bearer_token(authorization)
+        if api_keys.looks_like_key(token):
+            return f"key:{api_keys.hash_secret(token)[:32]}"
+        return f"jwt:{decode_jwt(token, settings).id}"
+    except AuthError:
+        return None

@@ -1,7 +1,7 @@
 """ASGI entry point for uvicorn: `uvicorn api.main:app`."""
 
 from api.app import create_app
-from api.observability import configure_logging
+from config.logging import configure_logging
 from config.settings import get_settings
 
 _settings = get_settings()

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-import sys
 import time
 import uuid
-from typing import Any
 
 from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from config.logging import bound
+from config.telemetry import current_trace_id
 
 log = logging.getLogger("meshpay.request")
 
@@ -22,46 +22,6 @@ LATENCY = Histogram(
     ["method", "route"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
 )
-
-
-class JsonFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        doc: dict[str, Any] = {
-            "ts": self.formatTime(record),
-            "level": record.levelname,
-            "logger": record.name,
-            "msg": record.getMessage(),
-        }
-        doc.update(getattr(record, "fields", {}))
-        if record.exc_info:
-            doc["exc"] = self.formatException(record.exc_info)
-        return json.dumps(doc, default=str)
-
-
-_PLAIN_VALUE = re.compile(r"[A-Za-z0-9_./:@+-]*")
-
-
-def _kv(value: object) -> str:
-    """A value that could be mistaken for more fields (spaces, `=`, quotes, newlines) is quoted."""
-    text = str(value)
-    return text if _PLAIN_VALUE.fullmatch(text) else json.dumps(text)
-
-
-class KeyValueFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        base = super().format(record)
-        fields = getattr(record, "fields", None)
-        return base + ("" if not fields else " " + " ".join(f"{k}={_kv(v)}" for k, v in fields.items()))
-
-
-def configure_logging(*, json_logs: bool, level: str = "INFO") -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(
-        JsonFormatter() if json_logs else KeyValueFormatter("%(asctime)s %(levelname)s %(name)s %(message)s")
-    )
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
 
 
 class RequestContextMiddleware:
@@ -76,7 +36,9 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        request_id = _client_request_id(scope) or uuid.uuid4().hex
+        # With tracing on, the request id is the trace id: logs, the X-Request-Id header and the
+        # trace of the workflow it started all carry the same id.
+        request_id = current_trace_id() or _client_request_id(scope) or uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         status = 500
 
@@ -87,26 +49,28 @@ class RequestContextMiddleware:
                 message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
             await send(message)
 
-        try:
-            await self.app(scope, receive, send_with_id)
-        finally:
-            elapsed = time.perf_counter() - started
-            route = getattr(scope.get("route"), "path", None) or "unmatched"
-            REQUESTS.labels(scope["method"], route, str(status)).inc()
-            LATENCY.labels(scope["method"], route).observe(elapsed)
-            if self.log_requests:
-                log.info(
-                    "request",
-                    extra={
-                        "fields": {
-                            "request_id": request_id,
-                            "method": scope["method"],
-                            "path": scope["path"],
-                            "status": status,
-                            "ms": round(elapsed * 1000, 2),
-                        }
-                    },
-                )
+        # Every log line of this request carries its id; the principal is bound once known
+        # (api/deps.py) and unbound with the rest when the request ends.
+        with bound(request_id=request_id, principal_id=None, role=None):
+            try:
+                await self.app(scope, receive, send_with_id)
+            finally:
+                elapsed = time.perf_counter() - started
+                route = getattr(scope.get("route"), "path", None) or "unmatched"
+                REQUESTS.labels(scope["method"], route, str(status)).inc()
+                LATENCY.labels(scope["method"], route).observe(elapsed)
+                if self.log_requests:
+                    log.info(
+                        "request",
+                        extra={
+                            "fields": {
+                                "method": scope["method"],
+                                "path": scope["path"],
+                                "status": status,
+                                "ms": round(elapsed * 1000, 2),
+                            }
+                        },
+                    )
 
 
 # A client's X-Request-Id is kept only if it is a plain token; anything else (spaces, `=`, control

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 from temporalio.client import Client
 
@@ -13,9 +14,17 @@ log = logging.getLogger("meshpay.api")
 
 
 class TemporalHolder:
-    def __init__(self, address: str, namespace: str, client: Client | None = None) -> None:
+    def __init__(
+        self,
+        address: str,
+        namespace: str,
+        client: Client | None = None,
+        *,
+        interceptors: list[Any] | None = None,
+    ) -> None:
         self.address, self.namespace = address, namespace
         self._client = client
+        self._interceptors = interceptors or []
         self._lock = asyncio.Lock()
 
     async def get(self) -> Client:
@@ -25,7 +34,10 @@ class TemporalHolder:
             if self._client is None:
                 try:
                     self._client = await asyncio.wait_for(
-                        Client.connect(self.address, namespace=self.namespace), timeout=5
+                        Client.connect(
+                            self.address, namespace=self.namespace, interceptors=self._interceptors
+                        ),
+                        timeout=5,
                     )
                 except Exception as exc:
                     # The cause goes to our log, never to the caller: it names hosts, ports and

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 BENCHES = [
+    "bench.floors",  # first: every later row is divided by a floor measured in this run
     "bench.ledger",
     "bench.pricing",
     "bench.billing",

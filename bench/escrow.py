@@ -22,7 +22,9 @@ import httpx
 from temporalio.testing import WorkflowEnvironment
 
 from activities.deps import Deps
+from bench import floors
 from bench.harness import api_server, measure, scratch_database, summarize_ms, unique
+from bench.report import against
 from config.settings import Settings
 from contracts.temporal import SEARCH_ATTRIBUTES
 from db.session import make_engine, make_session_factory, unit_of_work
@@ -153,10 +155,14 @@ async def _operations(http: httpx.AsyncClient, payer: str) -> list[dict[str, Any
     lat_release, _ = await measure(deliver_release, N)
     return [
         _row("baseline: GET /healthz in the same run (HTTP)", f"{N} sequential", lat_health, None),
-        _row("escrow get → workflow query (HTTP)", f"{N} sequential", lat_get, None),
-        _row("escrow create → row + workflow start → 201 (HTTP)", f"{N} sequential", lat_create, PROMISE),
-        _row("escrow sign → Update (counted, no release) (HTTP)", f"{N} sequential", lat_sign, PROMISE),
-        _row("escrow deliver below threshold → Update (HTTP)", f"{N} sequential", lat_deliver, PROMISE),
+        _row("escrow get → workflow query (HTTP)", f"{N} sequential", lat_get, None)
+        | _p50_against(floors.BARE_API_P50, lat_get, "p50 ≤ 1.5×"),
+        _row("escrow create → row + workflow start → 201 (HTTP)", f"{N} sequential", lat_create, PROMISE)
+        | _p99_against([floors.BARE_API_P50, floors.TEMPORAL_START], lat_create),
+        _row("escrow sign → Update (counted, no release) (HTTP)", f"{N} sequential", lat_sign, PROMISE)
+        | _p99_against([floors.BARE_API_P50, floors.TEMPORAL_UPDATE], lat_sign),
+        _row("escrow deliver below threshold → Update (HTTP)", f"{N} sequential", lat_deliver, PROMISE)
+        | _p99_against([floors.BARE_API_P50, floors.TEMPORAL_UPDATE], lat_deliver),
         _row(
             "escrow deliver ≥ threshold → Update + release (HTTP)",
             f"{N} sequential, one ledger txn each",
@@ -164,6 +170,16 @@ async def _operations(http: httpx.AsyncClient, payer: str) -> list[dict[str, Any
             "release inside the request",
         ),
     ]
+
+
+def _p50_against(floor: str | list[str], lat: list[float], target: str) -> dict[str, Any]:
+    return against(floor, summarize_ms(lat)["p50_ms"], better="lower", target=target)
+
+
+def _p99_against(floor: list[str], lat: list[float]) -> dict[str, Any]:
+    """p99 over the floors' p99s (`id:p99`): the issue's target is on the tail."""
+    p99 = summarize_ms(lat)["p99_ms"]
+    return against([f"{f}:p99" for f in floor], p99, better="lower", target="p99 ≤ 1.5×")
 
 
 def _row(figure: str, workload: str, lat: list[float], promise: str | None) -> dict[str, Any]:
@@ -193,6 +209,6 @@ async def _lifecycles(http: httpx.AsyncClient, payers: list[str]) -> list[dict[s
             "workload": f"{N_LIFECYCLES} lifecycles, {LIFECYCLE_CONCURRENCY} in flight",
             **summarize_ms(lat),
             "throughput": f"{N_LIFECYCLES / wall:.1f} lifecycles/s",
-            "promise": None,
+            **against(floors.TEMPORAL_WORKFLOWS, N_LIFECYCLES / wall, target="≥ 0.5×"),
         }
     ]

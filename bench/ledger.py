@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from bench import floors
 from bench.harness import measure, scratch_database, summarize_ms, unique
+from bench.report import against
 from db.session import make_engine, make_session_factory, unit_of_work
 from domain.ledger import transfer_postings, wallet
 from services import ledger
@@ -47,7 +49,11 @@ async def run() -> list[dict[str, Any]]:
                     "workload": f"{N} debits over {concurrency} accounts",
                     **summarize_ms(lat),
                     "throughput": f"{N / wall:.0f}/s",
-                    "promise": None,
+                    **against(
+                        floors.RAW_DEBIT_1 if concurrency == 1 else floors.RAW_DEBIT_8,
+                        N / wall,
+                        target="≥ 0.8×" if concurrency == 1 else "≥ 0.7×",
+                    ),
                 }
             )
         await engine.dispose()

@@ -9,8 +9,9 @@ from typing import Any
 
 import httpx
 
-from bench import wrk
+from bench import floors, wrk
 from bench.harness import api_server, scratch_database
+from bench.report import against
 from tests.support.tokens import auth
 
 SECONDS = int(os.environ.get("MESHPAY_BENCH_WRK_SECONDS", "15"))
@@ -43,7 +44,14 @@ async def run() -> list[dict[str, Any]]:
                     run_id=uuid.uuid4().hex[:8],
                     body_template='{"reference": "%s", "user_id": "u%d", "amount": "0.01"}',
                 )
-                rows.append(_row(f"POST /credits/deduct over {WALLETS} wallets, {label}", workload, spread))
+                rows.append(
+                    _row(f"POST /credits/deduct over {WALLETS} wallets, {label}", workload, spread)
+                    | against(
+                        [floors.BARE_API_WRK, floors.RAW_DEBIT_8],
+                        spread["rps"],
+                        target="≥ 0.7× (1 process)" if processes == 1 else "—",
+                    )
+                )
                 hot = await wrk.run_wrk(
                     f"{base}/api/v1/payments/credits/deduct",
                     seconds=SECONDS,
@@ -52,7 +60,10 @@ async def run() -> list[dict[str, Any]]:
                     run_id=uuid.uuid4().hex[:8],
                     body_template='{"reference": "%s", "user_id": "hot", "amount": "0.01"}',
                 )
-                rows.append(_row(f"POST /credits/deduct, one hot wallet, {label}", workload, hot))
+                rows.append(
+                    _row(f"POST /credits/deduct, one hot wallet, {label}", workload, hot)
+                    | against(floors.RAW_DEBIT_HOT, hot["rps"], target="≥ 1.0×")
+                )
     return rows
 
 

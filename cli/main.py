@@ -14,6 +14,23 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"meshpay {version('meshpay')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    _version_flag: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="print the version and exit"
+    ),
+) -> None:
+    """meshpay: payments, escrow, credits, pricing and billing on Temporal."""
+
+
 @app.command()
 def run() -> None:
     """Migrate, then start the Temporal dev server (UI on :8233), the worker and the API (:8000)."""
@@ -48,7 +65,7 @@ def api(
 @app.command()
 def worker() -> None:
     """Run the Temporal worker (every workflow and activity) and make sure the schedules exist."""
-    from api.observability import configure_logging
+    from config.logging import configure_logging
     from workers.main import run_worker
 
     settings = get_settings()
@@ -88,31 +105,19 @@ def token(
 
 @app.command()
 def check() -> None:
-    """Verify the money invariants on the configured database; exit 1 on any violation."""
-    from rich.console import Console
-    from rich.table import Table
+    """Verify the money invariants: exit 0 balanced, 1 an invariant broken, 2 could not run."""
+    from cli.check import run_check
 
-    from db.session import make_engine, make_session_factory
-    from services.invariants import check as run_checks
-    from services.invariants import failures
+    raise typer.Exit(run_check(get_settings()))
 
-    settings = get_settings()
 
-    async def _run():  # type: ignore[no-untyped-def]
-        engine = make_engine(settings.database_url)
-        try:
-            async with make_session_factory(engine)() as session:
-                return await run_checks(session)
-        finally:
-            await engine.dispose()
+def _register_groups() -> None:
+    from cli import keys
 
-    results = asyncio.run(_run())
-    table = Table("invariant", "result", "examples")
-    for r in results:
-        status = "skipped" if r.skipped else ("[green]ok[/]" if r.ok else "[red]VIOLATED[/]")
-        table.add_row(r.description, status, "; ".join(map(str, r.examples[:3])))
-    Console().print(table)
-    raise typer.Exit(1 if failures(results) else 0)
+    app.add_typer(keys.app, name="keys")
+
+
+_register_groups()
 
 
 def main() -> None:

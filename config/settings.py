@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     )
     jwt_audience: str = Field("meshpay", description="the `aud` claim tokens must carry")
     idempotency_ttl_hours: int = Field(24, description="how long an Idempotency-Key's response is replayed")
+    api_key_cache_seconds: float = Field(
+        5.0, ge=0, description="API keys are cached per process this long (a revocation's delay elsewhere)"
+    )
 
     # --- credits
     credit_exponent: int = Field(4, description="decimal places of the CREDIT currency")
@@ -155,6 +158,26 @@ class Settings(BaseSettings):
     payout_schedule_cron: str = Field("0 6 * * 1", description="weekly payout run (UTC), a cron expression")
     payouts_search_attributes: bool = Field(True, description="payout/chargeback workflows upsert them")
 
+    # --- tracing (lead)
+    otel_exporter: str = Field(
+        "none", pattern=r"^(none|console|otlp)$", description="OpenTelemetry traces: none / console / otlp"
+    )
+    otel_endpoint: str = Field(
+        "http://127.0.0.1:4318/v1/traces", description="the OTLP/HTTP traces endpoint (otel_exporter=otlp)"
+    )
+
+    # --- events and outbound webhooks (lead)
+    webhook_allow_private_urls: bool = Field(
+        False, description="let webhook endpoints point at loopback/private addresses (tests, local dev)"
+    )
+    webhook_retry_window_seconds: int = Field(
+        3 * 24 * 3600,
+        ge=60,
+        description="a failing delivery is retried this long, then its endpoint disabled",
+    )
+    webhook_initial_retry_seconds: int = Field(10, ge=1, description="first retry delay (doubles each time)")
+    webhook_max_retry_seconds: int = Field(6 * 3600, ge=1, description="longest delay between retries")
+
     # --- request bounds, rate limits, JWT and webhook checks (area: harden)
     jwt_issuer: str = Field("meshpay", description="the `iss` claim tokens must carry")
     jwt_max_lifetime_seconds: int = Field(
@@ -198,7 +221,7 @@ class Settings(BaseSettings):
         description="hosts PAYPAL-CERT-URL may name (https only); others are refused unasked (JSON)",
     )
     paypal_verify_cache_size: int = Field(
-        10_000, gt=0, description="PayPal verification results remembered, by transmission id"
+        10_000, gt=0, description="PayPal verification verdicts remembered (by a digest of the delivery)"
     )
 
     @model_validator(mode="after")

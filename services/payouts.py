@@ -17,13 +17,12 @@ from config.settings import Settings
 from contracts.payouts import PayoutInput
 from db.base import utcnow
 from db.models.payouts import Payout, PayoutDestination
-from db.repositories import account_events
 from db.repositories import payouts as repo
 from domain import payouts as rules
 from domain.errors import Conflict, InsufficientFunds, InvalidAmount, InvalidState, NotFound
 from domain.ledger import earnings
 from domain.money import check_currency, parse_amount
-from services import ledger
+from services import events, ledger
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -75,8 +74,9 @@ async def add_destination(
     make_default: bool = True,
 ) -> PayoutDestination:
     """Add (or find) a destination. A new one receives no payout for `cooling_off_seconds` — a stolen
-    token cannot add an account and be paid at once — and its arrival is an account event the payee
-    sees. Adding an existing destination again changes neither its usable_from nor its history."""
+    token cannot add an account and be paid at once — and its arrival is an event the payee sees
+    (payout_destination.created). Adding an existing destination again changes neither its
+    usable_from nor its history."""
     if provider not in rules.PROVIDERS:
         raise InvalidAmount(
             f"provider must be one of {rules.PROVIDERS}", param="provider", code="invalid_provider"
@@ -112,11 +112,13 @@ async def add_destination(
         await repo.set_default(session, dest.id)
         await session.refresh(dest)
     if created:
-        await account_events.record(
+        await events.emit(
             session,
-            payee_id,
-            "payout_destination.added",
-            {
+            "payout_destination.created",
+            account_id=payee_id,
+            object_type="payout_destination",
+            object_id=dest.id,
+            data={
                 "destination_id": dest.id,
                 "provider": provider,
                 "account": account_ref,

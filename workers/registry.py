@@ -12,6 +12,7 @@ from activities.disputes import DisputeActivities
 from activities.escrow import EscrowActivities
 from activities.payments import PaymentActivities
 from activities.payouts import PayoutActivities
+from activities.webhooks import WebhookActivities
 from workflows import payment
 from workflows.account_billing import AccountBillingWorkflow
 from workflows.billing_run import BillingRunWorkflow
@@ -21,6 +22,7 @@ from workflows.escrow import EscrowWorkflow
 from workflows.payout import PayoutWorkflow
 from workflows.payout_schedule import WeeklyPayoutsWorkflow
 from workflows.subscription import SubscriptionWorkflow
+from workflows.webhook_delivery import WebhookDeliveryWorkflow, WebhookDispatcherWorkflow
 
 
 def workflows() -> list[type]:
@@ -34,6 +36,8 @@ def workflows() -> list[type]:
         PayoutWorkflow,
         WeeklyPayoutsWorkflow,
         ChargebackWorkflow,
+        WebhookDeliveryWorkflow,
+        WebhookDispatcherWorkflow,
     ]
 
 
@@ -47,4 +51,5 @@ def activities(deps: Deps) -> list[Callable[..., Any]]:
         *billing_activities(deps),
         *PayoutActivities(deps).all(),
         *DisputeActivities(deps).all(),
+        *WebhookActivities(deps).all(),
     ]

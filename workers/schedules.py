@@ -9,6 +9,7 @@ from functools import partial
 from temporalio.client import Client
 
 from activities.credits import ensure_credit_expiry
+from activities.webhooks import ensure_webhook_dispatcher
 from config.settings import Settings
 from services.billing_schedule import ensure_billing_schedule
 from workflows.payout_schedule import ensure_payout_schedule
@@ -22,6 +23,7 @@ async def ensure_schedules(client: Client, settings: Settings) -> None:
         partial(ensure_credit_expiry, task_queue=settings.task_queue),
         partial(ensure_payout_schedule, task_queue=settings.task_queue, cron=settings.payout_schedule_cron),
         partial(ensure_billing_schedule, task_queue=settings.task_queue),
+        partial(ensure_webhook_dispatcher, task_queue=settings.task_queue),
     ]
     for ensure in ensures:
         try:

@@ -4,11 +4,12 @@ Order matters: static paths (credits/, escrow/, pricing/, ...) come before payme
 """
 
 from api.routes import (
-    account_events,
+    api_keys,
     billing,
     credits,
     disputes,
     escrow,
+    events,
     payment_methods,
     payments,
     payouts,
@@ -18,6 +19,7 @@ from api.routes import (
 )
 
 ROUTERS = [
+    api_keys.router,
     credits.router,
     escrow.router,
     pricing.router,
@@ -25,7 +27,8 @@ ROUTERS = [
     subscriptions.router,
     payouts.router,
     disputes.router,
-    account_events.router,
+    events.router,
+    events.hooks,
     webhooks.router,
     payment_methods.router,
     payments.router,  # last: its `/{payment_id}` would shadow the static paths above

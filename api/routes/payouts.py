@@ -64,7 +64,7 @@ async def add_destination(
     body: DestinationIn, principal: CurrentPrincipal, session: SessionDep, settings: SettingsDep
 ) -> DestinationOut:
     """A new destination receives no payout before `usable_from` (MESHPAY_PAYOUT_DESTINATION_
-    COOLING_OFF_SECONDS after it is added); its arrival is listed in GET /account/events."""
+    COOLING_OFF_SECONDS after it is added); its arrival is the event payout_destination.created."""
     dest = await service.add_destination(
         session,
         payee_id=principal.id,

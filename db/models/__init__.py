@@ -1,11 +1,12 @@
 """Every model module, imported so Base.metadata knows all tables (alembic, tests)."""
 
 from db.models import (  # noqa: F401
-    account_events,
+    api_keys,
     billing,
     credits,
     disputes,
     escrow,
+    events,
     ledger,
     payments,
     payouts,

@@ -146,6 +146,20 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", f"{API}/payouts/{{payout_id}}"): every(404),
     ("GET", f"{API}/disputes"): every(200),
     ("GET", f"{API}/disputes/{{dispute_id}}"): every(404),
+    # --- events and webhook endpoints (each principal its own)
+    ("GET", f"{API}/events"): every(200),
+    ("GET", f"{API}/events/{{event_id}}"): every(404),
+    ("POST", f"{API}/webhook-endpoints"): every(422, body={}),
+    ("GET", f"{API}/webhook-endpoints"): every(200),
+    ("GET", f"{API}/webhook-endpoints/{{endpoint_id}}"): every(404),
+    ("PATCH", f"{API}/webhook-endpoints/{{endpoint_id}}"): every(404, body={}),
+    ("DELETE", f"{API}/webhook-endpoints/{{endpoint_id}}"): every(404),
+    ("GET", f"{API}/webhook-endpoints/{{endpoint_id}}/attempts"): every(404),
+    ("POST", f"{API}/webhook-endpoints/{{endpoint_id}}/resend"): every(404, body={"event_id": "evt_00"}),
+    # --- API keys (admins only)
+    ("POST", f"{API}/api-keys"): only(ADMIN, 422, body={}),
+    ("GET", f"{API}/api-keys"): only(ADMIN, 200),
+    ("DELETE", f"{API}/api-keys/{{key_id}}"): only(ADMIN, 404),
 }
 
 

@@ -13,7 +13,6 @@ import pytest
 from pydantic import ValidationError
 
 from api.auth import issue_token
-from api.observability import KeyValueFormatter
 from api.temporal_client import TemporalHolder
 from config.settings import DEV_JWT_SECRET, Settings
 from tests.support.tokens import auth, uid
@@ -112,10 +111,19 @@ async def test_a_forged_request_id_is_replaced(api_client: httpx.AsyncClient) ->
 
 
 def test_key_value_log_fields_cannot_be_forged() -> None:
-    record = logging.LogRecord("meshpay.request", logging.INFO, __file__, 1, "request", None, None)
-    record.fields = {"path": "/a status=200 user=admin\nFAKE", "status": 404}
-    line = KeyValueFormatter("%(message)s").format(record)
-    assert line == 'request path="/a status=200 user=admin\\nFAKE" status=404'
+    import io
+
+    from config.logging import configure_logging
+
+    out = io.StringIO()
+    configure_logging(json_logs=False, stream=out)
+    try:
+        fields = {"path": "/a status=200 user=admin\nFAKE", "status": 404}
+        logging.getLogger("meshpay.request").info("request", extra={"fields": fields})
+    finally:
+        configure_logging(json_logs=False)
+    line = out.getvalue()
+    assert line.count("\n") == 1 and "path='/a status=200 user=admin\\nFAKE' status=404" in line
 
 
 async def test_the_503_body_does_not_carry_temporals_exception_text() -> None:

@@ -25,7 +25,7 @@ def _lists(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
             op["responses"].get("200", {}).get("content", {}).get("application/json", {}).get("schema", {})
         )
         comp = doc["components"]["schemas"].get(schema.get("$ref", "").split("/")[-1], {})
-        if schema.get("type") == "array" or "data" in comp.get("properties", {}):
+        if schema.get("type") == "array" or comp.get("properties", {}).get("data", {}).get("type") == "array":
             out[path] = {"op": op, "schema": schema, "component": comp}
     return out
 

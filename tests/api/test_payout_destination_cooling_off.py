@@ -50,12 +50,12 @@ async def test_a_new_destination_cannot_be_paid_at_once_and_the_agent_is_told(
     )
     assert r.status_code == 409 and r.json()["error"]["code"] == "destination_cooling_off"
 
-    events = (await client.get(f"{API}/account/events", headers=h)).json()
-    assert [e["kind"] for e in events["data"]] == ["payout_destination.added"]
+    events = (await client.get(f"{API}/events", headers=h)).json()
+    assert [e["type"] for e in events["data"]] == ["payout_destination.created"]
     assert events["data"][0]["data"]["destination_id"] == dest["destination_id"]
     assert events["data"][0]["data"]["usable_from"] == dest["usable_from"].replace("Z", "+00:00")
     # Someone else sees none of it.
-    other = (await client.get(f"{API}/account/events", headers=auth(uid("agent"), "agent"))).json()
+    other = (await client.get(f"{API}/events", headers=auth(uid("agent"), "agent"))).json()
     assert other["data"] == []
 
     # Adding the same destination again neither restarts nor shortens its period, nor adds an event.
@@ -63,7 +63,7 @@ async def test_a_new_destination_cannot_be_paid_at_once_and_the_agent_is_told(
         f"{API}/payouts/destinations", json={"provider": "stripe", "account": "acct_thief1"}, headers=h
     )
     assert again.json()["usable_from"] == dest["usable_from"]
-    assert len((await client.get(f"{API}/account/events", headers=h)).json()["data"]) == 1
+    assert len((await client.get(f"{API}/events", headers=h)).json()["data"]) == 1
 
 
 async def test_the_weekly_run_skips_destinations_still_cooling_off(session_factory: Any) -> None:
