@@ -319,3 +319,28 @@ async def test_overlong_uris_are_414(api_client: httpx.AsyncClient) -> None:
     assert r.status_code == 414 and r.json()["error"]["code"] == "uri_too_long"
     r = await api_client.get(f"{API}/credits/balance", params={"user_id": "u" * 5000}, headers=ADMIN)
     assert r.status_code == 414
+
+
+# ------------------------------------------------------------------ blocking calls
+
+
+async def test_a_webhook_url_whose_dns_hangs_is_refused_in_bounded_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The URL check resolved hosts with a blocking socket.getaddrinfo inside async code: a slow
+    resolver held the whole event loop (found by the fuzzer's 2 s response check)."""
+    import asyncio
+
+    from services import webhook_endpoints
+
+    async def hanging(*_: Any, **__: Any) -> Any:
+        await asyncio.sleep(30)
+
+    loop = asyncio.get_running_loop()
+    monkeypatch.setattr(loop, "getaddrinfo", hanging)
+    monkeypatch.setattr(webhook_endpoints, "DNS_TIMEOUT_SECONDS", 0.2)
+    started = time.perf_counter()
+    with pytest.raises(InvalidAmount) as caught:
+        await webhook_endpoints.check_url("https://slow.example/hook", allow_private=False)
+    assert time.perf_counter() - started < 1.0
+    assert caught.value.code == "invalid_url"
