@@ -14,6 +14,7 @@ from typing import Any
 
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
 
 from activities.deps import Deps
 from contracts import payments as c
@@ -265,16 +266,34 @@ class PaymentActivities:
             await self._start_escrow_closed_refund(row.id)
             return
         handle = self.deps.client.get_workflow_handle(escrow_workflow_id(row.purpose_reference))
-        await handle.signal(
-            ESCROW_PAYMENT_SIGNAL,
-            EscrowPaymentCompleted(
-                payment_id=row.id,
-                amount=row.amount,
-                currency=row.currency,
-                provider=row.provider,
-                ledger_transaction_id=row.ledger_transaction_id or "",
-            ),
-        )
+        try:
+            await handle.signal(
+                ESCROW_PAYMENT_SIGNAL,
+                EscrowPaymentCompleted(
+                    payment_id=row.id,
+                    amount=row.amount,
+                    currency=row.currency,
+                    provider=row.provider,
+                    ledger_transaction_id=row.ledger_transaction_id or "",
+                ),
+            )
+        except RPCError as exc:
+            if exc.status != RPCStatusCode.NOT_FOUND:
+                raise  # transient: retried
+            await self._escrow_gone(row.id, row.purpose_reference)
+
+    async def _escrow_gone(self, payment_id: str, contract_id: str) -> None:
+        """NOT_FOUND is final: the escrow's workflow was terminated and will never take this money.
+        Close the escrow row and refund the payment in full (holding → clearing → the card)."""
+        from services import escrow as escrow_service
+
+        async with self.uow() as s:
+            if await escrow_service.abandon_funding(s, contract_id=contract_id, payment_id=payment_id):
+                key = svc.escrow_refund_key(payment_id)
+                await svc.reserve_refund(
+                    s, payment_id, amount=None, reason=svc.ESCROW_CLOSED, idempotency_key=key
+                )
+        await self._start_escrow_closed_refund(payment_id)
 
     async def _start_escrow_closed_refund(self, payment_id: str) -> None:
         """Start the RefundWorkflow for the refund reserved at completion (key

@@ -21,6 +21,7 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 
 from activities.deps import Deps
+from config.metrics import WEBHOOK_DELIVERIES
 from contracts import webhooks as c
 from db.base import utcnow
 from db.models.events import Event, WebhookAttempt, WebhookEndpoint
@@ -148,6 +149,7 @@ class WebhookActivities:
         except httpx.HTTPError as exc:
             error = f"{type(exc).__name__}: {exc}"[:300]
         ok = code is not None and 200 <= code < 300
+        WEBHOOK_DELIVERIES.labels("succeeded" if ok else "failed").inc()
         async with unit_of_work(self.deps.session_factory) as s:
             await repo.add(
                 s,

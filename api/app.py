@@ -43,10 +43,7 @@ def create_app(
         app.state.engine = engine
         app.state.session_factory = make_session_factory(engine)
         app.state.temporal = TemporalHolder(
-            settings.temporal_address,
-            settings.temporal_namespace,
-            temporal_client,
-            interceptors=telemetry.temporal_interceptors(tracing),
+            settings, temporal_client, interceptors=telemetry.temporal_interceptors(tracing)
         )
         try:
             yield

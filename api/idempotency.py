@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.api_keys import authenticate
 from api.auth import AuthError
 from api.errors import error_body
+from config.metrics import IDEMPOTENCY
 from db.base import utcnow
 from db.repositories import idempotency as repo
 
@@ -124,6 +125,7 @@ class IdempotencyMiddleware:
 
         assert isinstance(existing, IdempotencyRecord)
         if existing.request_hash != request_hash:
+            IDEMPOTENCY.labels("conflict").inc()
             await _send_json(
                 send,
                 409,
@@ -136,6 +138,7 @@ class IdempotencyMiddleware:
             )
             return
         if existing.status_code is None:
+            IDEMPOTENCY.labels("in_use").inc()
             await _send_json(
                 send,
                 409,
@@ -149,6 +152,7 @@ class IdempotencyMiddleware:
             return
         headers = [(k.encode(), v.encode()) for k, v in (existing.response_headers or {}).items()]
         headers.append((b"idempotent-replayed", b"true"))
+        IDEMPOTENCY.labels("replayed").inc()
         await send({"type": "http.response.start", "status": existing.status_code, "headers": headers})
         await send({"type": "http.response.body", "body": existing.response_body or b""})
 

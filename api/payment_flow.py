@@ -80,6 +80,12 @@ async def start_payment(
     """Write the row and start the workflow; the same payment_id twice starts nothing new."""
     currency = check_currency(currency)
     validate(amount=amount, currency=currency, provider=provider, purpose=purpose, chain=chain)
+    if (provider == "crypto" and not settings.crypto_enabled) or (
+        provider == "paypal" and not settings.paypal_enabled
+    ):
+        raise InvalidAmount(
+            f"{provider} payments are not enabled here", param="provider", code="provider_disabled"
+        )
     if purpose.kind == "credits" and purpose.credits <= 0:
         from domain.credits import credits_for_payment
 

@@ -9,20 +9,18 @@ from typing import Any
 from temporalio.client import Client
 
 from api.errors import ApiError
+from config import temporal
+from config.settings import Settings
 
 log = logging.getLogger("meshpay.api")
 
 
 class TemporalHolder:
     def __init__(
-        self,
-        address: str,
-        namespace: str,
-        client: Client | None = None,
-        *,
-        interceptors: list[Any] | None = None,
+        self, settings: Settings, client: Client | None = None, *, interceptors: list[Any] | None = None
     ) -> None:
-        self.address, self.namespace = address, namespace
+        self.settings = settings
+        self.address, self.namespace = settings.temporal_address, settings.temporal_namespace
         self._client = client
         self._interceptors = interceptors or []
         self._lock = asyncio.Lock()
@@ -34,10 +32,7 @@ class TemporalHolder:
             if self._client is None:
                 try:
                     self._client = await asyncio.wait_for(
-                        Client.connect(
-                            self.address, namespace=self.namespace, interceptors=self._interceptors
-                        ),
-                        timeout=5,
+                        temporal.connect(self.settings, interceptors=self._interceptors), timeout=5
                     )
                 except Exception as exc:
                     # The cause goes to our log, never to the caller: it names hosts, ports and

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from config.settings import get_settings
+from cli.config import get_settings, with_database
 
 app = typer.Typer(help="Secret API keys for server-to-server callers.", no_args_is_help=True)
 T = TypeVar("T")
@@ -20,7 +20,7 @@ def _in_session(work: Callable[[Any], Awaitable[T]]) -> T:
     from db.session import make_engine, make_session_factory, unit_of_work
 
     async def run() -> T:
-        engine = make_engine(get_settings().database_url)
+        engine = make_engine(with_database(get_settings()).database_url)
         try:
             async with unit_of_work(make_session_factory(engine)) as session:
                 return await work(session)

@@ -7,7 +7,8 @@ import logging
 
 import typer
 
-from config.settings import get_settings
+from cli.config import database_url, get_settings
+from cli.config import with_database as _with_database
 
 app = typer.Typer(
     help="meshpay: payments, escrow, credits, pricing and billing on Temporal.", no_args_is_help=True
@@ -33,13 +34,11 @@ def _options(
 
 @app.command()
 def run() -> None:
-    """Migrate, then start the Temporal dev server (UI on :8233), the worker and the API (:8000)."""
-    from cli.migrate import upgrade_head
+    """Start the embedded PostgreSQL (unless MESHPAY_DATABASE_URL is set), migrate, then the Temporal
+    dev server (UI on :8233), the worker and the API (:8000). Ctrl-C, SIGTERM or SIGHUP stop them all."""
     from cli.supervisor import run_all
 
-    settings = get_settings()
-    upgrade_head(settings.database_url)
-    raise typer.Exit(run_all(settings))
+    raise typer.Exit(run_all(get_settings()))
 
 
 @app.command()
@@ -51,7 +50,15 @@ def api(
     """Serve the HTTP API with uvicorn."""
     import uvicorn
 
-    settings = get_settings()
+    settings = _with_database(get_settings())
+    if workers > 1:  # the processes' metrics are added up from files (config/metrics.py)
+        import os
+        import shutil
+        from pathlib import Path
+
+        folder = Path(os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", ".data/prometheus"))
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
     uvicorn.run(
         "api.main:app",
         host=host or settings.api_host,
@@ -68,7 +75,7 @@ def worker() -> None:
     from config.logging import configure_logging
     from workers.main import run_worker
 
-    settings = get_settings()
+    settings = _with_database(get_settings())
     configure_logging(json_logs=settings.log_json, level=settings.log_level)
     asyncio.run(run_worker(settings))
 
@@ -78,7 +85,7 @@ def migrate() -> None:
     """Apply database migrations (alembic upgrade head)."""
     from cli.migrate import upgrade_head
 
-    upgrade_head(get_settings().database_url)
+    upgrade_head(database_url(get_settings()))
     typer.echo("database is at head")
 
 
@@ -108,7 +115,18 @@ def check() -> None:
     """Verify the money invariants: exit 0 balanced, 1 an invariant broken, 2 could not run."""
     from cli.check import run_check
 
-    raise typer.Exit(run_check(get_settings()))
+    raise typer.Exit(run_check(_with_database(get_settings())))
+
+
+@app.command()
+def explain(
+    object_id: str,
+    as_json: bool = typer.Option(False, "--json", help="print the timeline as JSON"),
+) -> None:
+    """One timeline for a payment, escrow, invoice, payout or dispute: rows, ledger, events, history."""
+    from cli.explain import run_explain
+
+    raise typer.Exit(run_explain(object_id, as_json))
 
 
 def _register_groups() -> None:

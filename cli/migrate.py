@@ -11,10 +11,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def upgrade_head(database_url: str) -> None:
-    if database_url.startswith("sqlite"):
-        # The embedded default lives in .data/; make sure the folder exists.
-        path = database_url.split("///", 1)[-1]
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
     cfg = Config(str(ROOT / "alembic.ini"))
     cfg.set_main_option("script_location", str(ROOT / "migrations"))
     cfg.set_main_option("sqlalchemy.url", database_url)

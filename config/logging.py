@@ -65,5 +65,16 @@ def configure_logging(*, json_logs: bool, level: str = "INFO", stream: IO[str] |
     )
 
 
+_CAUSE_KEYS = ("request_id", "principal_id", "workflow_id", "run_id", "activity_type")
+
+
+def cause() -> dict[str, Any]:
+    """What is running now, from the bound context: the API request (id, principal) or the workflow
+    activity (workflow id, run id, activity). Ledger transactions store it, so `meshpay explain`
+    can say what moved the money without guessing."""
+    bound_now = structlog.contextvars.get_contextvars()
+    return {k: bound_now[k] for k in _CAUSE_KEYS if bound_now.get(k) is not None}
+
+
 bind = structlog.contextvars.bind_contextvars
 bound = structlog.contextvars.bound_contextvars

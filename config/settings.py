@@ -1,6 +1,9 @@
 """All configuration, from MESHPAY_* environment variables (pydantic-settings).
 
-Outside `env=dev` the app refuses to start with a default secret.
+The default environment is production: only `make run` and the tests set MESHPAY_ENV=dev.
+Outside dev the app refuses to start with a missing, default, weak or shared secret, with the
+published test xpubs, or with half a TLS key pair; the error names each setting that is wrong
+(rules in config/production.py).
 """
 
 from __future__ import annotations
@@ -14,6 +17,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_JWT_SECRET = "dev-only-jwt-secret-do-not-use-in-production"
 DEV_WEBHOOK_SECRET = "dev-only-webhook-secret"
+DEV_STRIPE_SECRET_KEY = "sk_test_meshpay_dev"
+DEV_PAYPAL_CLIENT_SECRET = "meshpay-dev-secret"
+DEV_SECRETS = (DEV_JWT_SECRET, DEV_WEBHOOK_SECRET, DEV_STRIPE_SECRET_KEY, DEV_PAYPAL_CLIENT_SECRET)
 DATA_DIR = Path(".data")
 
 
@@ -22,15 +28,32 @@ class Settings(BaseSettings):
 
     # --- process and infrastructure
     env: str = Field(
-        "dev", description="dev / test / staging / production; outside dev, default secrets are refused"
+        "production",
+        description="production (default) / staging / test / dev; only dev accepts the built-in secrets",
     )
     database_url: str = Field(
-        f"sqlite+aiosqlite:///{DATA_DIR}/meshpay.db",
-        description="SQLAlchemy async URL; postgresql+psycopg://user@host:5432/db for PostgreSQL",
+        "",
+        description="postgresql+psycopg://user:pass@host:5432/db (empty: the embedded PostgreSQL under "
+        ".data/pg that `meshpay run` starts; required outside dev)",
     )
     db_pool_size: int = Field(10, description="connections per process (as many again may overflow)")
     temporal_address: str = Field("127.0.0.1:7233", description="Temporal frontend host:port")
     temporal_namespace: str = Field("default", description="Temporal namespace")
+    temporal_ui_port: int = Field(8233, description="port of the dev server's web UI (`meshpay run`)")
+    temporal_tls: bool = Field(
+        False, description="TLS to the Temporal frontend (on by itself with a client cert or API key)"
+    )
+    temporal_tls_server_ca_path: str = Field(
+        "", description="PEM CA that signs the Temporal server's certificate (empty: system roots)"
+    )
+    temporal_tls_server_name: str = Field("", description="SNI / expected server name (empty: the host)")
+    temporal_tls_client_cert_path: str = Field("", description="mTLS client certificate (PEM)")
+    temporal_tls_client_key_path: str = Field("", description="mTLS client private key (PEM)")
+    temporal_api_key: str = Field("", description="Temporal Cloud API key (sent as a bearer token, over TLS)")
+    worker_metrics_address: str = Field(
+        "127.0.0.1:9464",
+        description="host:port of the worker's Prometheus metrics (0.0.0.0:9464 in compose; empty: off)",
+    )
     task_queue: str = Field("meshpay", description="the task queue the worker polls")
     api_host: str = Field("127.0.0.1", description="address the API binds")
     api_port: int = Field(8000, description="port the API binds")
@@ -73,20 +96,24 @@ class Settings(BaseSettings):
     escrow_search_attributes: bool = Field(True, description="escrow workflows upsert search attributes")
 
     # --- providers
-    stripe_secret_key: str = Field("sk_test_meshpay_dev", description="Stripe API key (required outside dev)")
+    stripe_secret_key: str = Field(DEV_STRIPE_SECRET_KEY, description="Stripe API key (required outside dev)")
     stripe_webhook_secret: str = Field(DEV_WEBHOOK_SECRET, description="Stripe webhook signing secret")
     stripe_api_base: str | None = Field(None, description="override Stripe's API base (tests: localstripe)")
     stripe_webhook_tolerance_seconds: int = Field(
         300, gt=0, description="oldest Stripe webhook timestamp accepted (0 would disable the check)"
     )
+    paypal_enabled: bool = Field(True, description="accept PayPal payments; outside dev needs the secret")
     paypal_client_id: str = Field("meshpay-dev-client", description="PayPal REST client id")
-    paypal_client_secret: str = Field("meshpay-dev-secret", description="PayPal REST client secret")
+    paypal_client_secret: str = Field(DEV_PAYPAL_CLIENT_SECRET, description="PayPal REST client secret")
     paypal_webhook_id: str = Field(
         "meshpay-dev-webhook", description="PayPal webhook id for signature checks"
     )
     paypal_api_base: str | None = Field(None, description="override PayPal's API base (tests: the stand-in)")
     paypal_environment: str = Field(
         "sandbox", description="sandbox / live (ignored when paypal_api_base is set)"
+    )
+    crypto_enabled: bool = Field(
+        True, description="accept crypto payments; outside dev this needs real xpubs and a webhook secret"
     )
     crypto_btc_xpub: str = Field(
         # BIP84 test vector account 0 ("abandon ... about"): watch-only, public by design.
@@ -158,6 +185,17 @@ class Settings(BaseSettings):
     payout_schedule_cron: str = Field("0 6 * * 1", description="weekly payout run (UTC), a cron expression")
     payouts_search_attributes: bool = Field(True, description="payout/chargeback workflows upsert them")
 
+    # --- escrow trust and history (helper "escrow")
+    escrow_validator_ids: list[str] = Field(
+        default_factory=list,
+        description="principal ids (besides role service) whose validation scores an escrow accepts",
+    )
+    escrow_changes_per_run: int = Field(
+        500,
+        ge=0,
+        description="escrow runs continue as new after this many changes (0: only when Temporal suggests)",
+    )
+
     # --- tracing (lead)
     otel_exporter: str = Field(
         "none", pattern=r"^(none|console|otlp)$", description="OpenTelemetry traces: none / console / otlp"
@@ -225,17 +263,48 @@ class Settings(BaseSettings):
     )
 
     @model_validator(mode="after")
-    def _refuse_default_secrets_outside_dev(self) -> Settings:
-        if self.env != "dev":
-            defaults = {
-                "MESHPAY_JWT_SECRET": self.jwt_secret == DEV_JWT_SECRET,
-                "MESHPAY_STRIPE_SECRET_KEY": self.stripe_secret_key == "sk_test_meshpay_dev",
-                "MESHPAY_STRIPE_WEBHOOK_SECRET": self.stripe_webhook_secret == DEV_WEBHOOK_SECRET,
-                "MESHPAY_CRYPTO_WEBHOOK_SECRET": self.crypto_webhook_secret == DEV_WEBHOOK_SECRET,
-            }
-            bad = [name for name, is_default in defaults.items() if is_default]
-            if bad:
-                raise ValueError(f"refusing to start with env={self.env!r} and default secrets: {bad}")
+    def _fail_closed_outside_dev(self) -> Settings:
+        if self.env == "dev":
+            return self
+        from config import production
+
+        own = {"MESHPAY_JWT_SECRET": self.jwt_secret}
+        provider = {
+            "MESHPAY_STRIPE_SECRET_KEY": self.stripe_secret_key,
+            "MESHPAY_STRIPE_WEBHOOK_SECRET": self.stripe_webhook_secret,
+        }
+        if self.paypal_enabled:
+            provider["MESHPAY_PAYPAL_CLIENT_SECRET"] = self.paypal_client_secret
+        problems: list[str] = []
+        if self.crypto_enabled:
+            own["MESHPAY_CRYPTO_WEBHOOK_SECRET"] = self.crypto_webhook_secret
+            for name, value, coin in (
+                ("MESHPAY_CRYPTO_BTC_XPUB", self.crypto_btc_xpub, "BTC"),
+                ("MESHPAY_CRYPTO_ETH_XPUB", self.crypto_eth_xpub, "ETH"),
+            ):
+                problem = production.xpub_problem(name, value, coin)
+                if problem:
+                    problems.append(problem)
+        problems[:0] = production.secret_problems(own, provider, DEV_SECRETS)
+        if self.env == "production" and self.stripe_secret_key.startswith(("sk_test_", "rk_test_")):
+            problems.append("MESHPAY_STRIPE_SECRET_KEY: a test-mode key in production")
+        if not self.database_url:
+            problems.append("MESHPAY_DATABASE_URL: required outside dev (the embedded database is dev-only)")
+        if bool(self.temporal_tls_client_cert_path) != bool(self.temporal_tls_client_key_path):
+            problems.append(
+                "MESHPAY_TEMPORAL_TLS_CLIENT_KEY_PATH: mTLS needs both the client certificate and its key"
+            )
+        for name, path in (
+            ("MESHPAY_TEMPORAL_TLS_SERVER_CA_PATH", self.temporal_tls_server_ca_path),
+            ("MESHPAY_TEMPORAL_TLS_CLIENT_CERT_PATH", self.temporal_tls_client_cert_path),
+            ("MESHPAY_TEMPORAL_TLS_CLIENT_KEY_PATH", self.temporal_tls_client_key_path),
+        ):
+            if path and not Path(path).is_file():
+                problems.append(f"{name}: no readable file at {path}")
+        if not self.crypto_enabled:  # nothing may derive a deposit address from the published defaults
+            self.crypto_btc_xpub = self.crypto_eth_xpub = ""
+        if problems:
+            raise ValueError(f"refusing to start with MESHPAY_ENV={self.env!r}:\n  " + "\n  ".join(problems))
         return self
 
     @model_validator(mode="after")
@@ -253,8 +322,8 @@ class Settings(BaseSettings):
         return self
 
     @property
-    def is_postgres(self) -> bool:
-        return self.database_url.startswith("postgresql")
+    def temporal_uses_tls(self) -> bool:
+        return bool(self.temporal_tls or self.temporal_tls_client_cert_path or self.temporal_api_key)
 
 
 @lru_cache

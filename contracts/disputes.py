@@ -74,6 +74,9 @@ class DisputeResult:
     loss: int = 0  # booked to system:chargeback_losses
     clawed_back: int = 0  # recovered from the agent's earnings (and reserve)
     shortfall: int = 0  # what could not be recovered
+    escrow_taken: int = 0  # taken back out of the hold of the escrow the payment funded
+    credits_clawed_back: int = 0  # a credits purchase: credits taken back (CREDIT minor units)
+    credits_shortfall: int = 0  # …and those already spent
 
 
 @dataclass(frozen=True)

@@ -11,17 +11,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 ESCROW_PAYMENT_SIGNAL = "payment_completed"
+# The chargeback workflow's way in: a provider dispute on the funding payment freezes the escrow;
+# its close (won, or lost with what it took from the hold) unfreezes it.
+CHARGEBACK_OPENED_SIGNAL = "chargeback_opened"
+CHARGEBACK_CLOSED_SIGNAL = "chargeback_closed"
 
 ESCROW_WORKFLOW = "EscrowWorkflow"
 # Update and query names (the API calls them by name).
 UPDATE_FUND = "fund"
 UPDATE_DELIVER = "deliver"
+UPDATE_SCORE = "score"
 UPDATE_SIGN = "sign"
 UPDATE_DISPUTE = "dispute"
 UPDATE_RESOLVE = "resolve"
 UPDATE_REFUND = "refund"
 UPDATE_CANCEL = "cancel"
 QUERY_STATE = "state"
+
+RELEASE_POLICIES = ("score_or_signatures", "signatures_only", "score_only")
+DEFAULT_RELEASE_POLICY = "score_or_signatures"
 
 # Activity names.
 RECORD_ACTIVITY = "escrow_record"
@@ -42,6 +50,36 @@ DOMAIN_ERROR_TYPES = (
     "NotFound",
     "Forbidden",
 )
+
+
+# ---- internal ledger keys (callers can never write these: see services.credits' namespacing) -----
+
+
+def fund_key(contract_id: str) -> str:
+    return f"esc:{contract_id}:fund"
+
+
+def settle_key(contract_id: str, step: str) -> str:
+    """`release`, `resolve`, `resolve:{n}`: one balanced move out of the holding account."""
+    return f"esc:{contract_id}:{step}"
+
+
+def release_key(contract_id: str) -> str:
+    return settle_key(contract_id, "release")
+
+
+def resolve_step(n: int) -> str:
+    """The n-th ruling on a dispute (an incomplete one can be ruled again)."""
+    return "resolve" if n == 1 else f"resolve:{n}"
+
+
+def resolve_payer_key(contract_id: str, n: int) -> str:
+    """The payer's part of the n-th ruling, refunded through the funding payment."""
+    return f"{settle_key(contract_id, resolve_step(n))}:payer"
+
+
+def refund_key(contract_id: str, n: int) -> str:
+    return f"esc:{contract_id}:refund:{n}"
 
 
 @dataclass(frozen=True)
@@ -74,6 +112,42 @@ class EscrowInput:
     default_ruling: str = "refund_payer"  # refund_payer | release_payee
     quote_id: str | None = None
     search_attributes: bool = True  # keep EscrowState etc. current (off where none are registered)
+    release_policy: str = DEFAULT_RELEASE_POLICY  # one of RELEASE_POLICIES (domain.escrow.Policy)
+    # Continue as new when Temporal suggests it, or after this many state changes in one run (0: only
+    # when suggested). `carry`: the state a continued run starts from.
+    changes_per_run: int = 0
+    carry: EscrowCarry | None = None
+
+
+@dataclass(frozen=True)
+class EscrowCarry:
+    """Everything a run knows, handed to the next run on continue-as-new (the events are in the DB)."""
+
+    status: str
+    held: int
+    released: int
+    fee: int
+    refunded: int
+    signatures: list[str]
+    delivered: bool
+    score_ppm: int | None
+    evidence_url: str | None
+    provider: str | None
+    payment_id: str | None
+    dispute_reason: str | None
+    resolution_note: str | None
+    funding_deadline: str | None
+    delivery_deadline: str | None
+    review_deadline: str | None
+    arbitration_deadline: str | None
+    paused_seconds: int | None
+    refunds: int
+    resolutions: int
+    seen_payments: list[str]
+    next_seq: int
+    chargebacks: list[str] = field(default_factory=list)  # open
+    chargebacks_closed: list[str] = field(default_factory=list)
+    charged_back: int = 0
 
 
 @dataclass(frozen=True)
@@ -87,8 +161,31 @@ class FundRequest:
 class DeliverRequest:
     actor_id: str
     actor_role: str
-    score_ppm: int
+    score_ppm: int | None = None  # only a validator may send one
     evidence_url: str | None = None
+    validator: bool = False  # the API's finding: role service or a configured validator id
+
+
+@dataclass(frozen=True)
+class ScoreRequest:
+    actor_id: str
+    actor_role: str
+    score_ppm: int
+    validator: bool = False
+
+
+@dataclass(frozen=True)
+class ChargebackOpened:
+    dispute_id: str
+    amount: int
+    currency: str
+
+
+@dataclass(frozen=True)
+class ChargebackClosed:
+    dispute_id: str
+    outcome: str  # won | lost
+    taken_from_hold: int = 0  # lost: what the chargeback took out of the holding account (ledger done)
 
 
 @dataclass(frozen=True)
@@ -166,12 +263,15 @@ class EscrowView:
     review_deadline: str | None = None
     arbitration_deadline: str | None = None
     paused_seconds: int | None = None  # time left on the delivery/review clock when a dispute paused it
-    events: list[EscrowEvent] = field(default_factory=list)
+    events: list[EscrowEvent] = field(default_factory=list)  # this run's (Update results: none)
+    release_policy: str = DEFAULT_RELEASE_POLICY
+    frozen: bool = False  # a chargeback on the funding payment is open
+    charged_back: int = 0  # taken out of the hold by lost chargebacks
 
 
 @dataclass(frozen=True)
 class SignResult:
-    counted: bool  # False: this signer had already signed (or the escrow had moved on)
+    counted: bool  # False: the escrow had moved on (a repeated signature is refused by the validator)
     signatures: int
     view: EscrowView
 
@@ -198,7 +298,7 @@ class SettleInput:
     """Release or an arbiter's split: one balanced transaction out of the holding account."""
 
     contract_id: str
-    key: str  # esc:{contract_id}:release | esc:{contract_id}:resolve
+    key: str  # release_key / settle_key(resolve_step(n))
     kind: str  # release | resolve
     payer_id: str
     payee_id: str
@@ -212,7 +312,7 @@ class SettleInput:
 @dataclass(frozen=True)
 class ReturnToPayerInput:
     contract_id: str
-    key: str  # esc:{contract_id}:refund:{n}
+    key: str  # refund_key(contract_id, n)
     payer_id: str
     amount: int
     currency: str

@@ -34,7 +34,7 @@ class MinorUnits(TypeDecorator[int]):
 
 
 class UTCDateTime(TypeDecorator[datetime]):
-    """Timezone-aware UTC datetimes on PostgreSQL and SQLite alike."""
+    """Timezone-aware UTC datetimes in and out."""
 
     impl = DateTime(timezone=True)
     cache_ok = True

@@ -5,25 +5,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 SessionFactory = async_sessionmaker[AsyncSession]
 
 
 def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
-    if url.startswith("sqlite"):
-        engine = create_async_engine(url, connect_args={"timeout": 30})
-
-        @event.listens_for(engine.sync_engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.close()
-
-        return engine
+    if not url.startswith("postgresql"):
+        raise ValueError(f"meshpay runs on PostgreSQL only; MESHPAY_DATABASE_URL is {url.split(':', 1)[0]!r}")
     # No pre-ping: it costs a round trip per checkout on the hot path; stale connections are
     # recycled instead, and a request that meets a dead one fails cleanly (retry with its key).
     return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)

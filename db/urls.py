@@ -1,15 +1,14 @@
-"""URL forms: the app uses async drivers; alembic and the invariant checker use sync ones."""
+"""URL forms: the app uses psycopg 3 (async); alembic and the invariant checker use it synchronously."""
 
 from __future__ import annotations
 
 
 def sync_url(url: str) -> str:
-    return url.replace("sqlite+aiosqlite", "sqlite").replace("postgresql+asyncpg", "postgresql+psycopg")
+    return async_url(url)  # psycopg 3 serves both: one URL form
 
 
 def async_url(url: str) -> str:
-    if url.startswith("sqlite:"):
-        return url.replace("sqlite:", "sqlite+aiosqlite:", 1)
-    if url.startswith("postgresql://"):
-        return url.replace("postgresql://", "postgresql+psycopg://", 1)
+    for prefix in ("postgresql+asyncpg://", "postgresql+psycopg2://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url

@@ -89,3 +89,12 @@ def clawback_postings(payee: str, currency: str, from_earnings: int, from_reserv
     if total:
         postings.append(Posting(system("chargeback_recoveries", currency), total, currency))
     return postings
+
+
+def escrow_recovery_postings(holding_account: str, currency: str, amount: int) -> list[Posting]:
+    """A lost chargeback on the payment that funded an escrow still holding it: the hold pays the
+    loss back (escrow holding → chargeback_recoveries), so a later release cannot pay it twice."""
+    return [
+        Posting(holding_account, -amount, currency),
+        Posting(system("chargeback_recoveries", currency), amount, currency),
+    ]

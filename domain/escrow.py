@@ -1,34 +1,67 @@
-"""The escrow state machine: states, legal moves, who may make them, and how money is split. Pure.
+"""The escrow state machine: states, legal moves, who may make them. Pure. "Who may move escrow money"
+is this file: every status change goes through `apply(snapshot, Event)`, which checks the actor and
+the state first (`check`), so an illegal move is refused before any money moves.
 
 An escrow is a two-phase hold: the payer's money is held (funded), then posted to the payee
 (released, possibly split by an arbiter: resolved) or voided back to the payer (refunded). The
-workflow drives this machine; every request is checked here first, so an illegal move is refused
-before any money moves.
+workflow drives this machine. Splits, scores and signer lists are in domain/escrow_terms.py.
 
-Currency: an escrow has one currency. Credit-funded escrows are kept simple: they are denominated
-in CREDIT (the default currency), the payer's credits move into `escrow:{contract}:CREDIT`, and a
-release pays `earnings:{payee}:CREDIT`. Card/PayPal/crypto funding needs a fiat or coin currency
-(the provider charges that currency); there is no conversion inside an escrow.
+Currency: an escrow has one currency. Credit-funded escrows are denominated in CREDIT (the default
+currency), the payer's credits move into `escrow:{contract}:CREDIT`, and a release pays
+`earnings:{payee}:CREDIT`. Card/PayPal/crypto funding needs a fiat or coin currency (the provider
+charges that currency); there is no conversion inside an escrow.
 
 `partially_refunded` is not terminal: part of the hold went back to the payer and the rest is still
-held, so the escrow goes on (deliver, sign, release, dispute, refund the rest). Whether the work was
-delivered is kept beside the status (`delivered`), so a partial refund after delivery does not
-forget it.
+held, so the escrow goes on. Whether the work was delivered is kept beside the status (`delivered`).
 
-Scores and thresholds are integers in parts per million (0..1_000_000), so no float or Decimal
-crosses the Temporal boundary.
+Release policy (stated at create, `Policy`): the payee delivers evidence but never releases to
+itself. A score is a claim only a validator may make (role service, or an id configured as a
+validator: the API decides and sets `Actor.validator`). `score_or_signatures` (the default, the
+seed's "auto-release OR manual signatures"): a validator's score at/above the threshold, M
+signatures, or the review period ending with no dispute releases. `signatures_only`: only M
+signatures release (a score is recorded, never releases; no review-period release — a stuck escrow
+goes to dispute). `score_only`: only a validator's score releases (signing is refused).
+
+Chargebacks: a provider dispute opened on the payment that funded the escrow freezes it: nothing
+leaves the hold (release, resolve, refund) until the chargeback closes. A lost chargeback takes what
+it covered out of the hold (`CHARGEBACK`, by the system), like a refund that went to the payer.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from domain.errors import Forbidden, InvalidAmount, InvalidState
-from domain.money import percent_of
+from domain.errors import Conflict, Forbidden, InvalidState
 
-PPM = 1_000_000
+# The terms live in their own module; re-exported so `domain.escrow` stays the one import.
+from domain.escrow_terms import (
+    PPM,
+    Split,
+    check_fee_percent,
+    default_ruling_split,
+    fee_on,
+    from_ppm,
+    refund_amount_of,
+    release_split,
+    resolution_split,
+    to_ppm,
+    validate_signers,
+)
+
+__all__ = [
+    "PPM",
+    "Split",
+    "check_fee_percent",
+    "default_ruling_split",
+    "fee_on",
+    "from_ppm",
+    "refund_amount_of",
+    "release_split",
+    "resolution_split",
+    "to_ppm",
+    "validate_signers",
+]
 
 
 class Status(StrEnum):
@@ -49,16 +82,26 @@ TERMINAL = frozenset({Status.RELEASED, Status.RESOLVED, Status.REFUNDED, Status.
 HOLDING = frozenset({Status.FUNDED, Status.DELIVERED, Status.PARTIALLY_REFUNDED, Status.DISPUTED})
 
 
+class Policy(StrEnum):
+    SCORE_OR_SIGNATURES = "score_or_signatures"
+    SIGNATURES_ONLY = "signatures_only"
+    SCORE_ONLY = "score_only"
+
+
 class Move(StrEnum):
     FUND = "fund"
     CANCEL = "cancel"
     EXPIRE = "expire"  # funding deadline passed
     DELIVER = "deliver"
+    SCORE = "score"  # a validator's score of the delivered work
     SIGN = "sign"
     RELEASE = "release"  # by threshold score, M signatures or the review period ending
     DISPUTE = "dispute"
     RESOLVE = "resolve"  # an arbiter's split, or the default ruling when arbitration times out
     REFUND = "refund"  # by payee/admin, or the delivery deadline passing
+    FREEZE = "freeze"  # a chargeback opened on the funding payment
+    UNFREEZE = "unfreeze"  # the last open chargeback closed
+    CHARGEBACK = "chargeback"  # a lost chargeback took (part of) the hold back to the payer
 
 
 class Role(StrEnum):
@@ -68,13 +111,14 @@ class Role(StrEnum):
     AGENT = "agent"
     SERVICE = "service"
     ADMIN = "admin"
-    SYSTEM = "system"  # timers and automatic release: only the workflow acts as SYSTEM
+    SYSTEM = "system"  # timers, automatic release, provider events: only the workflow acts as SYSTEM
 
 
 @dataclass(frozen=True, slots=True)
 class Actor:
     id: str
     role: str  # a Role value
+    validator: bool = False  # may score deliveries (role service or a configured validator id)
 
     @property
     def is_admin(self) -> bool:
@@ -88,6 +132,11 @@ class Actor:
 SYSTEM = Actor("system", Role.SYSTEM)
 
 
+def is_validator(principal_id: str, role: str, validator_ids: frozenset[str] | set[str]) -> bool:
+    """Validators: the service role (the orchestrator) and the ids configured as validators."""
+    return role == Role.SERVICE or principal_id in validator_ids
+
+
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     """What the rules need to know about one escrow."""
@@ -98,32 +147,67 @@ class Snapshot:
     signers: tuple[str, ...]
     held: int = 0
     delivered: bool = False
+    policy: Policy = Policy.SCORE_OR_SIGNATURES
+    signed: tuple[str, ...] = ()
+    frozen: bool = False
+    score_ppm: int | None = None
 
 
-# Where each move may start. Refinements (delivered or not) are in `check`.
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One request to move the machine. `amount`: FUND what is held; REFUND / CHARGEBACK what goes
+    back to the payer; RESOLVE what left the hold (payee + fee + payer's part). `score_ppm`: SCORE."""
+
+    move: Move
+    actor: Actor
+    amount: int = 0
+    score_ppm: int | None = None
+
+
+# Where each move may start. Refinements (delivered or not, frozen) are in `check`.
 _FROM: dict[Move, frozenset[Status]] = {
     Move.FUND: frozenset({Status.CREATED}),
     Move.CANCEL: frozenset({Status.CREATED}),
     Move.EXPIRE: frozenset({Status.CREATED}),
     Move.DELIVER: frozenset({Status.FUNDED, Status.PARTIALLY_REFUNDED}),
+    Move.SCORE: frozenset({Status.DELIVERED, Status.PARTIALLY_REFUNDED}),
     Move.SIGN: frozenset({Status.DELIVERED, Status.PARTIALLY_REFUNDED}),
     Move.RELEASE: frozenset({Status.DELIVERED, Status.PARTIALLY_REFUNDED}),
     Move.DISPUTE: frozenset({Status.FUNDED, Status.DELIVERED, Status.PARTIALLY_REFUNDED}),
     Move.RESOLVE: frozenset({Status.DISPUTED}),
-    Move.REFUND: frozenset({Status.FUNDED, Status.DELIVERED, Status.PARTIALLY_REFUNDED, Status.DISPUTED}),
+    Move.REFUND: HOLDING,
+    Move.FREEZE: frozenset(Status) - TERMINAL,
+    Move.UNFREEZE: frozenset(Status),
+    Move.CHARGEBACK: HOLDING,
 }
+# Moves that take money out of the hold: refused while a chargeback is open.
+_MOVES_MONEY = frozenset({Move.RELEASE, Move.RESOLVE, Move.REFUND})
+_SYSTEM_MOVES = frozenset(
+    {
+        Move.FUND,  # a provider payment completed (its completion claimed the funding for the payer)
+        Move.EXPIRE,
+        Move.RELEASE,
+        Move.RESOLVE,
+        Move.REFUND,
+        Move.FREEZE,
+        Move.UNFREEZE,
+        Move.CHARGEBACK,
+    }
+)
 
 
 def may(move: Move, snap: Snapshot, actor: Actor) -> bool:
     """Whether this actor is one who may make this move at all (ignoring the state)."""
     if actor.is_system:
-        return move in (Move.EXPIRE, Move.RELEASE, Move.RESOLVE, Move.REFUND)
+        return move in _SYSTEM_MOVES
     if move == Move.FUND:
         return actor.id == snap.payer_id
     if move == Move.CANCEL:
         return actor.id == snap.payer_id or actor.is_admin
     if move == Move.DELIVER:
         return actor.id == snap.payee_id or actor.role in (Role.SERVICE, Role.ADMIN)
+    if move == Move.SCORE:
+        return actor.validator and actor.id != snap.payee_id
     if move == Move.SIGN:
         return actor.id in snap.signers
     if move == Move.DISPUTE:
@@ -132,12 +216,24 @@ def may(move: Move, snap: Snapshot, actor: Actor) -> bool:
         return actor.is_admin
     if move == Move.REFUND:
         return actor.id == snap.payee_id or actor.is_admin
-    return False  # EXPIRE, RELEASE: the workflow's alone
+    return False  # EXPIRE, RELEASE, FREEZE, UNFREEZE, CHARGEBACK: the workflow's alone
+
+
+def check_create(actor: Actor, *, payer_id: str | None, sets_fee: bool) -> str:
+    """Who may open an escrow: anyone as its payer; only a service/admin for another payer or with
+    a fee of its choosing. Returns the payer."""
+    privileged = actor.role in (Role.SERVICE, Role.ADMIN)
+    if payer_id is not None and payer_id != actor.id and not privileged:
+        raise Forbidden("only a service may create an escrow for another payer", param="payer_id")
+    if sets_fee and not privileged:
+        raise Forbidden("only a service may set the fee", param="fee_percent")
+    return payer_id or actor.id
 
 
 def can_see(snap: Snapshot, actor: Actor) -> bool:
     return (
         actor.role in (Role.ADMIN, Role.SERVICE, Role.SYSTEM)
+        or actor.validator
         or actor.id in (snap.payer_id, snap.payee_id)
         or actor.id in snap.signers
     )
@@ -146,23 +242,36 @@ def can_see(snap: Snapshot, actor: Actor) -> bool:
 def check(move: Move, snap: Snapshot, actor: Actor) -> None:
     """Refuse an illegal move: Forbidden (403) for the wrong actor, InvalidState (409) otherwise."""
     if not may(move, snap, actor):
+        if move == Move.SCORE:
+            raise Forbidden(
+                "only a validator may score a delivery; the payee delivers evidence",
+                param="validation_score",
+                code="validator_required",
+            )
         raise Forbidden(f"{actor.id} may not {move.value} this escrow", code="escrow_forbidden")
-    allowed = _FROM[move]
-    if snap.status not in allowed:
+    if snap.status not in _FROM[move]:
         raise InvalidState(
             f"cannot {move.value} an escrow that is {snap.status.value}", code=_state_code(move, snap.status)
         )
     if move == Move.DELIVER and snap.delivered:
         raise InvalidState("the work was already delivered", code="already_delivered")
-    if move in (Move.SIGN, Move.RELEASE) and not snap.delivered:
+    if move in (Move.SIGN, Move.SCORE, Move.RELEASE) and not snap.delivered:
         raise InvalidState(f"cannot {move.value} before delivery", code="not_delivered")
+    if move == Move.SIGN and snap.policy == Policy.SCORE_ONLY:
+        raise InvalidState("this escrow releases on a validator's score only", code="signatures_not_used")
+    if move == Move.SIGN and actor.id in snap.signed:
+        raise Conflict("this signer has already signed", code="already_signed")
+    if move in _MOVES_MONEY and snap.frozen:
+        raise InvalidState(
+            "a chargeback on the funding payment is open: the escrow is frozen", code="escrow_frozen"
+        )
 
 
 def _state_code(move: Move, status: Status) -> str:
     if status in TERMINAL:
         return f"escrow_{status.value}"
     if (
-        move in (Move.DELIVER, Move.SIGN, Move.RELEASE, Move.DISPUTE, Move.REFUND)
+        move in (Move.DELIVER, Move.SCORE, Move.SIGN, Move.RELEASE, Move.DISPUTE, Move.REFUND)
         and status == Status.CREATED
     ):
         return "not_funded"
@@ -171,149 +280,73 @@ def _state_code(move: Move, status: Status) -> str:
     return "invalid_state"
 
 
-def next_status(move: Move, snap: Snapshot, *, amount: int = 0) -> Status:
-    """The status after a legal move (`amount`: what a refund returns)."""
+def apply(snap: Snapshot, event: Event) -> Snapshot:
+    """The one transition function: check the event, then return the escrow after it."""
+    check(event.move, snap, event.actor)
+    move = event.move
     if move == Move.FUND:
-        return Status.FUNDED
+        return replace(snap, status=Status.FUNDED, held=event.amount)
     if move == Move.CANCEL:
-        return Status.CANCELLED
+        return replace(snap, status=Status.CANCELLED)
     if move == Move.EXPIRE:
-        return Status.EXPIRED
+        return replace(snap, status=Status.EXPIRED)
     if move == Move.DELIVER:
-        return Status.DELIVERED if snap.status == Status.FUNDED else snap.status
+        status = Status.DELIVERED if snap.status == Status.FUNDED else snap.status
+        return replace(snap, status=status, delivered=True)
+    if move == Move.SCORE:
+        return replace(snap, score_ppm=event.score_ppm)
     if move == Move.SIGN:
-        return snap.status
+        return replace(snap, signed=(*snap.signed, event.actor.id))
     if move == Move.RELEASE:
-        return Status.RELEASED
+        return replace(snap, status=Status.RELEASED, held=0)
     if move == Move.DISPUTE:
-        return Status.DISPUTED
+        return replace(snap, status=Status.DISPUTED)
+    if move == Move.FREEZE:
+        return replace(snap, frozen=True)
+    if move == Move.UNFREEZE:
+        return replace(snap, frozen=False)
     if move == Move.RESOLVE:
-        return Status.RESOLVED
-    # REFUND: all that is held → refunded; part of it → partially_refunded (a dispute stays open).
-    if amount >= snap.held:
-        return Status.REFUNDED
-    return Status.DISPUTED if snap.status == Status.DISPUTED else Status.PARTIALLY_REFUNDED
+        held = snap.held - event.amount
+        return replace(snap, status=Status.RESOLVED if held <= 0 else Status.DISPUTED, held=max(held, 0))
+    # REFUND / CHARGEBACK: all that is held → refunded; part of it → partially refunded
+    # (a dispute stays open).
+    held = snap.held - event.amount
+    if held <= 0:
+        return replace(snap, status=Status.REFUNDED, held=0)
+    status = Status.DISPUTED if snap.status == Status.DISPUTED else Status.PARTIALLY_REFUNDED
+    return replace(snap, status=status, held=held)
 
 
 def refund_amount(snap: Snapshot, requested: int | None) -> int:
     """What a refund returns: all that is held by default; never more than is held."""
-    if snap.held <= 0:
-        raise InvalidState("nothing is held", code="nothing_held")
-    if requested is None:
-        return snap.held
-    if requested <= 0:
-        raise InvalidAmount("a refund must be greater than zero", param="amount")
-    if requested > snap.held:
-        raise InvalidAmount(
-            f"cannot refund {requested}: only {snap.held} is held", param="amount", code="refund_exceeds_held"
-        )
-    return requested
+    return refund_amount_of(snap.held, requested)
 
 
-# ---- thresholds and signatures ---------------------------------------------------------------
+# ---- what releases, by policy ------------------------------------------------------------------
 
 
-def auto_releases(score_ppm: int, threshold_ppm: int) -> bool:
-    """A validator's score at or above the threshold releases at once."""
-    return score_ppm >= threshold_ppm
+def releases_by_score(snap: Snapshot, threshold_ppm: int) -> bool:
+    """A validator's score at or above the threshold releases — unless the policy is signatures only."""
+    if snap.policy == Policy.SIGNATURES_ONLY or snap.score_ppm is None:
+        return False
+    return snap.score_ppm >= threshold_ppm
 
 
-def enough_signatures(signed: int, required: int) -> bool:
-    return signed >= required
+def releases_by_signatures(snap: Snapshot, required: int) -> bool:
+    return snap.policy != Policy.SCORE_ONLY and len(snap.signed) >= required
 
 
-def to_ppm(raw: object, *, param: str) -> int:
-    """A score or threshold in 0..1 (string or Decimal, at most 6 decimals) → parts per million."""
-    if isinstance(raw, bool) or raw is None:
-        raise InvalidAmount(f"{param} must be a number between 0 and 1", param=param)
-    try:
-        value = Decimal(str(raw)) if not isinstance(raw, Decimal) else raw
-    except InvalidOperation:
-        raise InvalidAmount(f"{param} must be a number between 0 and 1", param=param) from None
-    if not value.is_finite() or not Decimal(0) <= value <= Decimal(1):
-        raise InvalidAmount(f"{param} must be between 0 and 1", param=param)
-    scaled = value * PPM
-    if scaled != scaled.to_integral_value():
-        raise InvalidAmount(f"{param} has more than 6 decimal places", param=param)
-    return int(scaled)
+def releases_at_review_end(snap: Snapshot) -> bool:
+    """The review period ending (the payer stayed silent) releases only under the default policy."""
+    return snap.policy == Policy.SCORE_OR_SIGNATURES
 
 
-def from_ppm(ppm: int) -> str:
-    return str((Decimal(ppm) / PPM).normalize()) if ppm else "0"
-
-
-def validate_signers(
-    payer_id: str, payee_id: str, signers: list[str] | None, required: int | None
-) -> tuple[tuple[str, ...], int]:
-    """Default signers = [payer], M = 1; refuses M outside 1..len(signers) and the payee signing alone."""
-    chosen = tuple(dict.fromkeys(signers)) if signers else (payer_id,)
-    if any(not s for s in chosen):
-        raise InvalidAmount("signers must be principal ids", param="signers", code="invalid_signers")
-    m = 1 if required is None else required
-    if not 1 <= m <= len(chosen):
-        raise InvalidAmount(
-            f"required_signatures must be between 1 and {len(chosen)}",
-            param="required_signatures",
-            code="invalid_required_signatures",
-        )
-    if payer_id == payee_id:
-        raise InvalidAmount("payer and payee must differ", param="payee_id", code="payee_is_payer")
-    if set(chosen) == {payee_id}:
-        raise InvalidAmount("the payee cannot be the only signer", param="signers", code="invalid_signers")
-    return chosen, m
-
-
-# ---- money splits -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Split:
-    """Where the held money goes: payee (net of fee) + fee + payer == the amount split."""
-
-    payee_net: int
-    fee: int
-    payer_refund: int
-
-    @property
-    def total(self) -> int:
-        return self.payee_net + self.fee + self.payer_refund
-
-
-def check_fee_percent(fee_percent: Decimal) -> Decimal:
-    if not fee_percent.is_finite() or not Decimal(0) <= fee_percent <= Decimal(100):
-        raise InvalidAmount("fee_percent must be between 0 and 100", param="fee_percent")
-    return fee_percent
-
-
-def fee_on(amount: int, fee_percent: Decimal, currency: str) -> int:
-    """The platform fee on `amount` paid to the payee: rounded once, never more than the amount."""
-    check_fee_percent(fee_percent)
-    return min(amount, max(0, percent_of(amount, fee_percent, currency)))
-
-
-def release_split(held: int, fee_percent: Decimal, currency: str) -> Split:
-    fee = fee_on(held, fee_percent, currency)
-    return Split(payee_net=held - fee, fee=fee, payer_refund=0)
-
-
-def resolution_split(held: int, payee_amount: int, fee_percent: Decimal, currency: str) -> Split:
-    """An arbiter's ruling: `payee_amount` (gross) to the payee minus the fee on it; the rest back."""
-    if payee_amount < 0:
-        raise InvalidAmount("payee_amount must not be negative", param="payee_amount")
-    if payee_amount > held:
-        raise InvalidAmount(
-            f"payee_amount {payee_amount} exceeds the {held} held",
-            param="payee_amount",
-            code="resolution_exceeds_held",
-        )
-    fee = fee_on(payee_amount, fee_percent, currency)
-    return Split(payee_net=payee_amount - fee, fee=fee, payer_refund=held - payee_amount)
-
-
-def default_ruling_split(ruling: str, held: int, fee_percent: Decimal, currency: str) -> Split:
-    """No ruling within the arbitration window: refund the payer, or release to the payee."""
-    if ruling == "release_payee":
-        return resolution_split(held, held, fee_percent, currency)
-    if ruling == "refund_payer":
-        return resolution_split(held, 0, fee_percent, currency)
-    raise ValueError(f"unknown default ruling {ruling!r}")
+def due_release(snap: Snapshot, threshold_ppm: int, required: int) -> str | None:
+    """Why the escrow should release now (a reason for the event), or None."""
+    if snap.frozen or snap.status not in _FROM[Move.RELEASE] or not snap.delivered:
+        return None
+    if releases_by_score(snap, threshold_ppm):
+        return "validation_score"
+    if releases_by_signatures(snap, required):
+        return "signatures"
+    return None

@@ -6,8 +6,8 @@ bookkeeping: lots, draws, the history entry with its running balance, and the wa
 whose lock serialises all credits operations of one user.
 
 Deductions go to `destination` (default system:credits_spent:CREDIT; a caller may name an agent's
-earnings account instead). On PostgreSQL the deduction runs as one PL/pgSQL function
-(db/repositories/credits_pg.py) writing the same rows as the portable path below.
+earnings account instead). The deduction runs as one PL/pgSQL function (db/repositories/credits_pg.py,
+installed by migration) writing the same rows as the statement-by-statement path below.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from db.models.credits import CreditEntry, CreditLowBalanceEvent
 from db.repositories import credits as repo
 from db.repositories import credits_pg
 from db.session import SessionFactory, unit_of_work
-from db.sql import is_postgres
 from domain import credits as rules
 from domain.credits import DebitResult
 from domain.errors import InsufficientFunds, InvalidAmount, NotFound
@@ -228,7 +227,7 @@ async def debit_wallet(
     """
     _check_amount(amount)
     now = utcnow()
-    if USE_PG_FUNCTION and is_postgres(session):
+    if USE_PG_FUNCTION:
         row = await credits_pg.debit(
             session,
             user_id=user_id,
@@ -347,11 +346,11 @@ async def _debit_portable(
 
 
 async def deduct(factory: SessionFactory, **kwargs: Any) -> DebitResult:
-    """The API's deduct: on PostgreSQL one autocommitted statement (the function is atomic by itself,
-    so BEGIN and COMMIT round trips are saved); elsewhere a unit of work around the portable path."""
+    """The API's deduct: one autocommitted call of the PL/pgSQL function (atomic by itself, so BEGIN
+    and COMMIT round trips are saved); with USE_PG_FUNCTION off, a unit of work around the
+    statement-by-statement path."""
     async with factory() as session:
-        if USE_PG_FUNCTION and is_postgres(session):
-            await credits_pg.ensure_installed(session)  # before this session takes its connection
+        if USE_PG_FUNCTION:
             await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
             return await debit_wallet(session, **kwargs)
     async with unit_of_work(factory) as session:
@@ -504,8 +503,7 @@ async def balance_view(session: AsyncSession, user_id: str, now: datetime | None
 async def read_balance(factory: SessionFactory, user_id: str) -> BalanceView:
     """balance_view on an autocommit connection: one statement, no BEGIN/COMMIT round trips."""
     async with factory() as session:
-        if is_postgres(session):
-            await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         return await balance_view(session, user_id)
 
 

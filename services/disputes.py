@@ -1,8 +1,8 @@
 """Chargebacks: record a provider dispute, hold the disputed amount, and close it won or lost.
 
-A loss claws back from the agent when the disputed payment funded an escrow that has already released
-money to them: up to min(disputed, released) from `earnings:{payee}:{cur}`, then `reserve:{payee}:{cur}`;
-what cannot be recovered stays the platform's loss (recorded as the shortfall).
+A loss takes back what the disputed payment paid for (services.dispute_clawbacks): from the escrow it
+funded (its hold first, then the agent's earnings for what was released) or the credits it bought
+(as far as unspent). What cannot be recovered stays the platform's loss (recorded as the shortfall).
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from contracts.disputes import DisputeInput
 from db.base import utcnow
 from db.models.disputes import Dispute
 from db.repositories import disputes as repo
-from db.repositories import payouts as payout_repo
+from db.repositories import payments as payment_repo
 from domain import disputes as rules
 from domain.errors import NotFound
-from domain.ledger import earnings
 from domain.money import check_currency
+from services import dispute_clawbacks as clawbacks
 from services import ledger
 
 
@@ -58,6 +58,10 @@ class CloseResult:
     loss: int = 0
     clawed_back: int = 0
     shortfall: int = 0
+    escrow_taken: int = 0
+    credits_clawed_back: int = 0
+    credits_shortfall: int = 0
+    escrow_contract_id: str | None = None  # the escrow to tell (its funding payment was disputed)
 
 
 async def record_dispute(session: AsyncSession, facts: DisputeFacts) -> tuple[Dispute, bool]:
@@ -120,8 +124,17 @@ async def close(session: AsyncSession, dispute_id: str, outcome: str) -> CloseRe
     """Won: the hold returns to clearing. Lost: the hold is booked as a loss and the agent is clawed
     back from when an already-released escrow was funded by the disputed payment. Idempotent."""
     row = await get_dispute(session, dispute_id, for_update=True)
-    if not rules.check_close(row.status, outcome):
-        return CloseResult(row.status, row.loss_amount, row.clawback_amount, row.clawback_shortfall)
+    if not rules.check_close(row.status, outcome):  # a repeat: the same answer
+        return CloseResult(
+            row.status,
+            row.loss_amount,
+            row.clawback_amount,
+            row.clawback_shortfall,
+            row.escrow_taken,
+            row.credits_clawed_back,
+            row.credits_shortfall,
+            await clawbacks.escrow_funded_by(session, row),
+        )
     held = row.held
     if outcome == rules.WON:
         if held:
@@ -133,7 +146,7 @@ async def close(session: AsyncSession, dispute_id: str, outcome: str) -> CloseRe
                 metadata={"dispute_id": row.id},
             )
         await repo.close_dispute(session, row.id, rules.WON, held=0, provider_status="won")
-        return CloseResult(rules.WON)
+        return CloseResult(rules.WON, escrow_contract_id=await clawbacks.escrow_funded_by(session, row))
 
     if held:
         await ledger.transfer(
@@ -143,26 +156,10 @@ async def close(session: AsyncSession, dispute_id: str, outcome: str) -> CloseRe
             kind="dispute_lost",
             metadata={"dispute_id": row.id},
         )
-    clawed, shortfall, payee = 0, 0, None
-    if row.escrow_contract_id:
-        escrow = await repo.escrow_by_contract(session, row.escrow_contract_id)
-        if escrow is not None and escrow.released > 0 and escrow.currency == row.currency:
-            payee = escrow.payee_id
-            needed = min(row.amount, escrow.released)
-            e_code, r_code = earnings(payee, row.currency), f"reserve:{payee}:{row.currency}"
-            balances = await payout_repo.lock_balances(session, [e_code, r_code])
-            from_e, from_r, shortfall = rules.clawback_split(
-                needed, balances.get(e_code, 0), balances.get(r_code, 0)
-            )
-            clawed = from_e + from_r
-            if clawed:
-                await ledger.transfer(
-                    session,
-                    rules.clawback_postings(payee, row.currency, from_e, from_r),
-                    f"dsp:{row.id}:clawback",
-                    kind="chargeback_clawback",
-                    metadata={"dispute_id": row.id, "payee_id": payee},
-                )
+    back = await clawbacks.from_escrow(session, row)
+    payment = await payment_repo.get_payment(session, row.payment_id) if row.payment_id else None
+    if payment is not None and not row.escrow_contract_id:
+        back = await clawbacks.from_credits_purchase(session, row, payment)
     await repo.close_dispute(
         session,
         row.id,
@@ -170,11 +167,23 @@ async def close(session: AsyncSession, dispute_id: str, outcome: str) -> CloseRe
         held=0,
         provider_status="lost",
         loss_amount=held,
-        payee_id=payee,
-        clawback_amount=clawed,
-        clawback_shortfall=shortfall,
+        payee_id=back.payee_id,
+        clawback_amount=back.clawed_back,
+        clawback_shortfall=back.shortfall,
+        escrow_taken=back.escrow_taken,
+        credits_clawed_back=back.credits_clawed_back,
+        credits_shortfall=back.credits_shortfall,
     )
-    return CloseResult(rules.LOST, held, clawed, shortfall)
+    return CloseResult(
+        rules.LOST,
+        held,
+        back.clawed_back,
+        back.shortfall,
+        back.escrow_taken,
+        back.credits_clawed_back,
+        back.credits_shortfall,
+        await clawbacks.escrow_funded_by(session, row),
+    )
 
 
 async def get_dispute(session: AsyncSession, dispute_id: str, *, for_update: bool = False) -> Dispute:

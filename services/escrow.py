@@ -1,9 +1,9 @@
 """Escrow money moves and the row mirror, each one DB transaction, each safe to run twice.
 
 Money leaves or enters `escrow:{contract_id}:{cur}` only here, through services.ledger.transfer with
-the business keys `esc:{contract_id}:fund`, `esc:{contract_id}:release`, `esc:{contract_id}:resolve`,
-`esc:{contract_id}:refund:{n}` — so a retried activity (a worker killed after the commit) finds the
-key already posted and moves nothing again.
+the business keys built in contracts/escrow.py (`esc:{contract_id}:fund`, `…:release`, `…:resolve`,
+`…:refund:{n}`; the workflow builds them with the same helpers) — so a retried activity (a worker
+killed after the commit) finds the key already posted and moves nothing again.
 
 Credits (see domain/escrow.py for the currency choice): funding debits the payer's lots through
 services.credits.debit_wallet (destination: the holding account); money going back to a credits
@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from config.metrics import ESCROW_MOVES
 from contracts.escrow import (
     CloseUnfundedInput,
     CloseUnfundedResult,
@@ -31,30 +32,16 @@ from contracts.escrow import (
     MoneyResult,
     ReturnToPayerInput,
     SettleInput,
+    fund_key,
 )
 from db.models.escrow import Escrow
 from db.repositories import escrow as repo
 from domain.errors import CurrencyMismatch, InvalidState
+from domain.events import EVENT_TYPES
 from domain.ledger import Posting, earnings, escrow_holding, system
-from services import credits, ledger
+from services import credits, events, ledger
 
 CREDITS = "credits"
-
-
-def fund_key(contract_id: str) -> str:
-    return f"esc:{contract_id}:fund"
-
-
-def release_key(contract_id: str) -> str:
-    return f"esc:{contract_id}:release"
-
-
-def resolve_key(contract_id: str) -> str:
-    return f"esc:{contract_id}:resolve"
-
-
-def refund_key(contract_id: str, n: int) -> str:
-    return f"esc:{contract_id}:refund:{n}"
 
 
 async def fund_with_credits(session: AsyncSession, inp: FundWithCreditsInput) -> MoneyResult:
@@ -226,7 +213,7 @@ async def record(
         )
     await repo.add_signatures(session, view.escrow_id, view.signatures)
     for e in [*([event] if event is not None else []), *(events or [])]:
-        await repo.add_event(
+        added = await repo.add_event(
             session,
             escrow_id=view.escrow_id,
             seq=e.seq,
@@ -234,6 +221,21 @@ async def record(
             actor=e.actor,
             detail=dict(e.detail),
             at=datetime.fromisoformat(e.at),
+        )
+        if added:  # once per escrow event, however often the mirror runs
+            await _announce(session, view, e.kind)
+
+
+async def _announce(session: AsyncSession, view: EscrowView, kind: str) -> None:
+    """The change as an event for the payer and for the payee (each sees its own), and a metric."""
+    ESCROW_MOVES.labels(kind).inc()
+    type_ = f"escrow.{kind}"
+    if type_ not in EVENT_TYPES:
+        return
+    data = {k: v for k, v in view_to_dict(view).items() if k != "events"}
+    for account in dict.fromkeys((view.payer_id, view.payee_id)):
+        await events.emit(
+            session, type_, account_id=account, object_type="escrow", object_id=view.escrow_id, data=data
         )
 
 
@@ -277,3 +279,15 @@ def view_from_row(row: Escrow) -> EscrowView:
 
 async def open_escrow_count(session: AsyncSession, payee_id: str) -> int:
     return await repo.open_count_by_payee(session, payee_id)
+
+
+async def abandon_funding(session: AsyncSession, *, contract_id: str, payment_id: str) -> bool:
+    """The escrow's workflow is gone (terminated) and never took this payment: close the row so
+    nothing else claims it; the caller refunds the payment from the holding account. True when this
+    payment was the escrow's claimed funding (its money is in the holding account)."""
+    row = await repo.lock_by_contract(session, contract_id)
+    if row is None or row.funding_payment_id != payment_id:
+        return False
+    if row.status == "created":
+        await repo.set_fields(session, row.id, status="cancelled")
+    return True

@@ -14,6 +14,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from config.logging import cause
+from config.metrics import LEDGER_AMOUNT, LEDGER_TRANSFERS
 from db.repositories import ledger as repo
 from domain.errors import InsufficientFunds
 from domain.ledger import Posting, net_by_account, reverse, validate_postings
@@ -49,7 +51,7 @@ async def transfer(
         idempotency_key=idempotency_key,
         kind=kind,
         description=description,
-        metadata=metadata,
+        metadata=_with_cause(metadata),
         reverses_id=reverses_id,
     )
     if not created:
@@ -71,7 +73,23 @@ async def transfer(
                 raise InsufficientFunds(f"account {code} has insufficient funds", param="amount")
         balances[code] = new_balance
     await repo.insert_postings(session, txn_id, postings)
+    _count(postings, kind)
     return TransferResult(txn_id, created=True, balances=balances)
+
+
+def _with_cause(metadata: dict[str, Any] | None) -> dict[str, Any] | None:
+    now = cause()
+    return {**(metadata or {}), "cause": now} if now else metadata
+
+
+def _count(postings: list[Posting], kind: str) -> None:
+    moved: dict[str, int] = {}
+    for p in postings:
+        if p.amount > 0:
+            moved[p.currency] = moved.get(p.currency, 0) + p.amount
+    for currency, amount in moved.items():
+        LEDGER_TRANSFERS.labels(currency, kind).inc()
+        LEDGER_AMOUNT.labels(currency).inc(amount)
 
 
 async def reverse_transaction(

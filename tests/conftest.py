@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -26,13 +27,15 @@ from db.session import SessionFactory, make_engine, make_session_factory
 from domain.money import set_credit_exponent
 from tests.support import database, temporal
 
+# The default environment is production (fail closed); tests, and the processes they start, are dev.
+os.environ.setdefault("MESHPAY_ENV", "dev")
+
 
 @pytest.fixture(scope="session")
 def db_url(tmp_path_factory: pytest.TempPathFactory) -> object:
     url, server = database.test_database_url(Path(tmp_path_factory.mktemp("db")))
     yield url
-    if server is not None:
-        database.drop_database(server, url)
+    database.drop_database(server, url)
 
 
 @pytest.fixture(scope="session")

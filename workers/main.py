@@ -5,14 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from typing import Any
 
 from temporalio.client import Client
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.worker import Worker
 
 from activities.deps import Deps
-from config import telemetry
+from config import telemetry, temporal
 from config.settings import Settings, get_settings
 from db.session import make_engine, make_session_factory
 from domain.money import set_credit_exponent
@@ -34,17 +33,20 @@ def build_worker(client: Client, deps: Deps, task_queue: str) -> Worker:
     )
 
 
-async def run_worker(settings: Settings | None = None, *, metrics_port: int | None = 9464) -> None:
+async def run_worker(settings: Settings | None = None, *, metrics: bool = True) -> None:
     settings = settings or get_settings()
     set_credit_exponent(settings.credit_exponent)
     runtime = None
-    if metrics_port:
+    if metrics and settings.worker_metrics_address:
         # Temporal SDK metrics (task latencies, failures) in Prometheus format.
         runtime = Runtime(
-            telemetry=TelemetryConfig(metrics=PrometheusConfig(bind_address=f"127.0.0.1:{metrics_port}"))
+            telemetry=TelemetryConfig(metrics=PrometheusConfig(bind_address=settings.worker_metrics_address))
         )
     tracing = telemetry.tracer_provider(settings, "worker")
-    client = await _connect(settings, runtime, telemetry.temporal_interceptors(tracing))
+    # attempts: the dev server may still be starting
+    client = await temporal.connect(
+        settings, runtime=runtime, attempts=60, interceptors=telemetry.temporal_interceptors(tracing)
+    )
     engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
     if tracing is not None:
         telemetry.instrument_engine(engine, tracing)
@@ -53,26 +55,10 @@ async def run_worker(settings: Settings | None = None, *, metrics_port: int | No
     worker = build_worker(client, deps, settings.task_queue)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         loop.add_signal_handler(sig, stop.set)
     log.info("worker started on task queue %s", settings.task_queue)
     async with worker:
         await ensure_schedules(client, settings)
         await stop.wait()
     await engine.dispose()
-
-
-async def _connect(settings: Settings, runtime: Runtime | None, interceptors: list[Any]) -> Client:
-    last: Exception | None = None
-    for _ in range(60):  # the dev server may still be starting
-        try:
-            return await Client.connect(
-                settings.temporal_address,
-                namespace=settings.temporal_namespace,
-                runtime=runtime,
-                interceptors=interceptors,
-            )
-        except Exception as exc:
-            last = exc
-            await asyncio.sleep(1)
-    raise RuntimeError(f"could not reach Temporal at {settings.temporal_address}: {last}")

@@ -9,7 +9,10 @@ from api.routes import (
     credits,
     disputes,
     escrow,
+    escrow_create,
+    escrow_reads,
     events,
+    explain,
     payment_methods,
     payments,
     payouts,
@@ -21,7 +24,9 @@ from api.routes import (
 ROUTERS = [
     api_keys.router,
     credits.router,
+    escrow_create.router,
     escrow.router,
+    escrow_reads.router,
     pricing.router,
     billing.router,
     subscriptions.router,
@@ -29,6 +34,7 @@ ROUTERS = [
     disputes.router,
     events.router,
     events.hooks,
+    explain.router,
     webhooks.router,
     payment_methods.router,
     payments.router,  # last: its `/{payment_id}` would shadow the static paths above

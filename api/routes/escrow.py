@@ -1,58 +1,49 @@
-"""Escrow endpoints: create, fund, deliver, sign, dispute, resolve, refund, cancel, get, list.
+"""Escrow moves: fund, deliver, score, sign, dispute, resolve, refund, cancel — each a workflow Update.
 
-The API never moves escrow money itself: create writes the row and starts `escrow-{contract_id}`;
-every move is a workflow Update whose validator runs the state machine (so the caller learns at once
-whether it counted); GET is a workflow query, falling back to the row once the workflow has closed.
+The API never moves escrow money itself: every move is an Update whose validator runs the state
+machine in domain/escrow.py (so the caller learns at once whether it counted). Authority comes from
+the principal: the route passes who is asking (and whether they are a validator, from settings),
+never a claim from the body. Create is in escrow_create.py, reads in escrow_reads.py.
+
 Funding by card/PayPal/crypto starts a payment (purpose escrow) whose completion signals the escrow.
 """
 
 from __future__ import annotations
 
 import hashlib
-import uuid
-from datetime import timedelta
-from decimal import Decimal
-from typing import Annotated, Any
+from typing import Any
 
-import orjson
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Response
 from temporalio.client import Client, WorkflowUpdateFailedError
-from temporalio.common import (
-    SearchAttributePair,
-    TypedSearchAttributes,
-    WorkflowIDReusePolicy,
-)
-from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.auth import Principal, Role
-from api.deps import CurrentPrincipal, SessionDep, SessionFactoryDep, SettingsDep, TemporalDep
+from api.auth import Principal
+from api.deps import CurrentPrincipal, SessionFactoryDep, SettingsDep, TemporalDep
 from api.errors import ApiError
 from api.exact_json import ExactJSONRoute
-from api.pagination import PageQuery, page_of
+from api.routes.escrow_common import actor_of, find_row, respond, snapshot_of
+from api.routes.escrow_reads import current
 from api.schemas.common import ERROR_RESPONSES
 from api.schemas.escrow import (
     CancelIn,
-    CreateEscrowIn,
     DeliverIn,
     DisputeIn,
     EscrowOut,
     FundIn,
     RefundIn,
     ResolveIn,
+    ScoreIn,
     SignIn,
-    escrow_out,
 )
 from config.settings import Settings
 from contracts import escrow as c
-from contracts.temporal import SA_CONTRACT_ID, SA_ESCROW_STATE, SA_PAYEE_ID, SA_PAYER_ID, escrow_workflow_id
-from db.base import utcnow
+from contracts.temporal import escrow_workflow_id
 from db.models.escrow import Escrow
-from db.repositories import escrow as repo
+from db.session import SessionFactory
 from domain import errors
 from domain import escrow as rules
-from domain.money import check_currency, parse_amount
-from services import escrow as service
+from domain.money import parse_amount
 
 router = APIRouter(tags=["escrow"], route_class=ExactJSONRoute)
 
@@ -72,203 +63,16 @@ _DOMAIN_ERRORS: dict[str, type[errors.DomainError]] = {
 }
 
 
-def _ok(body: dict[str, Any], status: int = 200) -> Response:
-    """A dict already shaped like EscrowOut, serialised once (no second validation pass)."""
-    return Response(orjson.dumps(body), status_code=status, media_type="application/json")
-
-
-# ---- create ---------------------------------------------------------------------------------------
-
-
-@router.post("/escrow/create", status_code=201, response_model=EscrowOut, responses=ERROR_RESPONSES)
-async def create_escrow(
-    body: CreateEscrowIn,
-    principal: CurrentPrincipal,
-    session: SessionDep,
-    client: TemporalDep,
-    settings: SettingsDep,
-) -> Response:
-    privileged = principal.role in (Role.ADMIN, Role.SERVICE)
-    if body.payer_id is not None and body.payer_id != principal.id and not privileged:
-        raise errors.Forbidden("only a service may create an escrow for another payer", param="payer_id")
-    if body.fee_percent is not None and not privileged:
-        raise errors.Forbidden("only a service may set the fee", param="fee_percent")
-    payer_id = body.payer_id or principal.id
-    payee_id, currency, amount_raw = body.payee_id, body.currency, body.amount
-    quote_amount: int | None = None
-    if body.quote_id is not None:
-        from services.pricing import consume_quote
-
-        locked = await consume_quote(
-            session, quote_id=body.quote_id, principal_id=principal.id, reference=f"escrow:{body.contract_id}"
-        )
-        if payee_id is not None and payee_id != locked.agent_id:
-            raise errors.Conflict(
-                "payee_id differs from the quote's agent", code="quote_mismatch", param="payee_id"
-            )
-        if currency is not None and check_currency(currency) != locked.currency:
-            raise errors.Conflict("currency differs from the quote", code="quote_mismatch", param="currency")
-        payee_id, currency, quote_amount = locked.agent_id, locked.currency, locked.amount
-    currency = check_currency(currency or settings.escrow_default_currency)
-    if quote_amount is not None:
-        amount = quote_amount
-        if amount_raw is not None and parse_amount(amount_raw, currency) != amount:
-            raise errors.Conflict(
-                "amount differs from the quoted price", code="quote_mismatch", param="amount"
-            )
-    elif amount_raw is None:
-        raise errors.InvalidAmount("amount is required (or a quote_id)", param="amount")
-    else:
-        amount = parse_amount(amount_raw, currency)
-    if payee_id is None:
-        raise errors.InvalidAmount(
-            "payee_id is required (or a quote_id)", param="payee_id", code="invalid_request"
-        )
-    signers, required = rules.validate_signers(payer_id, payee_id, body.signers, body.required_signatures)
-    threshold_ppm = rules.to_ppm(
-        body.auto_release_threshold
-        if body.auto_release_threshold is not None
-        else settings.escrow_auto_release_threshold,
-        param="auto_release_threshold",
-    )
-    fee_percent = rules.check_fee_percent(
-        _decimal(body.fee_percent, "fee_percent")
-        if body.fee_percent is not None
-        else settings.platform_fee_percent
-    )
-    now = utcnow()
-    funding_deadline = body.funding_deadline or now + timedelta(seconds=settings.escrow_funding_seconds)
-    for name, deadline in (
-        ("funding_deadline", funding_deadline),
-        ("delivery_deadline", body.delivery_deadline),
-    ):
-        if deadline is not None and deadline <= now:
-            raise errors.InvalidAmount(f"{name} must be in the future", param=name, code="invalid_deadline")
-    escrow_id = f"esc_{uuid.uuid4().hex[:24]}"
-    inp = c.EscrowInput(
-        escrow_id=escrow_id,
-        contract_id=body.contract_id,
-        payer_id=payer_id,
-        payee_id=payee_id,
-        amount=amount,
-        currency=currency,
-        signers=list(signers),
-        required_signatures=required,
-        threshold_ppm=threshold_ppm,
-        fee_percent=f"{fee_percent.normalize():f}",
-        created_at=now.isoformat(),
-        funding_deadline=funding_deadline.isoformat(),
-        delivery_deadline=body.delivery_deadline.isoformat() if body.delivery_deadline else None,
-        delivery_period_seconds=settings.escrow_delivery_seconds,
-        review_period_seconds=body.review_period or settings.escrow_review_period_seconds,
-        arbitration_seconds=settings.escrow_arbitration_seconds,
-        default_ruling=settings.escrow_default_ruling,
-        quote_id=body.quote_id,
-        search_attributes=settings.escrow_search_attributes,
-    )
-    created = await repo.insert_escrow(
-        session,
-        escrow_id=escrow_id,
-        contract_id=body.contract_id,
-        payer_id=payer_id,
-        payee_id=payee_id,
-        amount=amount,
-        currency=currency,
-        fee_percent=fee_percent,
-        signers=signers,
-        required_signatures=required,
-        threshold_ppm=threshold_ppm,
-        quote_id=body.quote_id,
-        created_at=now,
-    )
-    if not created:
-        raise _exists(body.contract_id)
-    try:
-        await client.start_workflow(
-            c.ESCROW_WORKFLOW,
-            inp,
-            id=escrow_workflow_id(body.contract_id),
-            task_queue=settings.task_queue,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            search_attributes=_search_attributes(inp),
-        )
-    except WorkflowAlreadyStartedError:
-        raise _exists(body.contract_id) from None
-    view = c.EscrowView(
-        escrow_id=escrow_id,
-        contract_id=inp.contract_id,
-        status="created",
-        payer_id=payer_id,
-        payee_id=payee_id,
-        amount=amount,
-        currency=currency,
-        signers=list(signers),
-        required_signatures=required,
-        threshold_ppm=threshold_ppm,
-        fee_percent=inp.fee_percent,
-        created_at=inp.created_at,
-        funding_deadline=inp.funding_deadline,
-    )
-    return _ok(escrow_out(view), 201)
-
-
-def _exists(contract_id: str) -> errors.Conflict:
-    return errors.Conflict(
-        f"contract {contract_id} already has an escrow", code="escrow_exists", param="contract_id"
-    )
-
-
-def _decimal(raw: object, param: str) -> Decimal:
-    try:
-        value = Decimal(str(raw)) if not isinstance(raw, Decimal) else raw
-    except ArithmeticError:
-        raise errors.InvalidAmount(f"{param} is not a number", param=param) from None
-    if isinstance(raw, bool) or not value.is_finite():
-        raise errors.InvalidAmount(f"{param} is not a number", param=param)
-    return value
-
-
-def _search_attributes(inp: c.EscrowInput) -> TypedSearchAttributes | None:
-    if not inp.search_attributes:
-        return None
-    return TypedSearchAttributes(
-        [
-            SearchAttributePair(SA_ESCROW_STATE, "created"),
-            SearchAttributePair(SA_CONTRACT_ID, inp.contract_id),
-            SearchAttributePair(SA_PAYER_ID, inp.payer_id),
-            SearchAttributePair(SA_PAYEE_ID, inp.payee_id),
-        ]
-    )
-
-
-# ---- moves: workflow Updates ----------------------------------------------------------------------
-
-
-async def _row(factory: Any, escrow_id: str, principal: Principal) -> Escrow:
-    """The escrow, if the caller may see it: a stranger gets the same 404 as for a missing id (a 403
-    would confirm that the escrow exists)."""
-    async with factory() as s:
-        row = await repo.get(s, escrow_id) or await repo.get_by_contract(s, escrow_id)
-    if row is None or not rules.can_see(_snapshot(row), rules.Actor(principal.id, principal.role.value)):
-        raise errors.NotFound(f"no escrow {escrow_id!r}", code="escrow_not_found")
-    return row
-
-
-def _snapshot(row: Escrow) -> rules.Snapshot:
-    return rules.Snapshot(
-        rules.Status(row.status), row.payer_id, row.payee_id, tuple(row.signers), row.held, row.delivered
-    )
-
-
 async def _update(
     client: Client,
     row: Escrow,
-    principal: Principal,
+    actor: rules.Actor,
     move: rules.Move,
     name: str,
     arg: object,
     result_type: type,
 ) -> Any:
+    """The one Temporal call of this module: an Update on `escrow-{contract_id}`, errors mapped."""
     handle = client.get_workflow_handle(escrow_workflow_id(row.contract_id))
     try:
         return await handle.execute_update(name, arg, result_type=result_type)
@@ -282,7 +86,7 @@ async def _update(
                 503, "temporal_unavailable", "escrow workflow unreachable; retry", type_="api_error"
             ) from exc
         # The workflow has closed (a terminal escrow): refuse from the row, as the machine would.
-        rules.check(move, _snapshot(row), rules.Actor(principal.id, principal.role.value))
+        rules.check(move, snapshot_of(row), actor)
         raise errors.InvalidState(f"escrow is {row.status}", code=f"escrow_{row.status}") from None
 
 
@@ -295,10 +99,6 @@ def _raise_domain(exc: BaseException) -> None:
         cur = getattr(cur, "cause", None) or cur.__cause__
 
 
-def _role(p: Principal) -> str:
-    return p.role.value
-
-
 @router.post("/escrow/{escrow_id}/fund", response_model=EscrowOut, responses=ERROR_RESPONSES)
 async def fund_escrow(
     escrow_id: str,
@@ -308,21 +108,28 @@ async def fund_escrow(
     client: TemporalDep,
     settings: SettingsDep,
 ) -> Response:
-    row = await _row(factory, escrow_id, principal)
+    actor = actor_of(principal, settings)
+    row = await find_row(factory, escrow_id, actor)
     if body.provider == "credits":
-        req = c.FundRequest(principal.id, _role(principal), "credits")
-        view = await _update(client, row, principal, rules.Move.FUND, c.UPDATE_FUND, req, c.EscrowView)
-        return _ok(escrow_out(view))
-    return await _fund_by_provider(row, body, principal, factory, client, settings)
+        req = c.FundRequest(actor.id, actor.role, "credits")
+        view = await _update(client, row, actor, rules.Move.FUND, c.UPDATE_FUND, req, c.EscrowView)
+        return await respond(factory, view)
+    return await _fund_by_provider(row, body, principal, actor, factory, client, settings)
 
 
 async def _fund_by_provider(
-    row: Escrow, body: FundIn, principal: Principal, factory: Any, client: Client, settings: Settings
+    row: Escrow,
+    body: FundIn,
+    principal: Principal,
+    actor: rules.Actor,
+    factory: SessionFactory,
+    client: Client,
+    settings: Settings,
 ) -> Response:
     from api.payment_flow import await_next_action, start_payment
     from contracts.payments import PaymentPurpose
 
-    rules.check(rules.Move.FUND, _snapshot(row), rules.Actor(principal.id, _role(principal)))
+    rules.check(rules.Move.FUND, snapshot_of(row), actor)
     # One payment per escrow and provider: a repeated fund call finds the same payment.
     payment_id = "pay_esc" + hashlib.sha256(f"{row.contract_id}:{body.provider}".encode()).hexdigest()[:29]
     async with factory() as s, s.begin():
@@ -340,9 +147,9 @@ async def _fund_by_provider(
             chain=body.chain,
         )
     started = await await_next_action(client, payment_id) or started
-    view = await _current(client, row)
+    view = await current(client, row)
     payment = {"payment_id": started.payment_id, "status": started.status, "next_action": started.next_action}
-    return _ok(escrow_out(view, payment=payment), 202)
+    return await respond(factory, view, 202, payment=payment)
 
 
 @router.post("/escrow/{escrow_id}/deliver", response_model=EscrowOut, responses=ERROR_RESPONSES)
@@ -352,12 +159,38 @@ async def deliver_escrow(
     principal: CurrentPrincipal,
     factory: SessionFactoryDep,
     client: TemporalDep,
+    settings: SettingsDep,
 ) -> Response:
+    """The payee (or a service) delivers evidence. A `validation_score` is a validator's claim: from
+    anyone else it is refused (403 validator_required) and nothing changes."""
+    score = None
+    if body.validation_score is not None:
+        score = rules.to_ppm(body.validation_score, param="validation_score")
+    actor = actor_of(principal, settings)
+    row = await find_row(factory, escrow_id, actor)
+    if score is not None and not actor.validator:
+        rules.check(rules.Move.SCORE, snapshot_of(row), actor)  # raises 403 validator_required
+    req = c.DeliverRequest(actor.id, actor.role, score, body.evidence_url, actor.validator)
+    view = await _update(client, row, actor, rules.Move.DELIVER, c.UPDATE_DELIVER, req, c.EscrowView)
+    return await respond(factory, view)
+
+
+@router.post("/escrow/{escrow_id}/validate", response_model=EscrowOut, responses=ERROR_RESPONSES)
+async def validate_escrow(
+    escrow_id: str,
+    body: ScoreIn,
+    principal: CurrentPrincipal,
+    factory: SessionFactoryDep,
+    client: TemporalDep,
+    settings: SettingsDep,
+) -> Response:
+    """A validator scores delivered work; at/above the threshold it releases (policy allowing)."""
     score = rules.to_ppm(body.validation_score, param="validation_score")
-    row = await _row(factory, escrow_id, principal)
-    req = c.DeliverRequest(principal.id, _role(principal), score, body.evidence_url)
-    view = await _update(client, row, principal, rules.Move.DELIVER, c.UPDATE_DELIVER, req, c.EscrowView)
-    return _ok(escrow_out(view))
+    actor = actor_of(principal, settings)
+    row = await find_row(factory, escrow_id, actor)
+    req = c.ScoreRequest(actor.id, actor.role, score, actor.validator)
+    view = await _update(client, row, actor, rules.Move.SCORE, c.UPDATE_SCORE, req, c.EscrowView)
+    return await respond(factory, view)
 
 
 @router.post("/escrow/{escrow_id}/sign", response_model=EscrowOut, responses=ERROR_RESPONSES)
@@ -366,12 +199,14 @@ async def sign_escrow(
     principal: CurrentPrincipal,
     factory: SessionFactoryDep,
     client: TemporalDep,
+    settings: SettingsDep,
     body: SignIn | None = None,
 ) -> Response:
-    row = await _row(factory, escrow_id, principal)
-    req = c.SignRequest(principal.id, _role(principal))
-    result = await _update(client, row, principal, rules.Move.SIGN, c.UPDATE_SIGN, req, c.SignResult)
-    return _ok(escrow_out(result.view, counted=result.counted))
+    actor = actor_of(principal, settings)
+    row = await find_row(factory, escrow_id, actor)
+    req = c.SignRequest(actor.id, actor.role)
+    result = await _update(client, row, actor, rules.Move.SIGN, c.UPDATE_SIGN, req, c.SignResult)
+    return await respond(factory, result.view, counted=result.counted)
 
 
 @router.post("/escrow/{escrow_id}/dispute", response_model=EscrowOut, responses=ERROR_RESPONSES)
@@ -381,11 +216,13 @@ async def dispute_escrow(
     principal: CurrentPrincipal,
     factory: SessionFactoryDep,
     client: TemporalDep,
+    settings: SettingsDep,
 ) -> Response:
-    row = await _row(factory, escrow_id, principal)
-    req = c.DisputeRequest(principal.id, _role(principal), body.reason)
-    view = await _update(client, row, principal, rules.Move.DISPUTE, c.UPDATE_DISPUTE, req, c.EscrowView)
-    return _ok(escrow_out(view))
+    actor = actor_of(principal, settings)
+    row = await find_row(factory, escrow_id, actor)
+    req = c.DisputeRequest(actor.id, actor.role, body.reason)
+    view = await _update(client, row, actor, rules.Move.DISPUTE, c.UPDATE_DISPUTE, req, c.EscrowView)
+    return await respond(factory, view)
 
 
 @router.post("/escrow/{escrow_id}/resolve", response_model=EscrowOut, responses=ERROR_RESPONSES)
@@ -395,12 +232,14 @@ async def resolve_escrow(
     principal: CurrentPrincipal,
     factory: SessionFactoryDep,
     client: TemporalDep,
+    settings: SettingsDep,
 ) -> Response:
-    row = await _row(factory, escrow_id, principal)
+    actor = actor_of(principal, settings)
+    row = await find_row(factory, escrow_id, actor)
     amount = parse_amount(body.payee_amount, row.currency, param="payee_amount", allow_zero=True)
-    req = c.ResolveRequest(principal.id, _role(principal), amount, body.note)
-    view = await _update(client, row, principal, rules.Move.RESOLVE, c.UPDATE_RESOLVE, req, c.EscrowView)
-    return _ok(escrow_out(view))
+    req = c.ResolveRequest(actor.id, actor.role, amount, body.note)
+    view = await _update(client, row, actor, rules.Move.RESOLVE, c.UPDATE_RESOLVE, req, c.EscrowView)
+    return await respond(factory, view)
 
 
 @router.post("/escrow/{escrow_id}/refund", response_model=EscrowOut, responses=ERROR_RESPONSES)
@@ -409,13 +248,15 @@ async def refund_escrow(
     principal: CurrentPrincipal,
     factory: SessionFactoryDep,
     client: TemporalDep,
+    settings: SettingsDep,
     body: RefundIn | None = None,
 ) -> Response:
-    row = await _row(factory, escrow_id, principal)
+    actor = actor_of(principal, settings)
+    row = await find_row(factory, escrow_id, actor)
     amount = None if body is None or body.amount is None else parse_amount(body.amount, row.currency)
-    req = c.EscrowRefundRequest(principal.id, _role(principal), amount)
-    view = await _update(client, row, principal, rules.Move.REFUND, c.UPDATE_REFUND, req, c.EscrowView)
-    return _ok(escrow_out(view))
+    req = c.EscrowRefundRequest(actor.id, actor.role, amount)
+    view = await _update(client, row, actor, rules.Move.REFUND, c.UPDATE_REFUND, req, c.EscrowView)
+    return await respond(factory, view)
 
 
 @router.post("/escrow/{escrow_id}/cancel", response_model=EscrowOut, responses=ERROR_RESPONSES)
@@ -424,54 +265,11 @@ async def cancel_escrow(
     principal: CurrentPrincipal,
     factory: SessionFactoryDep,
     client: TemporalDep,
+    settings: SettingsDep,
     body: CancelIn | None = None,
 ) -> Response:
-    row = await _row(factory, escrow_id, principal)
-    req = c.CancelRequest(principal.id, _role(principal), body.reason if body else "")
-    view = await _update(client, row, principal, rules.Move.CANCEL, c.UPDATE_CANCEL, req, c.EscrowView)
-    return _ok(escrow_out(view))
-
-
-# ---- reads ----------------------------------------------------------------------------------------
-
-
-async def _current(client: Client, row: Escrow) -> c.EscrowView:
-    """The workflow's state by query; the row's last mirror once the workflow has closed."""
-    if row.status in rules.TERMINAL and row.snapshot:
-        return service.view_from_row(row)
-    try:
-        return await client.get_workflow_handle(escrow_workflow_id(row.contract_id)).query(
-            c.QUERY_STATE, result_type=c.EscrowView
-        )
-    except RPCError:
-        return service.view_from_row(row)
-
-
-@router.get("/escrow/{escrow_id}", response_model=EscrowOut, responses=ERROR_RESPONSES)
-async def get_escrow(
-    escrow_id: str, principal: CurrentPrincipal, factory: SessionFactoryDep, client: TemporalDep
-) -> Response:
-    row = await _row(factory, escrow_id, principal)
-    return _ok(escrow_out(await _current(client, row)))
-
-
-@router.get("/escrow", responses=ERROR_RESPONSES)
-async def list_escrows(
-    principal: CurrentPrincipal,
-    session: SessionDep,
-    page: PageQuery,
-    contract_id: Annotated[str | None, Query(max_length=100)] = None,
-    status: Annotated[str | None, Query(max_length=30)] = None,
-) -> Response:
-    if status is not None and status not in {s.value for s in rules.Status}:
-        raise errors.InvalidAmount(f"unknown status {status!r}", param="status", code="invalid_request")
-    party = None if principal.role in (Role.ADMIN, Role.SERVICE) else principal.id
-    rows = await repo.list_escrows(
-        session,
-        party_id=party,
-        contract_id=contract_id,
-        status=status,
-        limit=page.limit + 1,
-        starting_after=page.starting_after,
-    )
-    return _ok(page_of(rows, page, lambda r: escrow_out(service.view_from_row(r))).model_dump())
+    actor = actor_of(principal, settings)
+    row = await find_row(factory, escrow_id, actor)
+    req = c.CancelRequest(actor.id, actor.role, body.reason if body else "")
+    view = await _update(client, row, actor, rules.Move.CANCEL, c.UPDATE_CANCEL, req, c.EscrowView)
+    return await respond(factory, view)

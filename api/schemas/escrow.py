@@ -29,6 +29,11 @@ class CreateEscrowIn(StrictModel):
     review_period: int | None = Field(None, ge=1, le=365 * 24 * 3600, description="seconds")
     fee_percent: AmountIn | None = Field(None, description="admin/service only; default from settings")
     quote_id: str | None = Field(None, min_length=1, max_length=64)
+    release_policy: Literal["score_or_signatures", "signatures_only", "score_only"] = Field(
+        "score_or_signatures",
+        description="what releases the money: a validator's score at the threshold OR the signatures "
+        "(default), signatures only, or a validator's score only",
+    )
 
 
 class FundIn(StrictModel):
@@ -38,8 +43,14 @@ class FundIn(StrictModel):
 
 
 class DeliverIn(StrictModel):
-    validation_score: AmountIn
+    validation_score: AmountIn | None = Field(
+        None, description="validators only (role service or a configured id); anyone else: 403"
+    )
     evidence_url: str | None = Field(None, max_length=2000)
+
+
+class ScoreIn(StrictModel):
+    validation_score: AmountIn
 
 
 class SignIn(StrictModel):
@@ -112,6 +123,9 @@ class EscrowOut(BaseModel):
     created_at: str
     deadlines: DeadlinesOut
     events: list[EventOut]
+    release_policy: str
+    frozen: bool = Field(description="a chargeback on the funding payment is open: nothing leaves the hold")
+    charged_back: str = Field(description="taken out of the hold by lost chargebacks")
     counted: bool | None = Field(None, description="sign: whether this signature counted")
     payment: PaymentOut | None = Field(None, description="fund by provider: the payment started")
 
@@ -161,6 +175,9 @@ def escrow_out(view: EscrowView, **extra: Any) -> dict[str, Any]:
             {"seq": e.seq, "at": e.at, "kind": e.kind, "actor": e.actor, "detail": dict(e.detail)}
             for e in view.events
         ],
+        "release_policy": view.release_policy,
+        "frozen": view.frozen,
+        "charged_back": money(view.charged_back),
         "counted": None,
         "payment": None,
         **extra,

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, MinorUnits, UTCDateTime, utcnow
 
-BigId = BigInteger().with_variant(Integer(), "sqlite")
+BigId = BigInteger()
 
 
 class CreditWallet(Base):
@@ -56,14 +56,12 @@ class CreditLot(Base):
             "expires_at",
             "id",
             postgresql_where=text("remaining > 0"),
-            sqlite_where=text("remaining > 0"),
         ),
         # The expiry sweep: lots holding credits that expire.
         Index(
             "ix_credit_lots_expiring",
             "expires_at",
             postgresql_where=text("remaining > 0 AND expires_at IS NOT NULL"),
-            sqlite_where=text("remaining > 0 AND expires_at IS NOT NULL"),
         ),
     )
 

@@ -36,6 +36,11 @@ class Dispute(Base):
     loss_amount: Mapped[int] = mapped_column(MinorUnits, default=0)
     clawback_amount: Mapped[int] = mapped_column(MinorUnits, default=0)
     clawback_shortfall: Mapped[int] = mapped_column(MinorUnits, default=0)
+    # Lost: what was taken back from the escrow's hold (escrow funded by the disputed payment), and
+    # for a credits purchase the credits taken back from the wallet / those already spent (CREDIT).
+    escrow_taken: Mapped[int] = mapped_column(MinorUnits, default=0, server_default="0")
+    credits_clawed_back: Mapped[int] = mapped_column(MinorUnits, default=0, server_default="0")
+    credits_shortfall: Mapped[int] = mapped_column(MinorUnits, default=0, server_default="0")
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

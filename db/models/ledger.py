@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, MinorUnits, UTCDateTime, utcnow
 
-# SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets BIGINT identity.
-BigId = BigInteger().with_variant(Integer(), "sqlite")
+BigId = BigInteger()
 
 
 class Account(Base):

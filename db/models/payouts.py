@@ -23,7 +23,6 @@ class PayoutDestination(Base):
             "payee_id",
             unique=True,
             postgresql_where=text("is_default"),
-            sqlite_where=text("is_default"),
         ),
     )
 

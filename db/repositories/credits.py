@@ -1,4 +1,4 @@
-"""All credits SQL (portable: PostgreSQL and SQLite). The PostgreSQL deduct hot path is credits_pg.py."""
+"""All credits SQL (statement by statement). The deduct hot path as one function call is credits_pg.py."""
 
 from __future__ import annotations
 

@@ -86,6 +86,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", f"{API}/escrow/{{escrow_id}}"): Row((200, 404, 200, 200, 200), path=E_ID),
     ("POST", f"{API}/escrow/{{escrow_id}}/fund"): every(404, body={"provider": "credits"}),
     ("POST", f"{API}/escrow/{{escrow_id}}/deliver"): every(404, body={"validation_score": "0.5"}),
+    ("POST", f"{API}/escrow/{{escrow_id}}/validate"): every(404, body={"validation_score": "0.5"}),
     ("POST", f"{API}/escrow/{{escrow_id}}/sign"): every(404, body={}),
     ("POST", f"{API}/escrow/{{escrow_id}}/dispute"): every(404, body={"reason": "x"}),
     ("POST", f"{API}/escrow/{{escrow_id}}/resolve"): every(404, body={"payee_amount": "1"}),
@@ -156,6 +157,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("DELETE", f"{API}/webhook-endpoints/{{endpoint_id}}"): every(404),
     ("GET", f"{API}/webhook-endpoints/{{endpoint_id}}/attempts"): every(404),
     ("POST", f"{API}/webhook-endpoints/{{endpoint_id}}/resend"): every(404, body={"event_id": "evt_00"}),
+    # --- operators
+    ("GET", f"{API}/admin/explain/{{object_id}}"): only(ADMIN, 404),
     # --- API keys (admins only)
     ("POST", f"{API}/api-keys"): only(ADMIN, 422, body={}),
     ("GET", f"{API}/api-keys"): only(ADMIN, 200),

@@ -129,7 +129,7 @@ def test_key_value_log_fields_cannot_be_forged() -> None:
 async def test_the_503_body_does_not_carry_temporals_exception_text() -> None:
     from api.errors import ApiError
 
-    holder = TemporalHolder("127.0.0.1:1", "default")
+    holder = TemporalHolder(Settings(env="dev", temporal_address="127.0.0.1:1"))
     with pytest.raises(ApiError) as caught:
         await holder.get()
     assert caught.value.status == 503

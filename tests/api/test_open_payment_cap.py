@@ -67,7 +67,7 @@ async def test_open_crypto_payments_are_capped_per_payer(
 async def test_concurrent_starts_cannot_pass_the_cap_together(
     session_factory: SessionFactory, settings: Settings
 ) -> None:
-    if not settings.is_postgres:
+    if not settings.database_url.startswith("postgresql"):
         pytest.skip("the per-payer lock is PostgreSQL's")
     capped = settings.model_copy(update={"crypto_max_open_payments": 3})
     client, payer = _Starts(), uid("payer")

@@ -81,9 +81,6 @@ _ = positive_data_acceptance
 def fuzz_db_url(settings: Settings) -> Iterator[str]:
     """The fuzzer writes arbitrary (valid) data — usage in any month, accounts, plans — so it gets a
     database of its own; other tests' billing runs must not meet its accounts."""
-    if not settings.is_postgres:
-        yield settings.database_url
-        return
     server = os.environ.get("MESHPAY_TEST_DATABASE_URL", database.DEFAULT_SERVER)
     url = database.create_database(server)
     database.migrate(url)

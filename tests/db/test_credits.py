@@ -1,7 +1,7 @@
 """Credits on a real database: lot order, refunds into lots, expiry, idempotency, concurrency.
 
 Most tests run twice on PostgreSQL: through the PL/pgSQL deduct function and through the portable
-multi-statement path (the one SQLite uses), so both write the same rows.
+multi-statement path, so both write the same rows.
 """
 
 from __future__ import annotations
@@ -27,8 +27,6 @@ C = 10_000  # one credit in minor units (exponent 4)
 
 @pytest.fixture(params=["pg_function", "portable"])
 def path(request: pytest.FixtureRequest, settings, monkeypatch: pytest.MonkeyPatch) -> str:
-    if request.param == "pg_function" and not settings.is_postgres:
-        pytest.skip("the PL/pgSQL path needs PostgreSQL")
     monkeypatch.setattr(credits, "USE_PG_FUNCTION", request.param == "pg_function")
     return str(request.param)
 
@@ -228,8 +226,6 @@ async def test_insufficient_writes_nothing(session_factory, path) -> None:
 
 
 async def test_100_concurrent_deducts_against_10_credits(session_factory, settings, path) -> None:
-    if not settings.is_postgres:
-        pytest.skip("concurrency semantics are asserted on PostgreSQL")
     user = uid()
     await _grant(session_factory, user, 4 * C, days=3)
     await _grant(session_factory, user, 6 * C)
@@ -253,8 +249,6 @@ async def test_100_concurrent_deducts_against_10_credits(session_factory, settin
 
 
 async def test_same_reference_20_times_concurrently_deducts_once(session_factory, settings, path) -> None:
-    if not settings.is_postgres:
-        pytest.skip("concurrency semantics are asserted on PostgreSQL")
     user = uid()
     await _grant(session_factory, user, 100 * C)
     results = await asyncio.gather(*(_deduct(session_factory, user, 7 * C, "exec-42") for _ in range(20)))
@@ -321,8 +315,6 @@ async def test_purchase_grant_is_exactly_once(session_factory) -> None:
 
 
 async def test_expire_concurrently_is_exactly_once(session_factory, settings) -> None:
-    if not settings.is_postgres:
-        pytest.skip("concurrency semantics are asserted on PostgreSQL")
     user = uid()
     lot = await _grant(session_factory, user, 5 * C, days=1)
     later = utcnow() + timedelta(days=2)

@@ -81,8 +81,6 @@ async def test_reversal_restores_balance(session_factory) -> None:
 
 
 async def test_200_concurrent_debits_of_1_against_100(session_factory, settings) -> None:
-    if not settings.is_postgres:
-        pytest.skip("concurrency semantics are asserted on PostgreSQL")
     acct = earnings(uid(), "CREDIT")
     await _fund(session_factory, acct, 100)
 
@@ -105,3 +103,26 @@ async def test_200_concurrent_debits_of_1_against_100(session_factory, settings)
         total = (await s.execute(select(func.sum(Posting.amount)))).scalar_one()
         assert total == 0  # the whole ledger still sums to zero
     assert await _posting_sum(session_factory, acct) == 0
+
+
+async def test_a_transfer_records_what_caused_it(db_session) -> None:  # type: ignore[no-untyped-def]
+    """The bound context (an API request, a workflow activity) is kept in the transaction."""
+    from sqlalchemy import select
+
+    from config.logging import bound
+    from db.models.ledger import LedgerTransaction
+    from domain.ledger import earnings, transfer_postings
+    from services import ledger as ledger_service
+    from tests.support.tokens import uid
+
+    acct = earnings(uid(), "CREDIT")
+    with bound(request_id="req_123", principal_id="u_9", workflow_id=None):
+        result = await ledger_service.transfer(
+            db_session, transfer_postings("system:issued:CREDIT", acct, 10, "CREDIT"), uid("k")
+        )
+    row = (
+        await db_session.execute(
+            select(LedgerTransaction).where(LedgerTransaction.id == result.transaction_id)
+        )
+    ).scalar_one()
+    assert row.metadata_["cause"] == {"request_id": "req_123", "principal_id": "u_9"}

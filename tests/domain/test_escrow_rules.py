@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
@@ -9,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain import escrow as rules
-from domain.errors import Forbidden, InvalidAmount, InvalidState
+from domain.errors import Conflict, Forbidden, InvalidAmount, InvalidState
 from domain.escrow import Actor, Move, Snapshot, Status
 
 PAYER, PAYEE, SIGNER = Actor("payer", "user"), Actor("payee", "agent"), Actor("s2", "user")
@@ -31,6 +32,10 @@ LEGAL_ACTOR = {
     Move.DISPUTE: PAYER,
     Move.RESOLVE: ADMIN,
     Move.REFUND: PAYEE,
+    Move.SCORE: Actor("mesh", "service", validator=True),
+    Move.FREEZE: rules.SYSTEM,
+    Move.UNFREEZE: rules.SYSTEM,
+    Move.CHARGEBACK: rules.SYSTEM,
 }
 
 
@@ -108,7 +113,7 @@ def test_service_and_admin_may_deliver_and_admin_may_refund() -> None:
     rules.check(Move.REFUND, snap(Status.DELIVERED, delivered=True), ADMIN)
 
 
-@given(st.sampled_from(list(Move)), st.sampled_from(sorted(rules.TERMINAL)))
+@given(st.sampled_from([m for m in Move if m != Move.UNFREEZE]), st.sampled_from(sorted(rules.TERMINAL)))
 def test_nothing_moves_out_of_a_terminal_state(move: Move, status: Status) -> None:
     assert not legal(move, snap(status, delivered=True))
 
@@ -122,12 +127,13 @@ def test_refund_never_exceeds_held(held: int, requested: int, delivered: bool) -
     else:
         amount = rules.refund_amount(s, requested)
         assert amount == requested
-        after = rules.next_status(Move.REFUND, s, amount=amount)
+        after = rules.apply(s, rules.Event(Move.REFUND, PAYEE, amount)).status
         assert after == (Status.REFUNDED if amount == held else Status.PARTIALLY_REFUNDED)
 
 
 def test_partial_refund_during_dispute_stays_disputed() -> None:
-    assert rules.next_status(Move.REFUND, snap(Status.DISPUTED, held=10), amount=4) == Status.DISPUTED
+    after = rules.apply(snap(Status.DISPUTED, held=10), rules.Event(Move.REFUND, ADMIN, 4))
+    assert (after.status, after.held) == (Status.DISPUTED, 6)
     with pytest.raises(InvalidState):
         rules.refund_amount(snap(Status.FUNDED, held=0), None)
 
@@ -167,9 +173,10 @@ def test_scores_in_ppm() -> None:
     for bad in ("1.01", "-0.1", "0.1234567", "NaN", "x", True, None):
         with pytest.raises(InvalidAmount):
             rules.to_ppm(bad, param="s")
-    assert rules.auto_releases(950_000, 800_000)
-    assert rules.auto_releases(800_000, 800_000)
-    assert not rules.auto_releases(799_999, 800_000)
+    delivered = snap(Status.DELIVERED, delivered=True)
+    for score, releases in ((950_000, True), (800_000, True), (799_999, False)):
+        scored = rules.apply(delivered, rules.Event(Move.SCORE, LEGAL_ACTOR[Move.SCORE], score_ppm=score))
+        assert rules.releases_by_score(scored, 800_000) is releases
 
 
 def test_signer_validation() -> None:
@@ -180,4 +187,117 @@ def test_signer_validation() -> None:
     with pytest.raises(InvalidAmount):
         rules.validate_signers("a", "b", ["b"], 1)  # the payee alone cannot release to itself
     with pytest.raises(InvalidAmount):
+        rules.validate_signers("a", "b", ["a", "b"], 1)  # nor co-sign its own release
+    with pytest.raises(InvalidAmount):
         rules.validate_signers("a", "a", None, None)
+
+
+# ---- release policy, validators, chargebacks (issue 11 case 3 and 7) ----------------------------
+
+VALIDATOR = Actor("mesh", "service", validator=True)
+
+
+def delivered(policy: rules.Policy = rules.Policy.SCORE_OR_SIGNATURES, **over: object) -> Snapshot:
+    base = Snapshot(Status.DELIVERED, "payer", "payee", ("a", "b"), 100, True, policy=policy)
+    return dataclasses.replace(base, **over) if over else base  # type: ignore[arg-type]
+
+
+def test_the_payee_cannot_score_its_own_delivery() -> None:
+    for payee in (Actor("payee", "agent"), Actor("payee", "agent", validator=True)):
+        with pytest.raises(Forbidden) as err:
+            rules.apply(delivered(), rules.Event(Move.SCORE, payee, score_ppm=1_000_000))
+        assert err.value.code == "validator_required"
+    with pytest.raises(Forbidden):  # a user who is not a validator
+        rules.check(Move.SCORE, delivered(), PAYER)
+    assert rules.apply(delivered(), rules.Event(Move.SCORE, VALIDATOR, score_ppm=1)).score_ppm == 1
+
+
+def test_validators_are_the_service_role_and_configured_ids() -> None:
+    assert rules.is_validator("mesh", "service", frozenset())
+    assert rules.is_validator("judge", "agent", frozenset({"judge"}))
+    assert not rules.is_validator("payee", "agent", frozenset({"judge"}))
+    assert not rules.is_validator("root", "admin", frozenset())
+
+
+def test_no_score_overrides_a_signatures_only_policy() -> None:
+    scored = rules.apply(
+        delivered(rules.Policy.SIGNATURES_ONLY), rules.Event(Move.SCORE, VALIDATOR, score_ppm=1_000_000)
+    )
+    assert rules.due_release(scored, 800_000, 2) is None
+    assert not rules.releases_at_review_end(scored)
+    one = rules.apply(scored, rules.Event(Move.SIGN, Actor("a", "user")))
+    assert rules.due_release(one, 800_000, 2) is None
+    two = rules.apply(one, rules.Event(Move.SIGN, Actor("b", "user")))
+    assert rules.due_release(two, 800_000, 2) == "signatures"
+
+
+def test_score_only_refuses_signatures_and_releases_on_a_validator_score() -> None:
+    s = delivered(rules.Policy.SCORE_ONLY)
+    with pytest.raises(InvalidState) as err:
+        rules.check(Move.SIGN, s, Actor("a", "user"))
+    assert err.value.code == "signatures_not_used"
+    low = rules.apply(s, rules.Event(Move.SCORE, VALIDATOR, score_ppm=500_000))
+    assert rules.due_release(low, 800_000, 1) is None and not rules.releases_at_review_end(low)
+    high = rules.apply(low, rules.Event(Move.SCORE, VALIDATOR, score_ppm=800_000))
+    assert rules.due_release(high, 800_000, 1) == "validation_score"
+
+
+def test_default_policy_releases_on_score_or_signatures_or_review_end() -> None:
+    s = delivered()
+    assert rules.releases_at_review_end(s) and rules.due_release(s, 800_000, 1) is None
+    assert rules.due_release(rules.apply(s, rules.Event(Move.SIGN, Actor("a", "user"))), 800_000, 1)
+    assert rules.due_release(
+        rules.apply(s, rules.Event(Move.SCORE, VALIDATOR, score_ppm=900_000)), 800_000, 2
+    )
+
+
+def test_a_signer_signs_once() -> None:
+    once = rules.apply(delivered(), rules.Event(Move.SIGN, Actor("a", "user")))
+    with pytest.raises(Conflict) as err:
+        rules.apply(once, rules.Event(Move.SIGN, Actor("a", "user")))
+    assert err.value.code == "already_signed"
+
+
+def test_a_chargeback_freezes_every_move_out_of_the_hold() -> None:
+    frozen = rules.apply(delivered(), rules.Event(Move.FREEZE, rules.SYSTEM))
+    for move, actor in ((Move.RELEASE, rules.SYSTEM), (Move.REFUND, ADMIN)):
+        with pytest.raises(InvalidState) as err:
+            rules.check(move, frozen, actor)
+        assert err.value.code == "escrow_frozen"
+    disputed = rules.apply(frozen, rules.Event(Move.DISPUTE, PAYER))  # no money moves: allowed
+    with pytest.raises(InvalidState):
+        rules.check(Move.RESOLVE, disputed, ADMIN)
+    assert (
+        rules.due_release(rules.apply(frozen, rules.Event(Move.SIGN, Actor("a", "user"))), 800_000, 1) is None
+    )
+    with pytest.raises(Forbidden):  # only the workflow (a provider event) freezes or charges back
+        rules.check(Move.FREEZE, delivered(), ADMIN)
+
+
+@given(st.integers(1, 10**12), st.integers(1, 10**12))
+def test_a_lost_chargeback_takes_at_most_the_hold(held: int, taken: int) -> None:
+    s = rules.apply(delivered(held=held), rules.Event(Move.FREEZE, rules.SYSTEM))
+    after = rules.apply(s, rules.Event(Move.CHARGEBACK, rules.SYSTEM, min(taken, held)))
+    assert after.held == held - min(taken, held)
+    assert after.status == (Status.REFUNDED if taken >= held else Status.PARTIALLY_REFUNDED)
+    thawed = rules.apply(after, rules.Event(Move.UNFREEZE, rules.SYSTEM))
+    assert not thawed.frozen
+
+
+def test_apply_is_the_only_way_a_status_changes() -> None:
+    funded = rules.apply(
+        Snapshot(Status.CREATED, "payer", "payee", ("payer",)), rules.Event(Move.FUND, PAYER, 500)
+    )
+    assert (funded.status, funded.held) == (Status.FUNDED, 500)
+    with pytest.raises(Forbidden):
+        rules.apply(funded, rules.Event(Move.RELEASE, PAYEE))  # the payee never releases to itself
+
+
+def test_only_a_service_creates_for_another_payer_or_sets_the_fee() -> None:
+    assert rules.check_create(PAYER, payer_id=None, sets_fee=False) == "payer"
+    assert rules.check_create(PAYER, payer_id="payer", sets_fee=False) == "payer"
+    with pytest.raises(Forbidden):
+        rules.check_create(PAYER, payer_id="someone_else", sets_fee=False)
+    with pytest.raises(Forbidden):
+        rules.check_create(PAYEE, payer_id=None, sets_fee=True)
+    assert rules.check_create(SERVICE, payer_id="payer", sets_fee=True) == "payer"

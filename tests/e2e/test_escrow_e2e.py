@@ -139,8 +139,14 @@ async def test_card_funded_escrow_partial_refund_through_payments_then_release(
     assert payment["refunded_amount"] == "5.00"
     assert await balances(env, escrow_holding(cid, "USD")) == [1500]
 
-    done = await env.http.post(
+    own_score = await env.http.post(
         f"{BASE}/{eid}/deliver", headers=auth(payee, "agent"), json={"validation_score": "1"}
+    )
+    assert own_score.status_code == 403  # the payee delivers; only a validator scores
+    delivered = await env.http.post(f"{BASE}/{eid}/deliver", headers=auth(payee, "agent"), json={})
+    assert delivered.json()["status"] == "partially_refunded", delivered.text  # delivered, part refunded
+    done = await env.http.post(
+        f"{BASE}/{eid}/validate", headers=auth("mesh-validator", "service"), json={"validation_score": "1"}
     )
     assert (done.json()["status"], done.json()["released"], done.json()["fee"]) == (
         "released",

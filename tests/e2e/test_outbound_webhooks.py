@@ -236,3 +236,38 @@ async def test_three_days_of_failures_disable_the_endpoint_with_an_event(
             await http.get(f"{API}/events", headers=auth(user), params={"type": "webhook_endpoint.*"})
         ).json()
         assert [e["object_id"] for e in listed["data"]] == [ep["id"]]
+
+
+async def test_an_escrow_lifecycle_is_told_to_both_parties(env: PayEnv) -> None:
+    """Escrow changes are events, written with the row mirror (once each, however often it runs)."""
+    from services import credits
+
+    payer, payee = uid("payer"), uid("agent")
+    async with unit_of_work(env.factory) as s:
+        await credits.grant_purchased_credits(s, user_id=payer, credits=100_000, payment_id=uid("pay"))
+    async with webhook_receiver() as rx:
+        await _endpoint(env, rx, payee, "agent", event_types=["escrow.*"])
+        r = await env.http.post(
+            f"{API}/escrow/create",
+            headers=auth(payer),
+            json={"contract_id": uid("ct"), "amount": "5", "payee_id": payee},
+        )
+        escrow_id = r.json()["escrow_id"]
+        await env.http.post(
+            f"{API}/escrow/{escrow_id}/fund", headers=auth(payer), json={"provider": "credits"}
+        )
+        r = await env.http.post(
+            f"{API}/escrow/{escrow_id}/deliver",
+            headers=auth("validator", "service"),
+            json={"validation_score": "0.95"},
+        )
+        assert r.json()["status"] == "released", r.text
+        expected = ["escrow.created", "escrow.funded", "escrow.delivered", "escrow.released"]
+        await _until(lambda: len(rx.received["agent"]) >= len(expected))
+        # each delivery is its own workflow: they arrive in any order (the events list is ordered)
+        assert sorted(d["type"] for d in rx.received["agent"]) == sorted(expected)
+        released = [d for d in rx.received["agent"] if d["type"] == "escrow.released"]
+        assert released[0]["data"]["object"]["status"] == "released"
+    for who in (payer, payee):
+        listed = (await env.http.get(f"{API}/events", headers=auth(who), params={"type": "escrow.*"})).json()
+        assert [e["type"] for e in reversed(listed["data"])] == expected, who

@@ -28,7 +28,7 @@ def main() -> None:
             Path(marker).write_text(str(os.getpid()))
 
     worker_main.ensure_schedules = ensure_then_mark  # type: ignore[assignment]
-    asyncio.run(worker_main.run_worker(Settings(), metrics_port=None))
+    asyncio.run(worker_main.run_worker(Settings(), metrics=False))
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ def main() -> None:
             return original(deps, name)
 
         payment_activities.build_provider = build  # type: ignore[assignment]
-    asyncio.run(run_worker(Settings(), metrics_port=None))
+    asyncio.run(run_worker(Settings(), metrics=False))
 
 
 if __name__ == "__main__":

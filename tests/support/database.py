@@ -1,10 +1,10 @@
-"""A fresh PostgreSQL database per test session (migrated with alembic), or loud SQLite fallback."""
+"""A fresh PostgreSQL database per test session (migrated with alembic). PostgreSQL is the one
+database engine: without one reachable the run fails loudly rather than test something else."""
 
 from __future__ import annotations
 
 import os
 import uuid
-import warnings
 from pathlib import Path
 
 import psycopg
@@ -52,19 +52,14 @@ def migrate(db_url: str) -> None:
     command.upgrade(cfg, "head")
 
 
-def test_database_url(tmp_dir: Path) -> tuple[str, str | None]:
-    """(database url, server url to drop it from, or None for SQLite)."""
+def test_database_url(tmp_dir: Path) -> tuple[str, str]:
+    """(database url, server url to drop it from)."""
     server = os.environ.get("MESHPAY_TEST_DATABASE_URL", DEFAULT_SERVER)
-    if postgres_reachable(server):
-        url = create_database(server)
-        migrate(url)
-        return url, server
-    if os.environ.get("CI", "").lower() == "true":
-        raise RuntimeError(f"PostgreSQL is not reachable at {server}; CI requires it")
-    bar = "!" * 70
-    banner = f"\n{bar}\n  PostgreSQL NOT reachable at {server}\n  running database tests on SQLite\n{bar}\n"
-    print(banner)
-    warnings.warn("PostgreSQL not reachable: database tests ran on SQLite", stacklevel=1)
-    url = f"sqlite+aiosqlite:///{tmp_dir}/meshpay-test.db"
+    if not postgres_reachable(server):
+        raise RuntimeError(
+            f"PostgreSQL is not reachable at {server}: start one, or point MESHPAY_TEST_DATABASE_URL at "
+            "a server where this user may CREATE DATABASE (the tests run on PostgreSQL only)"
+        )
+    url = create_database(server)
     migrate(url)
-    return url, None
+    return url, server

@@ -247,14 +247,16 @@ class Workload:
 
     async def escrow_score_release(self) -> None:
         _, payee, contract, eid = await self._funded_escrow("score")
-        await self.call("POST", f"/escrow/{eid}/deliver", auth(payee), {"validation_score": "0.95"})
+        await self.call("POST", f"/escrow/{eid}/deliver", auth(payee), {"evidence_url": "s3://w"})
+        # The payee delivers; the validator (the orchestrator, role service) scores and releases.
+        await self.call("POST", f"/escrow/{eid}/validate", SERVICE, {"validation_score": "0.95"})
         await self.escrow_status(contract, "released")
         self.expect.escrows[contract] = "released"
 
     async def escrow_signatures(self) -> None:
         cosigner = self.name("cosigner")
         payer, payee, contract, eid = await self._signed_escrow(cosigner)
-        await self.call("POST", f"/escrow/{eid}/deliver", auth(payee), {"validation_score": "0.3"})
+        await self.call("POST", f"/escrow/{eid}/deliver", auth(payee), {})
         await self.escrow_status(contract, "delivered")
         signs = await asyncio.gather(
             self.call("POST", f"/escrow/{eid}/sign", auth(payer), {}),

@@ -82,7 +82,8 @@ async def test_release_commits_then_worker_dies_then_retry_moves_nothing_twice(
                 break
             await asyncio.sleep(0.01)
         view: EscrowView = await h.execute_update(
-            EscrowWorkflow.deliver, DeliverRequest(payee, "agent", 950_000)
+            EscrowWorkflow.deliver,
+            DeliverRequest("mesh", "service", 950_000, validator=True),  # a validator
         )
         final: EscrowView = await h.result()
 

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from temporalio import activity
+from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError
@@ -163,8 +164,14 @@ async def fund(h: WorkflowHandle) -> EscrowView:
     return await h.execute_update(EscrowWorkflow.fund, FundRequest("payer", "user"))
 
 
-async def deliver(h: WorkflowHandle, score_ppm: int) -> EscrowView:
-    return await h.execute_update(EscrowWorkflow.deliver, DeliverRequest("payee", "agent", score_ppm))
+async def deliver(h: WorkflowHandle, score_ppm: int | None = None) -> EscrowView:
+    """The payee delivers evidence; with a score, the validator (the orchestrator, role service)
+    delivers and scores in one move — a payee's own score is refused (see the policy tests)."""
+    if score_ppm is None:
+        return await h.execute_update(EscrowWorkflow.deliver, DeliverRequest("payee", "agent"))
+    return await h.execute_update(
+        EscrowWorkflow.deliver, DeliverRequest("mesh", "service", score_ppm, validator=True)
+    )
 
 
 async def refused(call: object) -> ApplicationError:
@@ -182,6 +189,11 @@ async def wait_status(h: WorkflowHandle, status: str) -> None:
             return
         await asyncio.sleep(0.01)
     raise AssertionError(f"escrow never became {status}")
+
+
+async def accepted_updates(h: WorkflowHandle) -> int:
+    accepted = EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED
+    return len([e async for e in h.fetch_history_events() if e.event_type == accepted])
 
 
 def when(view: EscrowView, kind: str) -> datetime:
@@ -272,7 +284,7 @@ async def test_m_signers_racing_release_exactly_once(ts_env, task_queue, fake: F
     signers = ["payer", "s2", "s3", "s4"]
     h = await start(ts_env, task_queue, signers=signers, required_signatures=2)
     await fund(h)
-    await deliver(h, 0)
+    await deliver(h)
     results: list[SignResult] = await asyncio.gather(
         *(h.execute_update(EscrowWorkflow.sign, SignRequest(s, "user")) for s in signers)
     )
@@ -286,12 +298,17 @@ async def test_m_signers_racing_release_exactly_once(ts_env, task_queue, fake: F
 async def test_a_signer_counts_once(ts_env, task_queue, fake: Fake) -> None:
     h = await start(ts_env, task_queue, signers=["payer", "s2"], required_signatures=2)
     await fund(h)
-    await deliver(h, 0)
+    await deliver(h)
     first = await h.execute_update(EscrowWorkflow.sign, SignRequest("s2", "user"))
-    again = await h.execute_update(EscrowWorkflow.sign, SignRequest("s2", "user"))
     assert (first.counted, first.signatures) == (True, 1)
-    assert (again.counted, again.signatures) == (False, 1)
-    assert again.view.status == "delivered" and fake.settles == []
+    # A repeat is refused by the validator: it never enters history (issue 12, escrow history).
+    before = await accepted_updates(h)
+    for _ in range(5):
+        err = await refused(h.execute_update(EscrowWorkflow.sign, SignRequest("s2", "user")))
+        assert (err.type, err.details[0]["code"]) == ("Conflict", "already_signed")
+    assert await accepted_updates(h) == before
+    view = await h.query(EscrowWorkflow.state)
+    assert view.status == "delivered" and view.signatures == ["s2"] and fake.settles == []
 
 
 async def test_illegal_moves_are_refused_and_move_no_money(ts_env, task_queue, fake: Fake) -> None:
@@ -305,7 +322,7 @@ async def test_illegal_moves_are_refused_and_move_no_money(ts_env, task_queue, f
         h.execute_update(EscrowWorkflow.refund, EscrowRefundRequest("payee", "agent", 10_001))
     )
     assert (err.type, err.details[0]["code"]) == ("InvalidAmount", "refund_exceeds_held")
-    await deliver(h, 0)
+    await deliver(h)
     err = await refused(h.execute_update(EscrowWorkflow.sign, SignRequest("eve", "user")))
     assert err.type == "Forbidden"
     err = await refused(h.execute_update(EscrowWorkflow.refund, EscrowRefundRequest("payer", "user", None)))

@@ -1,7 +1,7 @@
 """payout destinations: usable_from (the cooling-off period before a first payout)
 
 Revision ID: harden_destination_cooling_off
-Revises: lead_events
+Revises: ops_deduct_function
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import db.base
 
 revision: str = "harden_destination_cooling_off"
-down_revision: str | None = "lead_events"
+down_revision: str | None = "ops_deduct_function"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

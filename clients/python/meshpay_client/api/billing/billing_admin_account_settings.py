@@ -1,0 +1,248 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.account_settings_out import AccountSettingsOut
+from ...models.admin_account_settings_in import AdminAccountSettingsIn
+from ...models.error_response import ErrorResponse
+from typing import cast
+
+
+
+def _get_kwargs(
+    account_id: str,
+    *,
+    body: AdminAccountSettingsIn,
+
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/api/v1/payments/billing/accounts/{account_id}".format(account_id=quote(str(account_id), safe=""),),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> AccountSettingsOut | ErrorResponse | None:
+    if response.status_code == 200:
+        response_200 = AccountSettingsOut.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 414:
+        response_414 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_414
+
+    if response.status_code == 422:
+        response_422 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[AccountSettingsOut | ErrorResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    account_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: AdminAccountSettingsIn,
+
+) -> Response[AccountSettingsOut | ErrorResponse]:
+    """ Admin Account Settings
+
+    Args:
+        account_id (str):
+        body (AdminAccountSettingsIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AccountSettingsOut | ErrorResponse]
+     """
+
+
+    kwargs = _get_kwargs(
+        account_id=account_id,
+body=body,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    account_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: AdminAccountSettingsIn,
+
+) -> AccountSettingsOut | ErrorResponse | None:
+    """ Admin Account Settings
+
+    Args:
+        account_id (str):
+        body (AdminAccountSettingsIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AccountSettingsOut | ErrorResponse
+     """
+
+
+    return sync_detailed(
+        account_id=account_id,
+client=client,
+body=body,
+
+    ).parsed
+
+async def asyncio_detailed(
+    account_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: AdminAccountSettingsIn,
+
+) -> Response[AccountSettingsOut | ErrorResponse]:
+    """ Admin Account Settings
+
+    Args:
+        account_id (str):
+        body (AdminAccountSettingsIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AccountSettingsOut | ErrorResponse]
+     """
+
+
+    kwargs = _get_kwargs(
+        account_id=account_id,
+body=body,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    account_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: AdminAccountSettingsIn,
+
+) -> AccountSettingsOut | ErrorResponse | None:
+    """ Admin Account Settings
+
+    Args:
+        account_id (str):
+        body (AdminAccountSettingsIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AccountSettingsOut | ErrorResponse
+     """
+
+
+    return (await asyncio_detailed(
+        account_id=account_id,
+client=client,
+body=body,
+
+    )).parsed

@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from typing import cast
+import datetime
+
+
+
+
+
+
+T = TypeVar("T", bound="EntryOut")
+
+
+
+@_attrs_define
+class EntryOut:
+    """ 
+        Attributes:
+            amount (str): signed: + into the wallet, - out of it
+            balance (str): running wallet balance after this entry
+            created_at (datetime.datetime):
+            description (None | str):
+            id (str):
+            reference (None | str):
+            transaction_id (str):
+            type_ (str):
+     """
+
+    amount: str
+    balance: str
+    created_at: datetime.datetime
+    description: None | str
+    id: str
+    reference: None | str
+    transaction_id: str
+    type_: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        amount = self.amount
+
+        balance = self.balance
+
+        created_at = self.created_at.isoformat()
+
+        description: None | str
+        description = self.description
+
+        id = self.id
+
+        reference: None | str
+        reference = self.reference
+
+        transaction_id = self.transaction_id
+
+        type_ = self.type_
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "amount": amount,
+            "balance": balance,
+            "created_at": created_at,
+            "description": description,
+            "id": id,
+            "reference": reference,
+            "transaction_id": transaction_id,
+            "type": type_,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        amount = d.pop("amount")
+
+        balance = d.pop("balance")
+
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+
+
+
+        def _parse_description(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        description = _parse_description(d.pop("description"))
+
+
+        id = d.pop("id")
+
+        def _parse_reference(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        reference = _parse_reference(d.pop("reference"))
+
+
+        transaction_id = d.pop("transaction_id")
+
+        type_ = d.pop("type")
+
+        entry_out = cls(
+            amount=amount,
+            balance=balance,
+            created_at=created_at,
+            description=description,
+            id=id,
+            reference=reference,
+            transaction_id=transaction_id,
+            type_=type_,
+        )
+
+
+        entry_out.additional_properties = d
+        return entry_out
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,8 @@
+from enum import Enum
+
+class FundInChainType0(str, Enum):
+    BTC = "BTC"
+    ETH = "ETH"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+
+
+
+
+
+
+T = TypeVar("T", bound="ResendOut")
+
+
+
+@_attrs_define
+class ResendOut:
+    """ 
+        Attributes:
+            delivery_id (int):
+            endpoint_id (str):
+            event_id (str):
+     """
+
+    delivery_id: int
+    endpoint_id: str
+    event_id: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        delivery_id = self.delivery_id
+
+        endpoint_id = self.endpoint_id
+
+        event_id = self.event_id
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "delivery_id": delivery_id,
+            "endpoint_id": endpoint_id,
+            "event_id": event_id,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        delivery_id = d.pop("delivery_id")
+
+        endpoint_id = d.pop("endpoint_id")
+
+        event_id = d.pop("event_id")
+
+        resend_out = cls(
+            delivery_id=delivery_id,
+            endpoint_id=endpoint_id,
+            event_id=event_id,
+        )
+
+
+        resend_out.additional_properties = d
+        return resend_out
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,11 @@
+from enum import Enum
+
+class RulePatchTypeType0(str, Enum):
+    BULK = "bulk"
+    FIXED = "fixed"
+    REPUTATION = "reputation"
+    SURGE = "surge"
+    TIME = "time"
+
+    def __str__(self) -> str:
+        return str(self.value)

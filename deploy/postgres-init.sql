@@ -1,3 +1,0 @@
--- Temporal keeps its own databases beside meshpay's on the same server.
-CREATE DATABASE temporal;
-CREATE DATABASE temporal_visibility;
