@@ -82,8 +82,8 @@ class BillingActivities:
     async def charge_invoice(self, req: c.ChargeRequest) -> c.ChargeResult:
         """The default stored payment method, off-session, through the payments area's
         start_payment (PaymentWorkflow payment-{invoice}-a{n}); the same attempt never charges twice."""
-        from api.payment_flow import start_payment  # the payments area's one way to start a payment
         from contracts.payments import PaymentPurpose
+        from services.payment_start import start_payment  # the one way to start a payment
 
         payment_id = c.charge_payment_id(req.invoice_id, req.attempt_no)
         async with unit_of_work(self.deps.session_factory) as session:

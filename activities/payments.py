@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
-from typing import Any
+from typing import Any, cast
 
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
@@ -24,8 +24,9 @@ from db.repositories import payments as repo
 from db.session import unit_of_work
 from domain import payments as rules
 from domain.errors import DomainError
-from providers.base import CreateParams, PaymentProvider, ProviderDeclined, ProviderIntent
+from providers.base import CreateParams, PaymentProvider, ProviderDeclined, ProviderIntent, ProviderRefund
 from providers.crypto_provider import CryptoProvider
+from services import payment_refunds as refunds
 from services import payments as svc
 
 
@@ -215,7 +216,15 @@ class PaymentActivities:
         if intent.capture_id and row.provider == "paypal":
             async with self.uow() as s:
                 await repo.update_payment(s, row.id, provider_capture_id=intent.capture_id)
+        await self._note_processing(row.id, intent.status)
         return _created(intent)
+
+    async def _note_processing(self, payment_id: str, status: str) -> None:
+        """The provider holds the money in flight (a PayPal PENDING capture, a Stripe processing
+        intent): the row says processing, which never expires (only the provider's word ends it)."""
+        if status == "processing":
+            async with self.uow() as s:
+                await svc.record_observed(s, payment_id, "processing")
 
     @activity.defn(name=c.ACT_POLL_PROVIDER)
     async def poll_provider(self, ref: c.PaymentRef) -> c.ProviderCreated:
@@ -223,7 +232,9 @@ class PaymentActivities:
             row = await repo.get_payment(s, ref.payment_id)
         if row is None or not row.provider_object_id or row.provider == "crypto":
             return c.ProviderCreated("requires_action")
-        return _created(await self.provider(row.provider).retrieve(row.provider_object_id))
+        intent = await self.provider(row.provider).retrieve(row.provider_object_id)
+        await self._note_processing(row.id, intent.status)
+        return _created(intent)
 
     @activity.defn(name=c.ACT_CANCEL_PROVIDER)
     async def cancel_provider(self, ref: c.PaymentRef) -> c.ProviderCreated:
@@ -244,6 +255,15 @@ class PaymentActivities:
 
     @activity.defn(name=c.ACT_COMPLETE)
     async def complete(self, ref: c.PaymentRef) -> c.PaymentOutcome:
+        """Post a completion — for Stripe/PayPal only what the provider confirms when asked now.
+
+        A `provider_confirmed` signal is a hint, not proof (anyone who reaches Temporal can send
+        one): the object is re-read from the provider, and unless it has succeeded for this
+        payment's amount and currency nothing is posted and the outcome is `unconfirmed` (the
+        workflow goes back to waiting)."""
+        unconfirmed = await self._unconfirmed(ref.payment_id)
+        if unconfirmed is not None:
+            return unconfirmed
         try:
             async with self.uow() as s:
                 done = await svc.complete(
@@ -253,7 +273,32 @@ class PaymentActivities:
                     await svc.settle_crypto_excess(s, ref.payment_id, self.settings)
         except DomainError as exc:
             raise _refused(exc) from exc
+        if done.purpose_kind == "invoice":  # what the invoice did not take goes back (once)
+            await self._start_reserved_refund(svc.invoice_refund_key(ref.payment_id), svc.INVOICE_SURPLUS)
         return c.PaymentOutcome(ref.payment_id, done.status, done.ledger_transaction_id)
+
+    async def _unconfirmed(self, payment_id: str) -> c.PaymentOutcome | None:
+        async with self.uow() as s:
+            row = await repo.get_payment(s, payment_id)
+        if row is None or row.status in rules.SUCCESS or row.provider not in ("stripe", "paypal"):
+            return None
+        if not row.provider_object_id:
+            return c.PaymentOutcome(payment_id, c.UNCONFIRMED, failure_code="no_provider_object")
+        async with heartbeating():
+            intent = await self.provider(row.provider).retrieve(row.provider_object_id)
+        if intent.status != "succeeded":
+            return c.PaymentOutcome(payment_id, c.UNCONFIRMED, failure_code=f"provider_{intent.status}"[:60])
+        if (intent.amount, intent.currency) != (row.amount, row.currency):
+            activity.logger.error(
+                "payment %s: the provider captured %s %s, not %s %s; left to reconciliation",
+                payment_id,
+                intent.amount,
+                intent.currency,
+                row.amount,
+                row.currency,
+            )
+            return c.PaymentOutcome(payment_id, c.UNCONFIRMED, failure_code="provider_amount_mismatch")
+        return None
 
     @activity.defn(name=c.ACT_NOTIFY_PURPOSE)
     async def notify_purpose(self, ref: c.PaymentRef) -> None:
@@ -263,7 +308,7 @@ class PaymentActivities:
             return
         if row.failure_code == svc.ESCROW_CLOSED:
             # The escrow did not take it (decided with the completion): refund it, don't signal.
-            await self._start_escrow_closed_refund(row.id)
+            await self._start_reserved_refund(svc.escrow_refund_key(row.id), svc.ESCROW_CLOSED)
             return
         handle = self.deps.client.get_workflow_handle(escrow_workflow_id(row.purpose_reference))
         try:
@@ -290,18 +335,17 @@ class PaymentActivities:
         async with self.uow() as s:
             if await escrow_service.abandon_funding(s, contract_id=contract_id, payment_id=payment_id):
                 key = svc.escrow_refund_key(payment_id)
-                await svc.reserve_refund(
+                await refunds.reserve_refund(
                     s, payment_id, amount=None, reason=svc.ESCROW_CLOSED, idempotency_key=key
                 )
-        await self._start_escrow_closed_refund(payment_id)
+        await self._start_reserved_refund(svc.escrow_refund_key(payment_id), svc.ESCROW_CLOSED)
 
-    async def _start_escrow_closed_refund(self, payment_id: str) -> None:
-        """Start the RefundWorkflow for the refund reserved at completion (key
-        pay:{id}:refund:escrow_closed); the workflow id is the refund's, so a retry starts nothing new."""
+    async def _start_reserved_refund(self, key: str, reason: str) -> None:
+        """Start the RefundWorkflow for a refund reserved at completion (escrow closed, invoice
+        surplus); the workflow id is the refund's, so a retry starts nothing new."""
         from temporalio.common import WorkflowIDReusePolicy
         from temporalio.exceptions import WorkflowAlreadyStartedError
 
-        key = svc.escrow_refund_key(payment_id)
         async with self.uow() as s:
             refund = await repo.refund_by_key(s, key)
         if refund is None or refund.status != "pending":
@@ -309,24 +353,29 @@ class PaymentActivities:
         with contextlib.suppress(WorkflowAlreadyStartedError):  # a retry: it is already running
             await self.deps.client.start_workflow(
                 c.REFUND_WORKFLOW,
-                c.RefundRequest(payment_id, refund.amount, svc.ESCROW_CLOSED, key),
+                c.RefundRequest(refund.payment_id, refund.amount, reason, key),
                 id=f"refund-{refund.id}",
                 task_queue=self.settings.task_queue,
                 id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
             )
 
     @activity.defn(name=c.ACT_RECORD_STATUS)
-    async def record_status(self, change: c.StatusChange) -> None:
-        async with self.uow() as s:
-            await svc.record_status(
-                s,
-                change.payment_id,
-                change.status,
-                failure_code=change.failure_code,
-                failure_message=change.failure_message,
-            )
-            if change.status in ("expired", "cancelled", "failed"):
-                await svc.settle_crypto_excess(s, change.payment_id, self.settings)
+    async def record_status(self, change: c.StatusChange) -> c.PaymentOutcome:
+        """End a payment; the status it really ended in (a crypto payment with deposits ends
+        underpaid or paid, never cancelled with money received). A refused move raises."""
+        try:
+            async with self.uow() as s:
+                final = await svc.end_payment(
+                    s,
+                    change.payment_id,
+                    change.status,
+                    self.settings,
+                    failure_code=change.failure_code,
+                    failure_message=change.failure_message,
+                )
+        except DomainError as exc:
+            raise _refused(exc) from exc
+        return c.PaymentOutcome(change.payment_id, final)
 
     @activity.defn(name=c.ACT_CRYPTO_EVALUATE)
     async def crypto_evaluate(self, ev: c.CryptoEvaluate) -> c.CryptoDecision:
@@ -344,7 +393,7 @@ class PaymentActivities:
         key = req.idempotency_key or f"{info.workflow_id}:{info.activity_id}"
         try:
             async with self.uow() as s:
-                refund = await svc.reserve_refund(
+                refund = await refunds.reserve_refund(
                     s,
                     req.payment_id,
                     amount=req.amount or None,
@@ -360,31 +409,21 @@ class PaymentActivities:
             return c.RefundResult(refund.id, refund.payment_id, refund.amount, refund.status)
         provider_refund_id: str | None = None
         if row.provider not in ("credits", "crypto"):
-            provider = self.provider(row.provider)
-            intent = ProviderIntent(
-                row.provider_object_id or "",
-                "succeeded",
-                row.amount,
-                row.currency,
-                capture_id=row.provider_capture_id or row.provider_object_id,
-            )
-            pkey = c.refund_key(row.id, refund.seq)
-            try:
-                async with heartbeating():
-                    found = None
-                    finder = getattr(provider, "find_refund", None)
-                    if finder is not None and info.attempt > 1:
-                        found = await finder(intent, pkey)
-                    result = found or await provider.refund(
-                        intent, amount=refund.amount, idempotency_key=pkey, reason=req.reason
-                    )
-                provider_refund_id = result.refund_id
-            except ProviderDeclined as exc:
+            result = await self._refund_at_provider(row, refund, req.reason, info.attempt)
+            if result.status in ("failed", "canceled", "cancelled"):
+                message = f"the provider answered {result.status} for the refund"
                 async with self.uow() as s:
-                    await svc.fail_refund(s, refund.id, exc.message)
-                raise _refused(exc) from exc
+                    await refunds.fail_refund(s, refund.id, message)
+                raise ApplicationError(message, "refund_failed", type="ProviderDeclined", non_retryable=True)
+            if result.status != "succeeded":
+                # Pending at the provider: nothing is posted until it says succeeded. Raise so
+                # the activity retries (backoff) and asks again about this same refund.
+                async with self.uow() as s:
+                    await repo.update_refund(s, refund.id, provider_refund_id=result.refund_id)
+                raise ApplicationError(f"refund {result.refund_id} is {result.status} at the provider")
+            provider_refund_id = result.refund_id
         async with self.uow() as s:
-            done = await svc.finish_refund(s, refund.id, provider_refund_id=provider_refund_id)
+            done = await refunds.finish_refund(s, refund.id, provider_refund_id=provider_refund_id)
         return c.RefundResult(
             done.id,
             done.payment_id,
@@ -392,6 +431,36 @@ class PaymentActivities:
             done.status,
             {"ledger_transaction_id": done.ledger_transaction_id or ""},
         )
+
+    async def _refund_at_provider(self, row: Any, refund: Any, reason: str, attempt: int) -> ProviderRefund:
+        """The provider's refund for this reservation: looked up first when an earlier attempt may
+        have made it (never a second refund), else made now with the key pay:{id}:refund:{n}."""
+        provider = self.provider(row.provider)
+        intent = ProviderIntent(
+            row.provider_object_id or "",
+            "succeeded",
+            row.amount,
+            row.currency,
+            capture_id=row.provider_capture_id or row.provider_object_id,
+        )
+        pkey = c.refund_key(row.id, refund.seq)
+        try:
+            async with heartbeating():
+                retrieve = getattr(provider, "retrieve_refund", None)
+                if refund.provider_refund_id and retrieve is not None:
+                    return cast(ProviderRefund, await retrieve(refund.provider_refund_id))
+                finder = getattr(provider, "find_refund", None)
+                if finder is not None and attempt > 1:
+                    found = await finder(intent, pkey)
+                    if found is not None:
+                        return cast(ProviderRefund, found)
+                return await provider.refund(
+                    intent, amount=refund.amount, idempotency_key=pkey, reason=reason
+                )
+        except ProviderDeclined as exc:
+            async with self.uow() as s:
+                await refunds.fail_refund(s, refund.id, exc.message)
+            raise _refused(exc) from exc
 
     # --- stored methods -------------------------------------------------------------------------
 

@@ -12,8 +12,8 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from temporalio import activity
-from temporalio.common import WorkflowIDReusePolicy
-from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.exceptions import ApplicationError
 
 from activities.deps import Deps
 from activities.errors import domain_application_error
@@ -40,6 +40,7 @@ from domain import payouts as rules
 from domain.errors import DomainError
 from providers.payouts import PayoutProvider, PayoutRejected, build_provider
 from services import payouts as service
+from services import temporal_gateway as gateway
 
 T = TypeVar("T")
 
@@ -145,17 +146,15 @@ class PayoutActivities:
                 continue
             if payout.status != rules.PENDING:
                 continue
-            try:
-                await self.deps.client.start_workflow(
-                    PAYOUT_WORKFLOW,
-                    service.workflow_input(payout, self.deps.settings),
-                    id=payout_workflow_id(payout.id),
-                    task_queue=inp.task_queue,
-                    id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-                )
+            if await gateway.start(
+                self.deps.client,
+                PAYOUT_WORKFLOW,
+                service.workflow_input(payout, self.deps.settings),
+                id=payout_workflow_id(payout.id),
+                task_queue=inp.task_queue,
+                id_conflict_policy=WorkflowIDConflictPolicy.FAIL,  # count only the ones started now
+            ):
                 started += 1
-            except WorkflowAlreadyStartedError:
-                pass
         if len(page) < inp.page_size:
             return RunPageResult(started, skipped=skipped)
         last_payee, last_currency, _ = page[-1]

@@ -95,10 +95,16 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def _domain_error(_: Request, exc: DomainError) -> JSONResponse:
-        type_ = {"conflict": "conflict", "not_found": "not_found", "forbidden": "permission_error"}.get(
-            exc.kind, "invalid_request"
+        type_ = {
+            "conflict": "conflict",
+            "not_found": "not_found",
+            "forbidden": "permission_error",
+            "unavailable": "api_error",
+        }.get(exc.kind, "invalid_request")
+        headers = getattr(exc, "headers", None)  # e.g. Retry-After on a 503 from the Temporal gateway
+        return error_response(
+            exc.status, exc.code, exc.message, param=exc.param, type_=type_, headers=headers
         )
-        return error_response(exc.status, exc.code, exc.message, param=exc.param, type_=type_)
 
     @app.exception_handler(AuthError)
     async def _auth_error(_: Request, exc: AuthError) -> JSONResponse:

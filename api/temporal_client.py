@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from typing import Any
 
 from temporalio.client import Client
 
-from api.errors import ApiError
-from config import temporal
 from config.settings import Settings
-
-log = logging.getLogger("meshpay.api")
+from services import temporal_gateway as gateway
 
 
 class TemporalHolder:
@@ -26,23 +22,10 @@ class TemporalHolder:
         self._lock = asyncio.Lock()
 
     async def get(self) -> Client:
+        """The client; TemporalUnavailable (503 + Retry-After) while Temporal cannot be reached."""
         if self._client is not None:
             return self._client
         async with self._lock:
             if self._client is None:
-                try:
-                    self._client = await asyncio.wait_for(
-                        temporal.connect(self.settings, interceptors=self._interceptors), timeout=5
-                    )
-                except Exception as exc:
-                    # The cause goes to our log, never to the caller: it names hosts, ports and
-                    # library internals.
-                    log.warning("Temporal is not reachable at %s: %r", self.address, exc)
-                    raise ApiError(
-                        503,
-                        "temporal_unavailable",
-                        "the workflow service is unavailable; retry later",
-                        type_="api_error",
-                        headers={"Retry-After": "5"},
-                    ) from exc
+                self._client = await gateway.connect(self.settings, interceptors=self._interceptors)
         return self._client

@@ -14,12 +14,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
-from temporalio.service import RPCError, RPCStatusCode
 
 from config.settings import Settings
 from contracts.payments import PAYMENT_CONFIRMED_SIGNAL, ProviderEvent
 from contracts.temporal import payment_workflow_id
 from db.repositories import payments as repo
+from services import temporal_gateway as gateway
 
 StripeHandler = Callable[[AsyncSession, Client, Settings, dict[str, Any]], Awaitable[None]]
 STRIPE_EVENT_HANDLERS: dict[str, StripeHandler] = {}
@@ -33,15 +33,7 @@ _PI_EVENTS = {
 
 async def signal_payment(client: Client, payment_id: str, event: ProviderEvent) -> bool:
     """Signal the payment's workflow; False if it has already finished (the event changes nothing)."""
-    try:
-        await client.get_workflow_handle(payment_workflow_id(payment_id)).signal(
-            PAYMENT_CONFIRMED_SIGNAL, event
-        )
-    except RPCError as exc:
-        if exc.status == RPCStatusCode.NOT_FOUND:
-            return False
-        raise
-    return True
+    return await gateway.signal(client, payment_workflow_id(payment_id), PAYMENT_CONFIRMED_SIGNAL, event)
 
 
 async def handle_stripe_event(
@@ -85,6 +77,8 @@ async def handle_paypal_event(
     both carry our payment id as custom_id, and a capture names its order in related_ids."""
     etype = str(event.get("event_type", ""))
     kind = _PAYPAL_EVENTS.get(etype)
+    if etype == "PAYMENT.CAPTURE.REVERSED":  # a refund of ours that did not happen (payments)
+        return "processed" if await _refund_webhooks.on_paypal_refund_reversed(session, event) else "ignored"
     if kind is None:
         return "ignored"
     res = event.get("resource") or {}
@@ -112,3 +106,7 @@ from api.routes import disputes as _disputes  # noqa: E402  (payouts/chargebacks
 
 STRIPE_EVENT_HANDLERS["charge.dispute.created"] = _disputes.on_dispute_created  # payouts/chargebacks
 STRIPE_EVENT_HANDLERS["charge.dispute.closed"] = _disputes.on_dispute_closed  # payouts/chargebacks
+from api import refund_webhooks as _refund_webhooks  # noqa: E402  (payments: refunds failing later)
+
+for _etype in _refund_webhooks.STRIPE_REFUND_EVENTS:
+    STRIPE_EVENT_HANDLERS[_etype] = _refund_webhooks.on_stripe_refund_event

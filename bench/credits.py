@@ -1,6 +1,7 @@
 """Credits benchmarks, through the HTTP API (uvicorn in a subprocess, concurrent httpx clients):
 
-- deduct throughput and p50/p99, spread over many wallets and on one hot wallet;
+- deduct throughput and p50/p99, spread over many wallets and on one hot wallet; an agent's deduct
+  under a mandate (in-process) next to the service's;
 - balance read p50/p99 with >= 1,000,000 postings in the ledger (bulk-loaded with generate_series,
   most of them on the very wallets being read), for a wallet without and with expiring lots.
 """
@@ -22,7 +23,8 @@ from bench.report import against
 from db.base import utcnow
 from db.session import make_engine, make_session_factory, unit_of_work
 from domain import credits as rules
-from services import credits
+from services import credits, credits_caller, mandates
+from services.credits_caller import Caller, DeductRequest
 from tests.support.tokens import auth
 
 N_DEDUCTS = int(os.environ.get("BENCH_CREDITS_DEDUCTS", "6000"))
@@ -152,6 +154,44 @@ async def _service_deducts(url: str, pick: Any, n: int, label: str) -> dict[str,
     return {**summarize_ms(lat), "throughput": f"{n / wall:.0f}/s"}
 
 
+async def _mandate_deducts(url: str, users: list[str], n: int) -> dict[str, Any]:
+    """An agent's deduct under each user's mandate to it (mandate row lock, replay lookup, debit,
+    guarded usage upsert: one DB transaction) on CONCURRENCY connections."""
+    engine = make_engine(url, pool_size=CONCURRENCY)
+    factory = make_session_factory(engine)
+    agent = Caller("agent", unique("bench_agent"))
+    granted: dict[str, str] = {}
+    async with unit_of_work(factory) as s:
+        for user in users:
+            m = await mandates.create(
+                s,
+                user_id=user,
+                agent_id=agent.id,
+                currency="CREDIT",
+                max_per_charge=C,
+                max_per_day=10**9 * C,
+                max_per_month=10**9 * C,
+                contract_id=None,
+                expires_at=None,
+                description="bench",
+            )
+            granted[user] = m.id
+    counter = itertools.count()
+
+    async def one() -> None:
+        i = next(counter)
+        user = users[i % len(users)]
+        req = DeductRequest(
+            user_id=user, amount=100, reference=f"m-{i}", mandate_id=granted[user], run_id="bench"
+        )
+        await credits_caller.deduct(factory, agent, req, default_threshold=0)
+
+    await asyncio.gather(*(one() for _ in range(CONCURRENCY * 2)))
+    lat, wall = await measure(one, n, CONCURRENCY)
+    await engine.dispose()
+    return {**summarize_ms(lat), "throughput": f"{n / wall:.0f}/s"}
+
+
 async def _reads(client: httpx.AsyncClient, base: str, user: str, n: int) -> dict[str, Any]:
     headers = auth(user)
 
@@ -227,6 +267,14 @@ async def run() -> list[dict[str, Any]]:
                 "figure": "credits deduct, service call, one hot wallet",
                 "workload": f"{N_DEDUCTS} deducts on 1 wallet, {CONCURRENCY} connections",
                 **await _service_deducts(url, lambda i: hot, N_DEDUCTS, "svchot"),
+                "promise": None,
+            }
+        )
+        rows.append(
+            {
+                "figure": "credits deduct by an agent under a mandate, service call",
+                "workload": f"{N_DEDUCTS} deducts over {N_USERS} wallets/mandates, {CONCURRENCY} connections",
+                **await _mandate_deducts(url, users, N_DEDUCTS),
                 "promise": None,
             }
         )

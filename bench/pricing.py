@@ -108,6 +108,7 @@ async def run() -> list[dict[str, Any]]:
             await svc.set_profile(
                 s, agent, {"timezone": "America/New_York", "category": "nlp", "capacity": 8}
             )
+            await svc.set_listed_price(s, agent, Money(1000, "USD"))  # what quotes start from
 
         service = PricingService(settings)
         base = Money(1000, "USD")
@@ -164,7 +165,7 @@ async def run() -> list[dict[str, Any]]:
         async def store() -> None:
             async with unit_of_work(factory) as s:
                 await service.create_quote(
-                    s, factory, owner_id="bench_user", agent_id=agent, base=base, quantity=5
+                    s, factory, owner_id="bench_user", agent_id=agent, currency="USD", quantity=5
                 )
 
         lat, wall = await measure(store, N_QUOTES)
@@ -207,7 +208,7 @@ async def run() -> list[dict[str, Any]]:
                 )
             )
 
-            body = {"agent_id": agent, "base_price": "10.00", "quantity": 5}
+            body = {"agent_id": agent, "quantity": 5}
 
             async def post() -> None:
                 r = await client.post("/api/v1/payments/pricing/quotes", json=body, headers=headers)

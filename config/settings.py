@@ -185,6 +185,16 @@ class Settings(BaseSettings):
     payout_schedule_cron: str = Field("0 6 * * 1", description="weekly payout run (UTC), a cron expression")
     payouts_search_attributes: bool = Field(True, description="payout/chargeback workflows upsert them")
 
+    # --- gateway (API ↔ Temporal exactly-once)
+    payment_confirm_wait_seconds: float = Field(
+        10.0, description="how long POST /{id}/confirm waits for the provider before 503 + Retry-After"
+    )
+    idempotency_in_flight_seconds: int = Field(
+        60,
+        description="an Idempotency-Key still in flight after this long (its process died) may be "
+        "re-run by a retry with the same request: the operation's ids derive from the key",
+    )
+    idempotency_purge_batch: int = Field(5000, description="expired Idempotency-Keys deleted per batch")
     # --- escrow trust and history (helper "escrow")
     escrow_validator_ids: list[str] = Field(
         default_factory=list,
@@ -215,6 +225,45 @@ class Settings(BaseSettings):
     )
     webhook_initial_retry_seconds: int = Field(10, ge=1, description="first retry delay (doubles each time)")
     webhook_max_retry_seconds: int = Field(6 * 3600, ge=1, description="longest delay between retries")
+
+    # --- payments at the money boundary (helper "pay")
+    credit_prices: dict[str, Decimal] = Field(
+        default_factory=lambda: {"USD": Decimal("1.00")},
+        description='price of one credit per currency credits are sold in (JSON, e.g. {"USD": "1.00"}); '
+        "a purchase in any other currency is refused",
+    )
+
+    @model_validator(mode="after")
+    def _credit_prices_are_sane(self) -> Settings:
+        from domain.money import currencies
+
+        for currency, price in self.credit_prices.items():
+            if currency not in currencies() or currency in ("CREDIT", "BTC", "ETH") or price <= 0:
+                raise ValueError(f"credit_prices: {currency} {price} is not a price of a credit")
+        return self
+
+    # --- credits trust: redemption of agents' credit earnings (helper "credits", issue #11.10)
+    credit_redemption_prices: dict[str, Decimal] = Field(
+        default_factory=dict,
+        description="what the platform pays an agent per whole credit it redeems, per payout currency "
+        '(JSON, e.g. {"USD": "0.90"}); empty: redemption is off. Never above the purchase price '
+        "(credit_prices) in the same currency",
+    )
+
+    @model_validator(mode="after")
+    def _credit_redemption_prices_are_sane(self) -> Settings:
+        from domain.payouts import PAYOUT_CURRENCIES
+
+        purchase: dict[str, Decimal] = getattr(self, "credit_prices", None) or {}
+        for currency, price in self.credit_redemption_prices.items():
+            if currency not in PAYOUT_CURRENCIES or not price.is_finite() or price <= 0:
+                raise ValueError(f"credit_redemption_prices: {currency} {price} is not a payout price")
+            if currency in purchase and price > purchase[currency]:
+                raise ValueError(
+                    f"credit_redemption_prices: {currency} {price} is above the purchase price "
+                    f"{purchase[currency]}: buying credits to redeem them would make money"
+                )
+        return self
 
     # --- request bounds, rate limits, JWT and webhook checks (area: harden)
     jwt_issuer: str = Field("meshpay", description="the `iss` claim tokens must carry")

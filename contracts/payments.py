@@ -6,8 +6,10 @@ Integration points between areas (each area implements its side):
   payment_id=...)`, idempotent on the ledger key `pay:{payment_id}:credits`.
 - Purpose "escrow": the payment activity signals workflow `escrow-{reference}` with signal
   `ESCROW_PAYMENT_SIGNAL` and an `EscrowPaymentCompleted` (contracts/escrow.py).
-- Purpose "invoice": the payment activity calls
-  `services.billing.mark_invoice_paid(session, invoice_id=reference, payment_id=..., amount=...)`.
+- Purpose "invoice": the completion applies the payment to the locked invoice
+  (`services.invoice_payments.apply`): only in the invoice's currency, never beyond what is due;
+  what it does not take is refunded (services.payments.complete). Checked at create too
+  (`services.payment_purpose.check_at_create`), as is an escrow payment's payer/amount/currency.
 - Other workflows (escrow refunds to card, billing collection) start a payment or a refund through
   the payments service/activities named below, never by calling a provider themselves.
 """
@@ -59,6 +61,9 @@ PAYMENT_STATUS_QUERY = "status"
 
 # Statuses a payment can be in (the row and the PaymentStatus search attribute).
 SUCCESS_STATUSES = ("completed", "overpaid")
+# A completion the provider did not confirm when re-read (a forged or premature signal): nothing
+# was posted and the workflow keeps waiting. Never stored on a payment row.
+UNCONFIRMED = "unconfirmed"
 TERMINAL_STATUSES = ("completed", "overpaid", "underpaid", "failed", "expired", "cancelled")
 
 

@@ -324,7 +324,7 @@ INVOICE_TRANSITIONS: dict[str, frozenset[str]] = {
     "draft": frozenset({"open", "void"}),
     "open": frozenset({"paid", "void", "uncollectible"}),
     "uncollectible": frozenset({"paid", "void"}),
-    "paid": frozenset(),
+    "paid": frozenset({"open"}),  # a refund of its payment reopens it
     "void": frozenset(),
 }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 EVENT_TYPES: frozenset[str] = frozenset(
     {
-        *(f"payment.{s}" for s in ("created", "succeeded", "failed", "refunded")),
+        *(f"payment.{s}" for s in ("created", "succeeded", "failed", "expired", "cancelled", "refunded")),
         *(
             f"escrow.{s}"
             for s in (

@@ -26,8 +26,18 @@ TRANSITIONS: dict[str, frozenset[str]] = {
             "cancelled",
         }
     ),
+    # underpaid: a crypto payment whose deposits are first looked at when it expires.
     "requires_action": frozenset(
-        {"processing", "partially_paid", "completed", "overpaid", "failed", "expired", "cancelled"}
+        {
+            "processing",
+            "partially_paid",
+            "completed",
+            "overpaid",
+            "underpaid",
+            "failed",
+            "expired",
+            "cancelled",
+        }
     ),
     "processing": frozenset({"completed", "overpaid", "failed", "expired", "cancelled"}),
     "partially_paid": frozenset({"partially_paid", "completed", "overpaid", "underpaid"}),
@@ -101,6 +111,15 @@ def crypto_to_fiat(crypto_minor: int, chain: str, rate: Decimal, currency: str) 
 def fiat_to_credits(amount: int, currency: str, credits_per_unit: Decimal) -> int:
     """Fiat minor units -> CREDIT minor units (house rounding)."""
     return round_minor(to_decimal(amount, currency) * credits_per_unit, "CREDIT")
+
+
+def credits_at_price(amount: int, currency: str, price: Decimal) -> int:
+    """CREDIT minor units that `amount` (minor units of `currency`) buys at `price` per credit,
+    rounded down: a purchase never grants more than it paid for."""
+    if price <= 0:
+        raise InvalidAmount("a credit price must be positive")
+    credits = to_decimal(amount, currency) / price
+    return int(credits.scaleb(exponent("CREDIT")).to_integral_value(rounding=ROUND_FLOOR))
 
 
 def crypto_decision(expected: int, confirmed: int, *, expired: bool) -> str:

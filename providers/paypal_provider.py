@@ -145,7 +145,7 @@ class PayPalProvider:
         """Orders v2 has no cancel: an uncaptured order is simply never captured (PayPal voids it
         after its own expiry). Report what it is; a completed one stays succeeded."""
         current = await self.retrieve(object_id)
-        if current.status == "succeeded":
+        if current.status in ("succeeded", "processing"):  # captured, or a PENDING capture: not ours to end
             return current
         return ProviderIntent(
             current.object_id, "canceled", current.amount, current.currency, capture_id=current.capture_id
@@ -173,10 +173,22 @@ class PayPalProvider:
             },
             refused="refund_refused",
         )
+        return self._refund(doc, amount, intent.currency)
+
+    @staticmethod
+    def _refund(doc: dict[str, Any], amount: int, currency: str) -> ProviderRefund:
+        """COMPLETED → succeeded, PENDING → pending; FAILED, CANCELLED (anything else) → failed."""
         status = {"COMPLETED": "succeeded", "PENDING": "pending"}.get(str(doc.get("status")), "failed")
-        value = (doc.get("amount") or {}).get("value")
-        refunded = parse_amount(str(value), intent.currency) if value is not None else amount
+        money = doc.get("amount") or {}
+        cur = str(money.get("currency_code") or currency)
+        value = money.get("value")
+        refunded = parse_amount(str(value), cur) if value is not None and cur else amount
         return ProviderRefund(str(doc["id"]), status, refunded)
+
+    async def retrieve_refund(self, refund_id: str) -> ProviderRefund:
+        """A refund's current status (a PENDING one is asked again until PayPal decides)."""
+        doc = await self._call(self._client.payments.get_refund, {"refund_id": refund_id})
+        return self._refund(doc, 0, "")
 
     # --- plumbing -------------------------------------------------------------------------------
 

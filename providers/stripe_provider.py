@@ -6,6 +6,8 @@ by the `payment_id` metadata before a create is repeated, and our database holds
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 import stripe
@@ -21,6 +23,22 @@ _STATUS = {
     "succeeded": "succeeded",
     "canceled": "canceled",
 }
+
+
+@contextlib.contextmanager
+def _refusals(code: str) -> Iterator[None]:
+    """Stripe's 4xx answers are refusals, answered at once and never retried (bad parameters, an
+    unknown or unusable payment method, a declined card); outages (5xx, network), 401 (our key),
+    409 (a concurrent request under the same key) and 429 propagate, to be retried."""
+    try:
+        yield
+    except stripe.CardError as exc:
+        raise ProviderDeclined(exc.code or "card_declined", exc.user_message or "card declined") from exc
+    except stripe.StripeError as exc:
+        status = exc.http_status or 0
+        if 400 <= status < 500 and status not in (401, 409, 429):
+            raise ProviderDeclined(exc.code or code, str(exc.user_message or exc)) from exc
+        raise
 
 
 class StripeProvider:
@@ -54,13 +72,11 @@ class StripeProvider:
             if params.off_session:
                 body["confirm"] = True
                 body["off_session"] = True
-        try:
+        with _refusals("create_refused"):
             pi = await self._client.v1.payment_intents.create_async(
                 body,  # type: ignore[arg-type]
                 {"idempotency_key": params.idempotency_key},  # type: ignore[arg-type]
             )
-        except stripe.CardError as exc:
-            raise ProviderDeclined(exc.code or "card_declined", exc.user_message or "card declined") from exc
         return self._intent(pi)
 
     async def find(self, payment_id: str) -> ProviderIntent | None:
@@ -81,10 +97,11 @@ class StripeProvider:
     async def confirm(
         self, object_id: str, *, payment_method_id: str | None, idempotency_key: str
     ) -> ProviderIntent:
-        current = await self.retrieve(object_id)
+        with _refusals("confirm_refused"):
+            current = await self.retrieve(object_id)
         if current.status in ("succeeded", "processing", "canceled"):
             return current  # already confirmed (a retry after a lost answer): do nothing twice
-        try:
+        with _refusals("confirm_refused"):
             if payment_method_id:
                 # localstripe refuses confirm(payment_method=...): set it first, then confirm.
                 await self._client.v1.payment_intents.update_async(
@@ -95,10 +112,6 @@ class StripeProvider:
             pi = await self._client.v1.payment_intents.confirm_async(
                 object_id, {}, {"idempotency_key": idempotency_key}
             )
-        except stripe.CardError as exc:
-            raise ProviderDeclined(exc.code or "card_declined", exc.user_message or "card declined") from exc
-        except stripe.InvalidRequestError as exc:
-            raise ProviderDeclined("confirm_refused", str(exc.user_message or exc)) from exc
         return self._intent(pi)
 
     async def cancel(self, object_id: str, *, idempotency_key: str) -> ProviderIntent:
@@ -127,7 +140,12 @@ class StripeProvider:
             )
         except stripe.InvalidRequestError as exc:
             raise ProviderDeclined("refund_refused", str(exc.user_message or exc)) from exc
-        return ProviderRefund(refund.id, refund.status or "succeeded", int(refund.amount))
+        return ProviderRefund(refund.id, refund.status or "pending", int(refund.amount))
+
+    async def retrieve_refund(self, refund_id: str) -> ProviderRefund:
+        """A refund's current status (a pending one is asked again until Stripe decides)."""
+        r = await self._client.v1.refunds.retrieve_async(refund_id)
+        return ProviderRefund(r.id, r.status or "pending", int(r.amount))
 
     async def find_refund(self, intent: ProviderIntent, idempotency_key: str) -> ProviderRefund | None:
         """The refund an earlier attempt made under this key, if any (its answer was lost, or the
@@ -136,7 +154,7 @@ class StripeProvider:
         page = await self._client.v1.refunds.list_async({"payment_intent": intent.object_id, "limit": 100})
         async for r in page.auto_paging_iter():
             if (r.to_dict().get("metadata") or {}).get("key") == idempotency_key:
-                return ProviderRefund(r.id, r.status or "succeeded", int(r.amount))
+                return ProviderRefund(r.id, r.status or "pending", int(r.amount))
         return None
 
     # --- customers and stored methods ---------------------------------------------------------

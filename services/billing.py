@@ -399,36 +399,18 @@ async def billable_accounts(session: AsyncSession, period: str, after: str, limi
 
 async def mark_invoice_paid(session: AsyncSession, *, invoice_id: str, payment_id: str, amount: int) -> None:
     """Record a payment of `amount` (invoice currency minor units) against the invoice; paid when
-    covered. Idempotent on (invoice_id, payment_id)."""
+    covered; never beyond what is due. Idempotent on (invoice_id, payment_id)."""
     await _apply_payment(session, invoice_id=invoice_id, payment_id=payment_id, amount=amount, source="card")
 
 
 async def _apply_payment(
     session: AsyncSession, *, invoice_id: str, payment_id: str, amount: int, source: str
 ) -> Invoice:
-    inv = await repo.get_invoice(session, invoice_id, lock=True)
-    if inv is None:
-        raise NotFound(f"invoice {invoice_id} not found", param="invoice_id")
-    if inv.status in ("draft", "void"):
-        raise InvalidState(
-            f"invoice {invoice_id} is {inv.status}; it cannot take a payment", code="invoice_not_payable"
-        )
-    if amount <= 0:
-        raise InvalidState("a payment must be positive", code="invalid_payment")
-    if not await repo.insert_payment(
-        session, invoice_id=invoice_id, payment_id=payment_id, source=source, amount=amount
-    ):
-        return inv
-    if inv.status == "paid":
-        return inv  # recorded (an overpayment to refund), the invoice is already settled
-    paid = min(inv.total, inv.amount_paid + amount)
-    values: dict[str, Any] = {"amount_paid": paid}
-    if paid >= inv.total:
-        values.update(status="paid", paid_at=utcnow(), next_attempt_at=None)
-    await repo.update_invoice(session, invoice_id, values)
-    for k, v in values.items():
-        setattr(inv, k, v)
-    return inv
+    from services import invoice_payments  # the one place money is applied to invoices
+
+    return await invoice_payments.apply_or_refuse(
+        session, invoice_id=invoice_id, payment_id=payment_id, amount=amount, source=source
+    )
 
 
 async def apply_credits(session: AsyncSession, settings: Settings, invoice_id: str) -> InvoiceSummary:

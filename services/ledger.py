@@ -1,8 +1,10 @@
 """The ledger service: `transfer(postings, idempotency_key)` — the only way a balance changes.
 
 One call is one balanced ledger transaction, written with its balance updates inside the caller's
-DB transaction (the unit of work commits). The same idempotency key never posts twice: the second
-call returns the first transaction. An overdraft of a non-negative account raises
+DB transaction (the unit of work commits). The same idempotency key never posts twice: a second
+call for the same movement (the same net amount per account and currency, the same kind) returns the
+first transaction; a second call for a different movement is refused with 409
+`idempotency_key_conflict` — never "already done" (issue #11.5). An overdraft of a non-negative account raises
 InsufficientFunds and — because the caller's transaction rolls back — writes nothing.
 """
 
@@ -15,9 +17,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.logging import cause
-from config.metrics import LEDGER_AMOUNT, LEDGER_TRANSFERS
+from config.metrics import IDEMPOTENCY, LEDGER_AMOUNT, LEDGER_TRANSFERS
 from db.repositories import ledger as repo
-from domain.errors import InsufficientFunds
+from domain.errors import Conflict, InsufficientFunds
 from domain.ledger import Posting, net_by_account, reverse, validate_postings
 
 
@@ -51,12 +53,19 @@ async def transfer(
         idempotency_key=idempotency_key,
         kind=kind,
         description=description,
-        metadata=_with_cause(metadata),
+        metadata=with_cause(metadata),
         reverses_id=reverses_id,
     )
     if not created:
         existing = await repo.transaction_by_key(session, idempotency_key)
         assert existing is not None
+        first = net_by_account(await repo.transaction_postings(session, existing.id))
+        if existing.kind != kind or first != net_by_account(postings):
+            IDEMPOTENCY.labels("movement_conflict").inc()
+            raise Conflict(
+                f"ledger key {idempotency_key!r} was already used for a different movement",
+                code="idempotency_key_conflict",
+            )
         return TransferResult(existing.id, created=False)
 
     balances: dict[str, int] = {}
@@ -77,7 +86,9 @@ async def transfer(
     return TransferResult(txn_id, created=True, balances=balances)
 
 
-def _with_cause(metadata: dict[str, Any] | None) -> dict[str, Any] | None:
+def with_cause(metadata: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The metadata with what is running now (request or activity); also for the PL/pgSQL deduct,
+    which writes its ledger transaction itself."""
     now = cause()
     return {**(metadata or {}), "cause": now} if now else metadata
 

@@ -13,16 +13,15 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.settings import Settings
-from contracts.payments import PaymentInput, payment_key, refund_key
+from contracts.payments import PaymentInput, payment_key
 from db.base import utcnow
 from db.models.payments import Payment, Refund
 from db.repositories import payments as repo
-from domain import credits as credits_rules
 from domain import ledger as accounts
 from domain import payments as rules
-from domain.errors import Conflict, InsufficientFunds, InvalidAmount, InvalidState, NotFound
-from domain.ledger import transfer_postings
-from services import ledger
+from domain.errors import Conflict, InvalidAmount, InvalidState, NotFound
+from domain.ledger import Posting, transfer_postings
+from services import ledger, payment_events
 
 ACTIVE = ("pending", "requires_action", "processing", "partially_paid")
 # A payment for an escrow that no longer takes funding (expired, cancelled, funded by another
@@ -31,17 +30,35 @@ ACTIVE = ("pending", "requires_action", "processing", "partially_paid")
 ESCROW_CLOSED = "escrow_closed"
 ESCROW_REFUND_STEP = "refund:escrow_closed"
 UNPLACED = "payments_unallocated"
+# A payment for an invoice that took none of it (voided, paid meanwhile, another currency) or only
+# part of it (dunning paid some first): what did not apply is parked in UNPLACED and refunded.
+INVOICE_CLOSED = "invoice_closed"
+INVOICE_SURPLUS = "invoice_surplus"
+INVOICE_REFUND_STEP = "refund:invoice_surplus"
 
 
 def escrow_refund_key(payment_id: str) -> str:
     return payment_key(payment_id, ESCROW_REFUND_STEP)  # pay:{id}:refund:escrow_closed
 
 
+def invoice_refund_key(payment_id: str) -> str:
+    return payment_key(payment_id, INVOICE_REFUND_STEP)  # pay:{id}:refund:invoice_surplus
+
+
 def placed_account(row: Payment) -> str:
     """Where a completed payment's money went (its refunds take it back from there)."""
     if row.purpose_kind == "escrow" and row.failure_code == ESCROW_CLOSED:
         return accounts.system(UNPLACED, row.currency)
+    if row.purpose_kind == "invoice" and row.failure_code == INVOICE_CLOSED:
+        return accounts.system(UNPLACED, row.currency)
     return destination_account(row.purpose_kind, row.purpose_reference, row.currency)
+
+
+def refund_source(row: Payment, refund: Refund) -> str:
+    """The account a refund takes its money back from: the invoice surplus came to UNPLACED."""
+    if refund.idempotency_key == invoice_refund_key(row.id):
+        return accounts.system(UNPLACED, row.currency)
+    return placed_account(row)
 
 
 def new_payment_id() -> str:
@@ -96,6 +113,8 @@ async def ensure_payment(
     )
     row = await repo.get_payment(session, inp.payment_id)
     assert row is not None
+    if created:
+        await payment_events.announce(session, row)
     if (row.payer_id, row.amount, row.currency, row.provider) != (
         inp.payer_id,
         inp.amount,
@@ -117,14 +136,67 @@ async def get_visible(session: AsyncSession, payment_id: str, principal_id: str,
 
 async def record_status(
     session: AsyncSession, payment_id: str, status: str, *, failure_code: str = "", failure_message: str = ""
-) -> bool:
-    """Move a non-terminal payment to `status` (the state machine decides which moves are legal)."""
+) -> None:
+    """Move a payment to `status`; the state machine decides. Already there is a no-op (a retried
+    step); an illegal move raises InvalidState — a refusal is never silent."""
     sources = [s for s, nxt in rules.TRANSITIONS.items() if status in nxt or s == status]
     sources = [s for s in sources if s not in rules.TERMINAL]
     extra = {}
     if failure_code:
         extra = {"failure_code": failure_code[:60], "failure_message": failure_message[:300] or None}
-    return await repo.move_status(session, payment_id, status, sources, **extra)
+    if await repo.move_status(session, payment_id, status, sources, **extra):
+        moved = await repo.get_payment(session, payment_id)
+        if moved is not None:
+            await payment_events.announce(session, moved, status)
+        return
+    row = await repo.get_payment(session, payment_id)
+    if row is None:
+        raise NotFound("no such payment", code="payment_not_found")
+    if row.status != status:
+        raise InvalidState(f"a {row.status} payment cannot become {status}", code="payment_invalid_state")
+
+
+async def record_observed(session: AsyncSession, payment_id: str, status: str) -> None:
+    """A provider observation (requires_action, processing): moves the row forward if that is legal;
+    an observation older than what the row already knows changes nothing."""
+    row = await repo.get_payment(session, payment_id, for_update=True)
+    if row is not None and row.status != status and rules.can_move(row.status, status):
+        await record_status(session, payment_id, status)
+
+
+async def end_payment(
+    session: AsyncSession,
+    payment_id: str,
+    status: str,
+    settings: Settings,
+    *,
+    failure_code: str = "",
+    failure_message: str = "",
+) -> str:
+    """End a payment that did not complete (failed | expired | cancelled); the status it ends in.
+
+    A crypto payment is first evaluated on its deposits: a cancel after a partial deposit ends it
+    underpaid (what arrived becomes credits) and one paid in full completes, so no received coin is
+    left neither counted nor credited."""
+    ending = status in ("failed", "expired", "cancelled")
+    row = await repo.get_payment(session, payment_id, for_update=True)
+    if row is None:
+        raise NotFound("no such payment", code="payment_not_found")
+    if ending and row.provider == "crypto" and row.status in (*rules.SUCCESS, "underpaid"):
+        return row.status  # a retry: its deposits already decided how it ended
+    if ending and row.provider == "crypto" and row.status not in rules.TERMINAL:
+        decision, _, _ = await evaluate_crypto(session, payment_id, settings, expired=True)
+        if decision in rules.SUCCESS:
+            await complete(session, payment_id, status=decision)
+        if decision in rules.SUCCESS or decision == "underpaid":
+            await settle_crypto_excess(session, payment_id, settings)
+            return decision
+    await record_status(
+        session, payment_id, status, failure_code=failure_code, failure_message=failure_message
+    )
+    if ending:
+        await settle_crypto_excess(session, payment_id, settings)
+    return status
 
 
 async def record_provider_object(
@@ -138,7 +210,7 @@ async def record_provider_object(
         approval_url=next_action.get("approval_url"),
     )
     if status in ("requires_action", "processing"):
-        await record_status(session, payment_id, status)
+        await record_observed(session, payment_id, status)
 
 
 @dataclass(frozen=True)
@@ -156,7 +228,11 @@ class Completion:
 async def complete(
     session: AsyncSession, payment_id: str, *, status: str = "completed", capture_id: str | None = None
 ) -> Completion:
-    """Post clearing:{provider}:{cur} → destination, grant/mark the purpose, set the status. Once."""
+    """Post clearing:{provider}:{cur} → destination, grant/mark the purpose, set the status. Once.
+
+    An invoice payment is re-checked here, on the locked invoice: what the invoice no longer takes
+    (voided, paid meanwhile, another currency) is parked in UNPLACED and refunded to the method; a
+    credits payment that does not fit is refused whole (nothing leaves the wallet)."""
     row = await repo.get_payment(session, payment_id, for_update=True)
     if row is None:
         raise NotFound("no such payment", code="payment_not_found")
@@ -167,7 +243,15 @@ async def complete(
     refused = await _claim_escrow(session, row)
     if refused is not None:
         dest = accounts.system(UNPLACED, row.currency)
+    applied = await _apply_to_invoice(session, row)
+    surplus = row.amount - applied if applied is not None else 0
+    extra: dict[str, object] = {}
     if row.provider == "credits":
+        if surplus:
+            raise InvalidState(
+                "the invoice no longer takes this payment (paid, voided or less due)",
+                code="invoice_not_payable",
+            )
         from services import credits
 
         debit = await credits.debit_wallet(
@@ -181,9 +265,21 @@ async def complete(
         )
         txn_id = str(getattr(debit, "transaction_id", "") or "")
     else:
+        postings = transfer_postings(
+            accounts.clearing(row.provider, row.currency), dest, row.amount, row.currency
+        )
+        if surplus:
+            unplaced = accounts.system(UNPLACED, row.currency)
+            postings = [postings[0], Posting(unplaced, surplus, row.currency)]
+            if surplus < row.amount:
+                postings.append(Posting(dest, row.amount - surplus, row.currency))
+            extra.update(
+                failure_code=INVOICE_CLOSED if surplus == row.amount else INVOICE_SURPLUS,
+                failure_message="the invoice did not take all of this payment; the rest is refunded",
+            )
         result = await ledger.transfer(
             session,
-            transfer_postings(accounts.clearing(row.provider, row.currency), dest, row.amount, row.currency),
+            postings,
             payment_key(row.id, "complete"),
             kind="payment",
             description=f"payment {row.id} ({row.provider})",
@@ -191,7 +287,6 @@ async def complete(
         )
         txn_id = result.transaction_id
     await _fulfil_purpose_in_db(session, row)
-    extra: dict[str, object] = {}
     if capture_id and row.provider == "paypal":
         extra["provider_capture_id"] = capture_id
     if refused is not None:
@@ -205,13 +300,42 @@ async def complete(
         completed_at=utcnow(),
         **extra,
     )
+    await session.refresh(row)
+    await payment_events.announce(session, row, status)
+    from services.payment_refunds import reserve_refund
+
     if refused is not None:  # the whole amount goes back to the method; refund_payment does it
         await reserve_refund(
             session, row.id, amount=None, reason=ESCROW_CLOSED, idempotency_key=escrow_refund_key(row.id)
         )
+    if surplus:  # what the invoice did not take goes back to the method
+        await reserve_refund(
+            session,
+            row.id,
+            amount=surplus,
+            reason=INVOICE_SURPLUS,
+            idempotency_key=invoice_refund_key(row.id),
+        )
     row = await repo.get_payment(session, payment_id)
     assert row is not None
     return _completion(row, txn_id, newly=True)
+
+
+async def _apply_to_invoice(session: AsyncSession, row: Payment) -> int | None:
+    """For an invoice payment: apply it to the locked invoice (never beyond what is due, never in
+    another currency); what was applied. None for other purposes."""
+    if row.purpose_kind != "invoice" or not row.purpose_reference:
+        return None
+    from services import invoice_payments
+
+    return await invoice_payments.apply(
+        session,
+        invoice_id=row.purpose_reference,
+        payment_id=row.id,
+        amount=row.amount,
+        currency=row.currency,
+        source="credits" if row.provider == "credits" else "card",
+    )
 
 
 async def _claim_escrow(session: AsyncSession, row: Payment) -> str | None:
@@ -261,204 +385,6 @@ async def _fulfil_purpose_in_db(session: AsyncSession, row: Payment) -> None:
             credits=row.purpose_credits,
             payment_id=row.id,
         )
-    elif row.purpose_kind == "invoice" and row.purpose_reference:
-        from services import billing
-
-        await billing.mark_invoice_paid(
-            session, invoice_id=row.purpose_reference, payment_id=row.id, amount=row.amount
-        )
-
-
-# --- refunds ------------------------------------------------------------------------------------
-
-
-async def reserve_refund(
-    session: AsyncSession,
-    payment_id: str,
-    *,
-    amount: int | None,
-    reason: str,
-    idempotency_key: str,
-    force: bool = False,
-) -> Refund:
-    """Reserve a refund against the captured amount (DB-guarded); the same key returns the same refund.
-
-    A refund of a credits purchase first takes the credits it bought back out of the wallet, in
-    proportion to the refunded amount, in this same transaction: if they are no longer there the
-    refund is refused (409 credits_already_spent) and nothing moves — unless `force` (an admin's
-    explicit choice), which takes back what is left and refunds anyway.
-    """
-    existing = await repo.refund_by_key(session, idempotency_key)
-    if existing is not None:
-        if existing.payment_id != payment_id or (amount is not None and existing.amount != amount):
-            raise Conflict("this refund key was used for a different refund", code="refund_key_reused")
-        return existing
-    row = await repo.get_payment(session, payment_id)
-    if row is None:
-        raise NotFound("no such payment", code="payment_not_found")
-    amount = amount if amount is not None else row.captured_amount - row.refunded_amount
-    rules.check_refundable(row.status, row.captured_amount, row.refunded_amount, amount)
-    seq = await repo.reserve_refund_amount(session, payment_id, amount, sorted(rules.SUCCESS))
-    if seq is None:  # a racing refund took it first: the database said no
-        raise InvalidAmount(
-            "refund exceeds the refundable amount", param="amount", code="refund_exceeds_captured"
-        )
-    refund_id = f"re_{payment_id.removeprefix('pay_')[:24]}_{seq}"
-    created = await repo.insert_refund(
-        session,
-        {
-            "id": refund_id,
-            "payment_id": payment_id,
-            "seq": seq,
-            "idempotency_key": idempotency_key,
-            "amount": amount,
-            "currency": row.currency,
-            "reason": reason[:300],
-            "status": "pending",
-        },
-    )
-    if not created:  # the same key raced us: undo our reservation, return theirs
-        await repo.release_refund_amount(session, payment_id, amount)
-        found = await repo.refund_by_key(session, idempotency_key)
-        assert found is not None
-        return found
-    if row.purpose_kind == "credits" and row.purpose_credits > 0:
-        await _claw_back_credits(session, row, seq=seq, amount=amount, force=force)
-    refund = await repo.get_refund(session, refund_id)
-    assert refund is not None
-    return refund
-
-
-def _clawback_reference(payment_id: str, seq: int) -> str:
-    return f"{refund_key(payment_id, seq)}:credits"
-
-
-async def _claw_back_credits(
-    session: AsyncSession, row: Payment, *, seq: int, amount: int, force: bool
-) -> int:
-    """Debit the credits this refund un-buys: wallet → system:credits_issued:CREDIT, keyed on the
-    refund. Cumulative rounding (up), so partial refunds add up to exactly the credits granted."""
-    from services import credits
-
-    after = await repo.refunded_amount(session, row.id)  # includes this refund; the row is locked
-    take = rules.credits_to_claw_back(row.purpose_credits, row.captured_amount, after - amount, after)
-    if take <= 0:
-        return 0
-    user = row.purpose_user_id or row.payer_id
-    reference = _clawback_reference(row.id, seq)
-    try:
-        async with session.begin_nested():
-            await credits.debit_wallet(
-                session,
-                user_id=user,
-                amount=take,
-                reference=reference,
-                destination=credits_rules.ISSUED,
-                kind="clawback",
-                description=f"credits taken back by refund {seq} of payment {row.id}",
-            )
-        return take
-    except InsufficientFunds as exc:
-        if not force:
-            raise Conflict(
-                "the credits bought with this payment have already been spent",
-                code="credits_already_spent",
-                param="amount",
-            ) from exc
-    left = (await credits.balance_view(session, user)).balance
-    if left <= 0:
-        return 0
-    await credits.debit_wallet(
-        session,
-        user_id=user,
-        amount=min(left, take),
-        reference=reference,
-        destination=credits_rules.ISSUED,
-        kind="clawback",
-        description=f"credits taken back (forced, partial) by refund {seq} of payment {row.id}",
-    )
-    return min(left, take)
-
-
-async def _return_clawed_back_credits(session: AsyncSession, row: Payment, seq: int) -> None:
-    """A refund the provider refused gives the credits it took back to the wallet (their lots)."""
-    from services import credits
-
-    try:
-        await credits.refund_debit(
-            session,
-            user_id=row.purpose_user_id or row.payer_id,
-            reference=_clawback_reference(row.id, seq),
-            amount=None,
-            refund_reference=f"{_clawback_reference(row.id, seq)}:undo",
-        )
-    except NotFound:  # nothing was taken back (a forced refund of fully spent credits)
-        return
-
-
-async def finish_refund(session: AsyncSession, refund_id: str, *, provider_refund_id: str | None) -> Refund:
-    """Mark a refund succeeded and post its own reversing ledger transaction. Idempotent."""
-    refund = await repo.get_refund(session, refund_id, for_update=True)
-    if refund is None:
-        raise NotFound("no such refund", code="refund_not_found")
-    if refund.status == "succeeded":
-        return refund
-    if refund.status == "failed":
-        raise InvalidState("this refund already failed", code="refund_failed")
-    row = await repo.get_payment(session, refund.payment_id)
-    assert row is not None
-    key = refund_key(row.id, refund.seq)
-    if row.provider == "credits":
-        from services import credits
-
-        await credits.refund_debit(
-            session,
-            user_id=row.payer_id,
-            reference=payment_key(row.id, "debit"),
-            amount=refund.amount,
-            refund_reference=key,
-        )
-        txn_id = None
-    else:
-        dest = placed_account(row)
-        result = await ledger.transfer(
-            session,
-            transfer_postings(
-                dest, accounts.clearing(row.provider, row.currency), refund.amount, row.currency
-            ),
-            key,
-            kind="refund",
-            description=f"refund {refund.id} of payment {row.id}",
-            reverses_id=row.ledger_transaction_id,
-            metadata={"payment_id": row.id, "refund_id": refund.id},
-        )
-        txn_id = result.transaction_id
-    await repo.update_refund(
-        session,
-        refund.id,
-        status="succeeded",
-        provider_refund_id=provider_refund_id,
-        ledger_transaction_id=txn_id,
-    )
-    done = await repo.get_refund(session, refund.id)
-    assert done is not None
-    return done
-
-
-async def fail_refund(session: AsyncSession, refund_id: str, message: str) -> Refund:
-    """The provider refused: release the reservation so the amount can be refunded another way."""
-    refund = await repo.get_refund(session, refund_id, for_update=True)
-    if refund is None:
-        raise NotFound("no such refund", code="refund_not_found")
-    if refund.status == "pending":
-        await repo.release_refund_amount(session, refund.payment_id, refund.amount)
-        await repo.update_refund(session, refund.id, status="failed", failure_message=message[:300])
-        row = await repo.get_payment(session, refund.payment_id)
-        if row is not None and row.purpose_kind == "credits" and row.purpose_credits > 0:
-            await _return_clawed_back_credits(session, row, refund.seq)
-    done = await repo.get_refund(session, refund.id)
-    assert done is not None
-    return done
 
 
 # --- crypto -------------------------------------------------------------------------------------
@@ -571,7 +497,9 @@ async def _crypto_to_credits(
 
     chain = row.crypto_chain or "BTC"
     fiat = rules.crypto_to_fiat(crypto_minor, chain, rate, row.currency)
-    amount = rules.fiat_to_credits(fiat, row.currency, settings.credits_per_unit)
+    from services.payment_purpose import credits_worth
+
+    amount = credits_worth(settings, fiat, row.currency)
     if fiat <= 0 or amount <= 0:
         return 0
     key = payment_key(row.id, f"crypto:{tag}")

@@ -233,6 +233,26 @@ async def get_rule(session: AsyncSession, rule_id: str) -> PricingRule:
     return row
 
 
+# ------------------------------------------------------------------ agents' listed prices (#11.8)
+
+
+async def set_listed_price(session: AsyncSession, agent_id: str, price: Money) -> None:
+    """The agent's unit price in one currency: what every quote for it starts from."""
+    await repo.upsert_agent_price(session, agent_id, price.currency, price.minor, utcnow())
+
+
+async def listed_price(session: AsyncSession, agent_id: str, currency: str) -> Money:
+    """The server's base price of an agent; a quote never takes one from its requester."""
+    minor = await repo.get_agent_price(session, agent_id, currency)
+    if minor is None:
+        raise Conflict(
+            f"agent {agent_id!r} lists no price in {currency}",
+            code="agent_price_not_listed",
+            param="agent_id",
+        )
+    return Money(minor, currency)
+
+
 # ------------------------------------------------------------------ signals pushed by the mesh
 
 
@@ -358,12 +378,15 @@ class PricingService:
         *,
         owner_id: str,
         agent_id: str,
-        base: Money,
+        currency: str,
         quantity: int = 1,
         ttl_seconds: int | None = None,
         now: datetime | None = None,
     ) -> QuoteRow:
+        """Lock the server's price: the agent's listed unit price in `currency`, adjusted by the rules
+        and signals now (never a base price from the requester)."""
         now = now or utcnow()
+        base = await listed_price(session, agent_id, currency)
         quote = await self.price(factory, agent_id=agent_id, base=base, quantity=quantity, at=now)
         ttl = self.settings.quote_ttl_seconds if ttl_seconds is None else ttl_seconds
         values = {

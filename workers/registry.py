@@ -10,6 +10,7 @@ from activities.credits import CreditsActivities
 from activities.deps import Deps
 from activities.disputes import DisputeActivities
 from activities.escrow import EscrowActivities
+from activities.idempotency import IdempotencyActivities
 from activities.payments import PaymentActivities
 from activities.payouts import PayoutActivities
 from activities.webhooks import WebhookActivities
@@ -19,6 +20,7 @@ from workflows.billing_run import BillingRunWorkflow
 from workflows.chargeback import ChargebackWorkflow
 from workflows.credit_expiry import CreditExpiryWorkflow
 from workflows.escrow import EscrowWorkflow
+from workflows.idempotency_purge import IdempotencyPurgeWorkflow
 from workflows.payout import PayoutWorkflow
 from workflows.payout_schedule import WeeklyPayoutsWorkflow
 from workflows.subscription import SubscriptionWorkflow
@@ -36,6 +38,7 @@ def workflows() -> list[type]:
         PayoutWorkflow,
         WeeklyPayoutsWorkflow,
         ChargebackWorkflow,
+        IdempotencyPurgeWorkflow,
         WebhookDeliveryWorkflow,
         WebhookDispatcherWorkflow,
     ]
@@ -51,5 +54,6 @@ def activities(deps: Deps) -> list[Callable[..., Any]]:
         *billing_activities(deps),
         *PayoutActivities(deps).all(),
         *DisputeActivities(deps).all(),
+        *IdempotencyActivities(deps).all(),
         *WebhookActivities(deps).all(),
     ]

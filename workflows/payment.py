@@ -26,6 +26,10 @@ _DB_RETRY = RetryPolicy(
     maximum_interval=timedelta(seconds=30),
     non_retryable_error_types=c.NON_RETRYABLE_ERRORS,
 )
+# Patches (replay safety): each guards a change of the command sequence for running workflows.
+EVENTS_BEFORE_EXPIRY = "payment-events-before-expiry-v1"  # pending events are applied first
+PROCESSING_NEVER_EXPIRES = "payment-processing-never-expires-v1"  # only the provider's word ends it
+
 _PROVIDER_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=2),
     maximum_interval=timedelta(seconds=60),
@@ -46,6 +50,9 @@ class PaymentWorkflow:
         self._cancel = False
         self._observed = ""  # provider status learnt from a confirm update
         self._failure = ("", "")
+        self._processing = False  # the provider holds the money in flight (PENDING capture)
+        self._confirming = 0  # confirm updates whose provider call is in flight
+        self._closing = False  # expiry has begun: no new confirm may start a capture
 
     # --- the caller's window -------------------------------------------------------------------
 
@@ -60,14 +67,19 @@ class PaymentWorkflow:
         assert self._inp is not None
         if self._status in rules.TERMINAL:
             return self._started()
-        created = await workflow.execute_activity(
-            c.ACT_CONFIRM_PROVIDER,
-            c.ConfirmArgs(self._inp.payment_id, req.payment_method_id),
-            result_type=c.ProviderCreated,
-            start_to_close_timeout=timedelta(seconds=60),
-            heartbeat_timeout=timedelta(seconds=self._inp.provider_heartbeat_seconds),
-            retry_policy=_PROVIDER_RETRY,
-        )
+        self._confirming += 1
+        try:
+            created = await workflow.execute_activity(
+                c.ACT_CONFIRM_PROVIDER,
+                c.ConfirmArgs(self._inp.payment_id, req.payment_method_id),
+                result_type=c.ProviderCreated,
+                start_to_close_timeout=timedelta(seconds=60),
+                heartbeat_timeout=timedelta(seconds=self._inp.provider_heartbeat_seconds),
+                retry_policy=_PROVIDER_RETRY,
+            )
+        finally:
+            self._confirming -= 1
+        self._note_processing(created.status)
         self._observed = created.status
         if created.status == "failed":
             self._failure = (created.failure_code or "declined", "the provider declined the payment")
@@ -84,6 +96,8 @@ class PaymentWorkflow:
             raise ValueError(f"a {self._inp.provider} payment has nothing to confirm")
         if self._status in rules.TERMINAL:
             raise ValueError(f"the payment is already {self._status}")
+        if self._closing:  # the expiry is cancelling the provider object: no capture may race it
+            raise ValueError("the payment is expiring")
 
     @workflow.signal(name=c.PAYMENT_CONFIRMED_SIGNAL)
     def provider_event(self, event: c.ProviderEvent) -> None:
@@ -136,28 +150,38 @@ class PaymentWorkflow:
             return await self._end("failed", *_failure_of(exc, "provider_error"))
         self._next_action = dict(created.next_action)
         self._set(created.status if created.status in ("requires_action", "processing") else self._status)
+        self._note_processing(created.status)
         self._ready = True
         if created.status == "succeeded":
-            return await self._complete("completed")
+            done = await self._complete("completed")
+            if done is not None:
+                return done
         if created.status == "failed":
             return await self._end("failed", created.failure_code or "declined", "the provider declined")
         return await self._wait_for_confirmation(inp)
 
     async def _wait_for_confirmation(self, inp: c.PaymentInput) -> c.PaymentOutcome:
         deadline = workflow.now() + timedelta(seconds=inp.expires_in_seconds)
+        expires = True  # False once the provider holds the money in flight (never expires then)
         poll = max(1, inp.poll_initial_seconds)
         while True:
-            remaining = (deadline - workflow.now()).total_seconds()
+            remaining = (deadline - workflow.now()).total_seconds() if expires else float(poll)
             if remaining <= 0:
-                return await self._expire(inp)
+                outcome, expires = await self._at_deadline(inp)
+                if outcome is not None:
+                    return outcome
+                continue
             try:
                 await workflow.wait_condition(
                     lambda: bool(self._events) or self._cancel or bool(self._observed),
                     timeout=timedelta(seconds=min(poll, remaining)),
                 )
             except TimeoutError:
-                if workflow.now() >= deadline:
-                    return await self._expire(inp)
+                if expires and workflow.now() >= deadline:
+                    outcome, expires = await self._at_deadline(inp)
+                    if outcome is not None:
+                        return outcome
+                    continue
                 if inp.provider != "crypto":  # the fallback when no webhook arrives
                     polled = await workflow.execute_activity(
                         c.ACT_POLL_PROVIDER,
@@ -168,6 +192,7 @@ class PaymentWorkflow:
                     )
                     seen = ("succeeded", "failed", "canceled", "approved")  # approved: PayPal only
                     self._observed = polled.status if polled.status in seen else ""
+                    self._note_processing(polled.status)
                     if polled.status == "failed":
                         self._failure = (
                             polled.failure_code or "declined",
@@ -177,10 +202,31 @@ class PaymentWorkflow:
                 if not self._observed:
                     continue
             if self._cancel:
-                return await self._cancel_at_provider(inp, "cancelled")
+                cancelled = await self._cancel_at_provider(inp, "cancelled")
+                if cancelled is not None:
+                    return cancelled
+                self._cancel = False  # the provider holds the money in flight: it decides
+                continue
             outcome = await self._apply_observations(inp)
             if outcome is not None:
                 return outcome
+
+    async def _at_deadline(self, inp: c.PaymentInput) -> tuple[c.PaymentOutcome | None, bool]:
+        """The expiry deadline passed: (the outcome, whether the payment can still expire).
+
+        What already arrived is applied first (a deposit or a confirmation in the same activation
+        as the timer); a payment whose money the provider holds in flight (processing, or a
+        capture under way) does not expire — only the provider's final word ends it."""
+        if (self._events or self._observed) and workflow.patched(EVENTS_BEFORE_EXPIRY):
+            outcome = await self._apply_observations(inp)
+            if outcome is not None:
+                return outcome, True
+        if self._confirming and workflow.patched(PROCESSING_NEVER_EXPIRES):
+            await workflow.wait_condition(lambda: not self._confirming)  # then look again
+            return None, True
+        if self._processing:  # set only under the patch (_note_processing)
+            return None, False
+        return await self._expire(inp), False
 
     async def _apply_observations(self, inp: c.PaymentInput) -> c.PaymentOutcome | None:
         observed, self._observed = self._observed, ""
@@ -213,6 +259,7 @@ class PaymentWorkflow:
                 heartbeat_timeout=timedelta(seconds=inp.provider_heartbeat_seconds),
                 retry_policy=_PROVIDER_RETRY,
             )
+            self._note_processing(captured.status)
             if captured.status == "succeeded":
                 return await self._complete("completed")
             if captured.status == "failed":
@@ -226,7 +273,7 @@ class PaymentWorkflow:
             return await self._end("cancelled", "provider_canceled", "cancelled at the provider")
         return None
 
-    async def _expire(self, inp: c.PaymentInput) -> c.PaymentOutcome:
+    async def _expire(self, inp: c.PaymentInput) -> c.PaymentOutcome | None:
         if inp.provider == "crypto":
             decision = await workflow.execute_activity(
                 c.ACT_CRYPTO_EVALUATE,
@@ -253,8 +300,10 @@ class PaymentWorkflow:
 
     async def _cancel_at_provider(
         self, inp: c.PaymentInput, status: str, code: str = "", message: str = ""
-    ) -> c.PaymentOutcome:
-        """Cancel the provider object; if it turns out to have succeeded meanwhile, complete instead."""
+    ) -> c.PaymentOutcome | None:
+        """Cancel the provider object; if it turns out to have succeeded meanwhile, complete instead.
+        None: the provider holds the money in flight (processing) — keep waiting for its word."""
+        self._closing = status == "expired"
         result = await workflow.execute_activity(
             c.ACT_CANCEL_PROVIDER,
             c.PaymentRef(inp.payment_id),
@@ -263,10 +312,19 @@ class PaymentWorkflow:
             retry_policy=_PROVIDER_RETRY,
         )
         if result.status == "succeeded":
-            return await self._complete("completed")
+            done = await self._complete("completed")
+            if done is not None:
+                return done
+        if result.status == "processing":
+            self._note_processing(result.status)
+            if self._processing:  # under the patch: the provider, not the clock, ends it
+                self._closing = False
+                return None
         return await self._end(status, code, message)
 
-    async def _complete(self, status: str) -> c.PaymentOutcome:
+    async def _complete(self, status: str) -> c.PaymentOutcome | None:
+        """Post the completion; None when the provider, re-read by the activity, did not confirm
+        it (a forged or premature signal): nothing was posted, the caller keeps waiting."""
         assert self._inp is not None
         outcome = await workflow.execute_activity(
             c.ACT_COMPLETE,
@@ -275,6 +333,11 @@ class PaymentWorkflow:
             start_to_close_timeout=timedelta(seconds=30),
             retry_policy=_DB_RETRY,
         )
+        if outcome.status == c.UNCONFIRMED:
+            workflow.logger.warning(
+                "payment %s: completion not confirmed by the provider", outcome.payment_id
+            )
+            return None
         self._set(outcome.status)
         self._ready = True
         await self._notify_purpose()
@@ -293,17 +356,31 @@ class PaymentWorkflow:
 
     async def _end(self, status: str, code: str = "", message: str = "") -> c.PaymentOutcome:
         assert self._inp is not None
-        await workflow.execute_activity(
+        ended = await workflow.execute_activity(
             c.ACT_RECORD_STATUS,
             c.StatusChange(self._inp.payment_id, status, code, message),
             start_to_close_timeout=timedelta(seconds=30),
             retry_policy=_DB_RETRY,
         )
+        # The status it really ended in (older activity versions answered nothing): a crypto
+        # payment cancelled after a deposit ends underpaid, or completed when paid in full.
+        final = ended.get("status") if isinstance(ended, dict) else None
+        if final and final != status:
+            status, code, message = final, ("" if final in rules.SUCCESS else final), ""
         self._set(status)
         self._failure = (code, message)
         self._ready = True
+        if status in rules.SUCCESS:
+            await self._notify_purpose()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return c.PaymentOutcome(self._inp.payment_id, status, failure_code=code, failure_message=message)
+
+    def _note_processing(self, status: str) -> None:
+        """The provider holds the money in flight (a PayPal PENDING capture, a Stripe processing
+        intent): from now on the payment does not expire; only the provider's word ends it."""
+        if status == "processing" and not self._processing and workflow.patched(PROCESSING_NEVER_EXPIRES):
+            self._processing = True
+            self._set("processing")
 
     def _set(self, status: str) -> None:
         if status == self._status:

@@ -13,10 +13,12 @@ from api.routes import (
     escrow_reads,
     events,
     explain,
+    mandates,
     payment_methods,
     payments,
     payouts,
     pricing,
+    redemption,
     subscriptions,
     webhooks,
 )
@@ -24,12 +26,14 @@ from api.routes import (
 ROUTERS = [
     api_keys.router,
     credits.router,
+    mandates.router,
     escrow_create.router,
     escrow.router,
     escrow_reads.router,
     pricing.router,
     billing.router,
     subscriptions.router,
+    redemption.router,  # before payouts: /payouts/redeem-credits is static
     payouts.router,
     disputes.router,
     events.router,

@@ -9,13 +9,14 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from api.deps import AdminPrincipal, SessionDep
+from api.exact_json import ExactJSONRoute
 from api.pagination import Page, PageQuery, page_of
 from api.schemas.common import ERROR_RESPONSES
 from db.models.api_keys import ApiKey
 from db.repositories import api_keys as repo
 from services import api_keys as keys
 
-router = APIRouter(tags=["api keys"])
+router = APIRouter(tags=["api keys"], route_class=ExactJSONRoute)
 
 
 class ApiKeyIn(BaseModel):

@@ -13,7 +13,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from api.deps import (
     AdminPrincipal,
@@ -52,6 +51,7 @@ from domain.billing import Period
 from domain.errors import DomainError, InvalidAmount, InvalidState
 from domain.money import check_currency, format_amount, parse_amount
 from services import billing
+from services import temporal_gateway as gateway
 
 router = APIRouter(tags=["billing"], route_class=ExactJSONRoute, responses=ERROR_RESPONSES)
 
@@ -139,18 +139,16 @@ async def run_billing(
         search_attributes=settings.billing_search_attributes,
         retry_days=list(settings.dunning_retry_days),
     )
-    try:
-        await client.start_workflow(
-            BILLING_RUN_WORKFLOW,
-            inp,
-            id=wid,
-            task_queue=settings.task_queue,
-            id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
-            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
-        )
-        status = "started"
-    except WorkflowAlreadyStartedError:
-        status = "already_running"
+    started = await gateway.start(
+        client,
+        BILLING_RUN_WORKFLOW,
+        inp,
+        id=wid,
+        task_queue=settings.task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+    )
+    status = "started" if started else "already_running"
     return BillingRunOut(workflow_id=wid, period=period.label, status=status)
 
 

@@ -1,7 +1,9 @@
-"""Credits endpoints: grant, deduct, refund, balance, history, stats, settings, low-balance events.
+"""Credits endpoints: grant, deduct, refund, balance, history, stats, run costs, settings, low-balance
+events.
 
 (`POST /credits/purchase` belongs to the payments area.) Every write here is one local DB
-transaction through services.credits, so no workflow is started; expiry runs in Temporal
+transaction through services.credits_caller — which puts callers' references in their own namespace
+and holds agents to their mandates — so no workflow is started; expiry runs in Temporal
 (workflows/credit_expiry.py).
 """
 
@@ -9,10 +11,10 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import orjson
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
 from api.auth import Principal, Role
@@ -28,15 +30,20 @@ from api.exact_json import ExactJSONRoute
 from api.pagination import Page, PageQuery, page_of
 from api.schemas.common import ERROR_RESPONSES, DateTimeIn
 from api.schemas.credits import (
+    AgentCostOut,
     BalanceOut,
+    ByAgentOut,
     DeductIn,
     DeductOut,
     EntryOut,
+    ExecutionOut,
+    ExecutionPage,
     GrantIn,
     GrantOut,
     LowBalanceEventOut,
     RefundIn,
     RefundOut,
+    RunCostOut,
     SettingsIn,
     SettingsOut,
     StatsOut,
@@ -44,13 +51,15 @@ from api.schemas.credits import (
 from domain import credits as rules
 from domain.errors import InvalidAmount, NotFound
 from domain.money import format_amount, parse_amount
-from services import credits
+from services import credits, credits_caller, credits_reads
+from services.credits_caller import Caller, DeductRequest
+from services.credits_reads import AgentCost
 
 router = APIRouter(tags=["credits"], route_class=ExactJSONRoute)
 
 CUR = rules.CURRENCY
 _DEDUCTORS = (Role.SERVICE, Role.AGENT, Role.ADMIN)
-RefundPrincipal = Annotated[Principal, Depends(require_roles(Role.SERVICE, Role.ADMIN))]
+RefundPrincipal = Annotated[Principal, Depends(require_roles(Role.SERVICE, Role.ADMIN, Role.AGENT))]
 _READ_OTHERS = (Role.ADMIN, Role.SERVICE)
 
 
@@ -72,6 +81,20 @@ def _whose(principal: Principal, user_id: str | None) -> str:
     raise NotFound("no such wallet", param="user_id")
 
 
+def _as_caller(principal: Principal) -> Caller:
+    return Caller(principal.role.value, principal.id)
+
+
+def _agent_cost(a: AgentCost) -> AgentCostOut:
+    return AgentCostOut(
+        agent_id=a.agent_id,
+        charges=a.charges,
+        spent=_fmt(a.spent),
+        refunded=_fmt(a.refunded),
+        net=_fmt(a.net),
+    )
+
+
 def _threshold_default(settings: Any) -> int:
     value: Decimal = settings.low_balance_threshold
     return parse_amount(value, CUR, param="low_balance_threshold", allow_zero=True) if value else 0
@@ -84,8 +107,9 @@ async def grant(body: GrantIn, principal: AdminPrincipal, session: SessionDep) -
     if body.expires_at is not None and body.expires_at.tzinfo is None:
         raise InvalidAmount("expires_at needs a timezone", param="expires_at")
     reference = body.reference or f"grant_{uuid.uuid4().hex}"
-    res = await credits.grant_reward(
+    res = await credits_caller.grant(
         session,
+        _as_caller(principal),
         user_id=body.user_id,
         amount=amount,
         reference=reference,
@@ -116,16 +140,28 @@ async def _deduct_principal(request: Request) -> Principal:
 async def deduct(
     body: DeductIn, request: Request, principal: Annotated[Principal, Depends(_deduct_principal)]
 ) -> Response:
-    """Charge a user's credits for an agent execution. The same `reference` never deducts twice:
-    a repeat answers with the first result. Not enough available credits: 409 insufficient_credits."""
+    """Charge a user's credits for an agent execution. An agent must name the user's mandate to it
+    (403 mandate_required; 404 mandate_not_found for anyone else's; 409 mandate_cap_exceeded,
+    mandate_expired, mandate_revoked); services and admins may deduct without one. The same
+    `reference` from the same caller never deducts twice: a repeat of the same charge answers with
+    the first result, a different charge under it is 409 idempotency_key_conflict. Not enough
+    available credits: 409 insufficient_credits."""
     amount = parse_amount(body.amount, CUR)
     state = request.app.state
-    r = await credits.deduct(
-        state.session_factory,
+    req = DeductRequest(
         user_id=body.user_id,
         amount=amount,
         reference=body.reference,
-        description=body.description or f"deducted by {principal.role.value} {principal.id}",
+        mandate_id=body.mandate_id,
+        agent_id=body.agent_id,
+        run_id=body.run_id,
+        contract_id=body.contract_id,
+        description=body.description,
+    )
+    r, who = await credits_caller.deduct(
+        state.session_factory,
+        _as_caller(principal),
+        req,
         default_threshold=_threshold_default(state.settings),
     )
     return _json(
@@ -138,21 +174,29 @@ async def deduct(
             "currency": CUR,
             "transaction_id": r.transaction_id,
             "created_at": r.created_at.isoformat(),
+            "agent_id": who.agent_id,
+            "mandate_id": who.mandate_id,
+            "run_id": who.run_id,
         }
     )
 
 
 @router.post("/credits/refund", response_model=RefundOut, responses=ERROR_RESPONSES)
 async def refund(body: RefundIn, principal: RefundPrincipal, session: SessionDep) -> RefundOut:
-    """Give back all or part of a deduction, into the lots it drew from; never more than deducted."""
+    """Give back all or part of a deduction made through this API, into the lots it drew from; never
+    more than deducted. An agent refunds its own deducts; services and admins may name `deducted_by`.
+    Deducts the platform made itself (escrow funding, payments, invoices) are not reachable: 404."""
     amount = None if body.amount is None else parse_amount(body.amount, CUR)
     refund_reference = body.refund_reference or f"refund_{uuid.uuid4().hex}"
-    r = await credits.refund_debit(
+    by = None if body.deducted_by is None else Caller(body.deducted_by.role, body.deducted_by.id)
+    r = await credits_caller.refund(
         session,
+        _as_caller(principal),
         user_id=body.user_id,
         reference=body.reference,
         amount=amount,
         refund_reference=refund_reference,
+        deducted_by=by,
     )
     return RefundOut(
         id=r.entry_id,
@@ -213,25 +257,33 @@ async def transactions(
             description=e.description,
             transaction_id=e.transaction_id,
             created_at=e.created_at,
+            agent_id=e.agent_id,
+            mandate_id=e.mandate_id,
+            run_id=e.run_id,
         ),
         has_more=has_more,
     )
 
 
-@router.get("/credits/stats", response_model=StatsOut, responses=ERROR_RESPONSES)
+@router.get("/credits/stats", response_model=StatsOut | ByAgentOut, responses=ERROR_RESPONSES)
 async def stats(
     principal: CurrentPrincipal,
     session: SessionDep,
     user_id: str | None = None,
     start: Annotated[DateTimeIn | None, Query(alias="from")] = None,
     end: Annotated[DateTimeIn | None, Query(alias="to")] = None,
-) -> StatsOut:
+    group_by: Annotated[Literal["agent"] | None, Query(description="agent: spend per agent paid")] = None,
+) -> StatsOut | ByAgentOut:
     """Totals purchased, rewarded, spent (net of nothing: refunds are their own line), refunded and
-    expired in [from, to), and the available balance now."""
+    expired in [from, to), and the available balance now. `group_by=agent`: the deducts in the
+    period per agent they paid for (charges, spent, refunded of them since, net)."""
     for name, value in (("from", start), ("to", end)):
         if value is not None and value.tzinfo is None:
             raise InvalidAmount(f"{name} needs a timezone", param=name)
     who = _whose(principal, user_id)
+    if group_by == "agent":
+        rows = await credits_reads.stats_by_agent(session, who, start, end)
+        return ByAgentOut(user_id=who, period_from=start, period_to=end, data=[_agent_cost(a) for a in rows])
     t = await credits.stats(session, who, start, end)
     return StatsOut(
         user_id=who,
@@ -244,6 +296,53 @@ async def stats(
         expired=_fmt(t[rules.EXPIRE]),
         adjusted=_fmt(t[rules.ADJUSTMENT]),
         balance=_fmt(t["balance"]),
+    )
+
+
+@router.get("/credits/runs/{run_id}", response_model=RunCostOut, responses=ERROR_RESPONSES)
+async def run_cost(
+    run_id: Annotated[str, Path(min_length=1, max_length=120, pattern=r"^[\x21-\x7e]+$")],
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    starting_after: Annotated[str | None, Query(pattern=r"^\d{1,18}$")] = None,
+) -> RunCostOut:
+    """What an orchestration run cost: the total and the breakdown per agent (exact, from the deduct
+    rows), and its executions oldest first, cursor-paginated. A user sees the deducts they paid;
+    services and admins see the whole run. A run with nothing visible to the caller: 404."""
+    cost = await credits_reads.run_cost(
+        session,
+        run_id,
+        user_id=None if principal.role in _READ_OTHERS else principal.id,
+        limit=limit,
+        starting_after=None if starting_after is None else int(starting_after),
+    )
+    if cost is None:
+        raise NotFound("no such run", param="run_id", code="run_not_found")
+    data = [
+        ExecutionOut(
+            id=str(e.id),
+            user_id=e.user_id,
+            agent_id=e.agent_id,
+            mandate_id=e.mandate_id,
+            reference=e.reference,
+            amount=_fmt(-int(e.amount)),
+            refunded=_fmt(int(e.refunded)),
+            transaction_id=e.transaction_id,
+            created_at=e.created_at,
+        )
+        for e in cost.executions
+    ]
+    return RunCostOut(
+        run_id=run_id,
+        charges=cost.charges,
+        spent=_fmt(cost.spent),
+        refunded=_fmt(cost.refunded),
+        net=_fmt(cost.net),
+        agents=[_agent_cost(a) for a in cost.agents],
+        executions=ExecutionPage(
+            data=data, has_more=cost.has_more, next_cursor=data[-1].id if cost.has_more and data else None
+        ),
     )
 
 

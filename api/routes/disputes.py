@@ -5,15 +5,12 @@ registered in api/webhook_handlers.py (the payments webhook route verifies and i
 
 from __future__ import annotations
 
-import contextlib
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
-from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from api.auth import Role
 from api.deps import CurrentPrincipal, SessionDep
@@ -26,6 +23,7 @@ from contracts.disputes import CHARGEBACK_WORKFLOW, DISPUTE_CLOSED_SIGNAL, Dispu
 from contracts.disputes import chargeback_workflow_id as workflow_id
 from domain.errors import NotFound
 from services import disputes as service
+from services import temporal_gateway as gateway
 
 router = APIRouter(tags=["disputes"], route_class=ExactJSONRoute, responses=ERROR_RESPONSES)
 
@@ -75,16 +73,10 @@ async def on_dispute_created(
     """Record the dispute and start `chargeback-{id}`; a repeat starts nothing new."""
     inp = dispute_input(event["data"]["object"], settings)
     await service.record_dispute(session, service.facts_from_input(inp))
-    # WorkflowAlreadyStarted: it already ran to its end, and its outcome is booked.
-    with contextlib.suppress(WorkflowAlreadyStartedError):
-        await client.start_workflow(
-            CHARGEBACK_WORKFLOW,
-            inp,
-            id=workflow_id(inp.dispute_id),
-            task_queue=settings.task_queue,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-        )
+    # Already closed (False): it ran to its end, and its outcome is booked.
+    await gateway.start(
+        client, CHARGEBACK_WORKFLOW, inp, id=workflow_id(inp.dispute_id), task_queue=settings.task_queue
+    )
 
 
 async def on_dispute_closed(
@@ -95,14 +87,13 @@ async def on_dispute_closed(
     inp = dispute_input(obj, settings)
     await service.record_dispute(session, service.facts_from_input(inp))
     closed = DisputeClosed(inp.dispute_id, inp.provider_status, inp.amount)
-    # WorkflowAlreadyStarted: it already ran to its end, and its outcome is booked.
-    with contextlib.suppress(WorkflowAlreadyStartedError):
-        await client.start_workflow(
-            CHARGEBACK_WORKFLOW,
-            inp,
-            id=workflow_id(inp.dispute_id),
-            task_queue=settings.task_queue,
-            start_signal=DISPUTE_CLOSED_SIGNAL,
-            start_signal_args=[closed],
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-        )
+    # Already closed (False): it ran to its end, and its outcome is booked.
+    await gateway.start(
+        client,
+        CHARGEBACK_WORKFLOW,
+        inp,
+        id=workflow_id(inp.dispute_id),
+        task_queue=settings.task_queue,
+        start_signal=DISPUTE_CLOSED_SIGNAL,
+        start_signal_args=[closed],
+    )

@@ -14,14 +14,12 @@ import hashlib
 from typing import Any
 
 from fastapi import APIRouter, Response
-from temporalio.client import Client, WorkflowUpdateFailedError
-from temporalio.exceptions import ApplicationError
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.client import Client
 
 from api.auth import Principal
 from api.deps import CurrentPrincipal, SessionFactoryDep, SettingsDep, TemporalDep
-from api.errors import ApiError
 from api.exact_json import ExactJSONRoute
+from api.idempotency import IdempotencyKey, op_id
 from api.routes.escrow_common import actor_of, find_row, respond, snapshot_of
 from api.routes.escrow_reads import current
 from api.schemas.common import ERROR_RESPONSES
@@ -44,23 +42,9 @@ from db.session import SessionFactory
 from domain import errors
 from domain import escrow as rules
 from domain.money import parse_amount
+from services import temporal_gateway as gateway
 
 router = APIRouter(tags=["escrow"], route_class=ExactJSONRoute)
-
-_DOMAIN_ERRORS: dict[str, type[errors.DomainError]] = {
-    cls.__name__: cls
-    for cls in (
-        errors.InvalidAmount,
-        errors.UnknownCurrency,
-        errors.CurrencyMismatch,
-        errors.UnbalancedTransaction,
-        errors.InsufficientFunds,
-        errors.InvalidState,
-        errors.Conflict,
-        errors.NotFound,
-        errors.Forbidden,
-    )
-}
 
 
 async def _update(
@@ -71,32 +55,26 @@ async def _update(
     name: str,
     arg: object,
     result_type: type,
+    key: str | None,
 ) -> Any:
-    """The one Temporal call of this module: an Update on `escrow-{contract_id}`, errors mapped."""
-    handle = client.get_workflow_handle(escrow_workflow_id(row.contract_id))
-    try:
-        return await handle.execute_update(name, arg, result_type=result_type)
-    except WorkflowUpdateFailedError as exc:
-        _raise_domain(exc)
-        raise
-    except RPCError as exc:
-        if exc.status != RPCStatusCode.NOT_FOUND:
-            # A transient Temporal failure is not a state conflict: the client should retry.
-            raise ApiError(
-                503, "temporal_unavailable", "escrow workflow unreachable; retry", type_="api_error"
-            ) from exc
+    """The one Temporal call of this module: an Update on `escrow-{contract_id}` through the gateway.
+    Its id derives from (principal, Idempotency-Key, move, escrow): a retry after a lost answer or a
+    503 is the same Update, which Temporal applies once and answers again."""
+
+    def closed() -> errors.DomainError:
         # The workflow has closed (a terminal escrow): refuse from the row, as the machine would.
         rules.check(move, snapshot_of(row), actor)
-        raise errors.InvalidState(f"escrow is {row.status}", code=f"escrow_{row.status}") from None
+        return errors.InvalidState(f"escrow is {row.status}", code=f"escrow_{row.status}")
 
-
-def _raise_domain(exc: BaseException) -> None:
-    cur: BaseException | None = exc
-    while cur is not None:
-        if isinstance(cur, ApplicationError) and cur.type in _DOMAIN_ERRORS:
-            d = cur.details[0] if cur.details and isinstance(cur.details[0], dict) else {}
-            raise _DOMAIN_ERRORS[cur.type](cur.message, code=d.get("code"), param=d.get("param")) from None
-        cur = getattr(cur, "cause", None) or cur.__cause__
+    return await gateway.update(
+        client,
+        escrow_workflow_id(row.contract_id),
+        name,
+        arg,
+        result_type=result_type,
+        update_id=op_id(actor.id, key, f"escrow.{name}:{row.contract_id}"),
+        closed=closed,
+    )
 
 
 @router.post("/escrow/{escrow_id}/fund", response_model=EscrowOut, responses=ERROR_RESPONSES)
@@ -107,12 +85,15 @@ async def fund_escrow(
     factory: SessionFactoryDep,
     client: TemporalDep,
     settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     actor = actor_of(principal, settings)
     row = await find_row(factory, escrow_id, actor)
     if body.provider == "credits":
         req = c.FundRequest(actor.id, actor.role, "credits")
-        view = await _update(client, row, actor, rules.Move.FUND, c.UPDATE_FUND, req, c.EscrowView)
+        view = await _update(
+            client, row, actor, rules.Move.FUND, c.UPDATE_FUND, req, c.EscrowView, idempotency_key
+        )
         return await respond(factory, view)
     return await _fund_by_provider(row, body, principal, actor, factory, client, settings)
 
@@ -126,8 +107,8 @@ async def _fund_by_provider(
     client: Client,
     settings: Settings,
 ) -> Response:
-    from api.payment_flow import await_next_action, start_payment
     from contracts.payments import PaymentPurpose
+    from services.payment_start import await_next_action, start_payment
 
     rules.check(rules.Move.FUND, snapshot_of(row), actor)
     # One payment per escrow and provider: a repeated fund call finds the same payment.
@@ -160,6 +141,7 @@ async def deliver_escrow(
     factory: SessionFactoryDep,
     client: TemporalDep,
     settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """The payee (or a service) delivers evidence. A `validation_score` is a validator's claim: from
     anyone else it is refused (403 validator_required) and nothing changes."""
@@ -171,7 +153,9 @@ async def deliver_escrow(
     if score is not None and not actor.validator:
         rules.check(rules.Move.SCORE, snapshot_of(row), actor)  # raises 403 validator_required
     req = c.DeliverRequest(actor.id, actor.role, score, body.evidence_url, actor.validator)
-    view = await _update(client, row, actor, rules.Move.DELIVER, c.UPDATE_DELIVER, req, c.EscrowView)
+    view = await _update(
+        client, row, actor, rules.Move.DELIVER, c.UPDATE_DELIVER, req, c.EscrowView, idempotency_key
+    )
     return await respond(factory, view)
 
 
@@ -183,13 +167,16 @@ async def validate_escrow(
     factory: SessionFactoryDep,
     client: TemporalDep,
     settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """A validator scores delivered work; at/above the threshold it releases (policy allowing)."""
     score = rules.to_ppm(body.validation_score, param="validation_score")
     actor = actor_of(principal, settings)
     row = await find_row(factory, escrow_id, actor)
     req = c.ScoreRequest(actor.id, actor.role, score, actor.validator)
-    view = await _update(client, row, actor, rules.Move.SCORE, c.UPDATE_SCORE, req, c.EscrowView)
+    view = await _update(
+        client, row, actor, rules.Move.SCORE, c.UPDATE_SCORE, req, c.EscrowView, idempotency_key
+    )
     return await respond(factory, view)
 
 
@@ -201,11 +188,14 @@ async def sign_escrow(
     client: TemporalDep,
     settings: SettingsDep,
     body: SignIn | None = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     actor = actor_of(principal, settings)
     row = await find_row(factory, escrow_id, actor)
     req = c.SignRequest(actor.id, actor.role)
-    result = await _update(client, row, actor, rules.Move.SIGN, c.UPDATE_SIGN, req, c.SignResult)
+    result = await _update(
+        client, row, actor, rules.Move.SIGN, c.UPDATE_SIGN, req, c.SignResult, idempotency_key
+    )
     return await respond(factory, result.view, counted=result.counted)
 
 
@@ -217,11 +207,14 @@ async def dispute_escrow(
     factory: SessionFactoryDep,
     client: TemporalDep,
     settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     actor = actor_of(principal, settings)
     row = await find_row(factory, escrow_id, actor)
     req = c.DisputeRequest(actor.id, actor.role, body.reason)
-    view = await _update(client, row, actor, rules.Move.DISPUTE, c.UPDATE_DISPUTE, req, c.EscrowView)
+    view = await _update(
+        client, row, actor, rules.Move.DISPUTE, c.UPDATE_DISPUTE, req, c.EscrowView, idempotency_key
+    )
     return await respond(factory, view)
 
 
@@ -233,12 +226,15 @@ async def resolve_escrow(
     factory: SessionFactoryDep,
     client: TemporalDep,
     settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     actor = actor_of(principal, settings)
     row = await find_row(factory, escrow_id, actor)
     amount = parse_amount(body.payee_amount, row.currency, param="payee_amount", allow_zero=True)
     req = c.ResolveRequest(actor.id, actor.role, amount, body.note)
-    view = await _update(client, row, actor, rules.Move.RESOLVE, c.UPDATE_RESOLVE, req, c.EscrowView)
+    view = await _update(
+        client, row, actor, rules.Move.RESOLVE, c.UPDATE_RESOLVE, req, c.EscrowView, idempotency_key
+    )
     return await respond(factory, view)
 
 
@@ -250,12 +246,15 @@ async def refund_escrow(
     client: TemporalDep,
     settings: SettingsDep,
     body: RefundIn | None = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     actor = actor_of(principal, settings)
     row = await find_row(factory, escrow_id, actor)
     amount = None if body is None or body.amount is None else parse_amount(body.amount, row.currency)
     req = c.EscrowRefundRequest(actor.id, actor.role, amount)
-    view = await _update(client, row, actor, rules.Move.REFUND, c.UPDATE_REFUND, req, c.EscrowView)
+    view = await _update(
+        client, row, actor, rules.Move.REFUND, c.UPDATE_REFUND, req, c.EscrowView, idempotency_key
+    )
     return await respond(factory, view)
 
 
@@ -267,9 +266,12 @@ async def cancel_escrow(
     client: TemporalDep,
     settings: SettingsDep,
     body: CancelIn | None = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     actor = actor_of(principal, settings)
     row = await find_row(factory, escrow_id, actor)
     req = c.CancelRequest(actor.id, actor.role, body.reason if body else "")
-    view = await _update(client, row, actor, rules.Move.CANCEL, c.UPDATE_CANCEL, req, c.EscrowView)
+    view = await _update(
+        client, row, actor, rules.Move.CANCEL, c.UPDATE_CANCEL, req, c.EscrowView, idempotency_key
+    )
     return await respond(factory, view)

@@ -13,12 +13,13 @@ from decimal import Decimal
 
 from fastapi import APIRouter, Response
 from temporalio.client import Client
-from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
-from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
 from api.deps import CurrentPrincipal, SessionDep, SettingsDep, TemporalDep
 from api.exact_json import ExactJSONRoute
+from api.idempotency import IdempotencyKey, op_id
 from api.routes.escrow_common import ok
+from api.routes.escrow_reads import current
 from api.schemas.common import ERROR_RESPONSES
 from api.schemas.escrow import CreateEscrowIn, EscrowOut, escrow_out
 from config.settings import Settings
@@ -29,6 +30,7 @@ from db.repositories import escrow as repo
 from domain import errors
 from domain import escrow as rules
 from domain.money import check_currency, parse_amount
+from services import temporal_gateway as gateway
 
 router = APIRouter(tags=["escrow"], route_class=ExactJSONRoute)
 
@@ -40,6 +42,7 @@ async def create_escrow(
     session: SessionDep,
     client: TemporalDep,
     settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     actor = rules.Actor(principal.id, principal.role.value)
     payer_id = rules.check_create(actor, payer_id=body.payer_id, sets_fee=body.fee_percent is not None)
@@ -93,7 +96,9 @@ async def create_escrow(
     ):
         if deadline is not None and deadline <= now:
             raise errors.InvalidAmount(f"{name} must be in the future", param=name, code="invalid_deadline")
-    escrow_id = f"esc_{uuid.uuid4().hex[:24]}"
+    # Derived from (principal, Idempotency-Key): a retry after a lost answer finds its own escrow.
+    derived = op_id(principal.id, idempotency_key, "escrow.create")
+    escrow_id = f"esc_{derived[:24]}" if derived else f"esc_{uuid.uuid4().hex[:24]}"
     inp = c.EscrowInput(
         escrow_id=escrow_id,
         contract_id=body.contract_id,
@@ -133,7 +138,11 @@ async def create_escrow(
         created_at=now,
     )
     if not created:
-        raise _exists(body.contract_id)
+        mine = await repo.get(session, escrow_id) if derived else None
+        if mine is None or mine.contract_id != body.contract_id:
+            raise _exists(body.contract_id)
+        # This very create, retried: its row and workflow were committed and started together.
+        return ok(escrow_out(await current(client, mine)), 201)
     await _start(client, settings, inp)
     view = c.EscrowView(
         escrow_id=escrow_id,
@@ -155,18 +164,16 @@ async def create_escrow(
 
 
 async def _start(client: Client, settings: Settings, inp: c.EscrowInput) -> None:
-    """The one Temporal call of this module: start `escrow-{contract_id}` (a duplicate → 409)."""
-    try:
-        await client.start_workflow(
-            c.ESCROW_WORKFLOW,
-            inp,
-            id=escrow_workflow_id(inp.contract_id),
-            task_queue=settings.task_queue,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            search_attributes=_search_attributes(inp),
-        )
-    except WorkflowAlreadyStartedError:
-        raise _exists(inp.contract_id) from None
+    """The one Temporal call of this module: start `escrow-{contract_id}` (a closed one → 409)."""
+    await gateway.start(
+        client,
+        c.ESCROW_WORKFLOW,
+        inp,
+        id=escrow_workflow_id(inp.contract_id),
+        task_queue=settings.task_queue,
+        search_attributes=_search_attributes(inp),
+        exists=lambda: _exists(inp.contract_id),
+    )
 
 
 def _exists(contract_id: str) -> errors.Conflict:

@@ -7,7 +7,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 from temporalio.client import Client
-from temporalio.service import RPCError
 
 from api.auth import Role
 from api.deps import CurrentPrincipal, SessionDep, SessionFactoryDep, SettingsDep, TemporalDep
@@ -23,6 +22,7 @@ from db.repositories import escrow as repo
 from domain import errors
 from domain import escrow as rules
 from services import escrow as service
+from services import temporal_gateway as gateway
 
 router = APIRouter(tags=["escrow"], route_class=ExactJSONRoute)
 
@@ -32,12 +32,10 @@ async def current(client: Client, row: Escrow) -> c.EscrowView:
     once the workflow has closed (or cannot be reached)."""
     if row.status in rules.TERMINAL and row.snapshot:
         return service.view_from_row(row)
-    try:
-        return await client.get_workflow_handle(escrow_workflow_id(row.contract_id)).query(
-            c.QUERY_STATE, result_type=c.EscrowView
-        )
-    except RPCError:
-        return service.view_from_row(row)
+    view = await gateway.query(
+        client, escrow_workflow_id(row.contract_id), c.QUERY_STATE, result_type=c.EscrowView
+    )
+    return view if view is not None else service.view_from_row(row)
 
 
 @router.get("/escrow/{escrow_id}", response_model=EscrowOut, responses=ERROR_RESPONSES)

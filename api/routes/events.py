@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query
 from api.auth import Principal, Role
 from api.deps import CurrentPrincipal, SessionDep, SettingsDep
 from api.errors import ApiError
+from api.exact_json import ExactJSONRoute
 from api.pagination import Page, PageQuery, page_of
 from api.schemas.common import ERROR_RESPONSES, DateTimeIn
 from api.schemas.events import (
@@ -33,8 +34,8 @@ from domain.errors import InvalidAmount, NotFound
 from services import events as events_service
 from services import webhook_endpoints as endpoints
 
-router = APIRouter(tags=["events"])
-hooks = APIRouter(tags=["webhook endpoints"])
+router = APIRouter(tags=["events"], route_class=ExactJSONRoute)
+hooks = APIRouter(tags=["webhook endpoints"], route_class=ExactJSONRoute)
 
 
 def _own(principal: Principal) -> str | None:

@@ -7,23 +7,27 @@ never logged. Attaching the token at the provider runs in a workflow (the API ca
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, Response
-from temporalio.client import WorkflowFailureError
+from fastapi import APIRouter, Depends, Response
 from temporalio.common import WorkflowIDReusePolicy
 
 from api.deps import CurrentPrincipal, SessionFactoryDep, SettingsDep, TemporalDep
 from api.errors import ApiError
 from api.exact_json import ExactJSONRoute
 from api.pagination import Page, PageQuery, page_of
+from api.payment_flow import refuse_card_data
 from api.schemas.common import ERROR_RESPONSES
 from api.schemas.payments import MethodIn, MethodOut
 from contracts.payments import ATTACH_METHOD_WORKFLOW, AttachedMethod, AttachMethodInput
 from db.models.payments import PaymentMethod
 from db.repositories import payments as repo
 from db.session import unit_of_work
+from domain.errors import InvalidAmount
+from services import temporal_gateway as gateway
 
 router = APIRouter(tags=["payment methods"], route_class=ExactJSONRoute)
+NoCardData = Annotated[None, Depends(refuse_card_data)]
 
 
 def method_view(m: PaymentMethod) -> MethodOut:
@@ -40,6 +44,7 @@ def method_view(m: PaymentMethod) -> MethodOut:
 
 @router.post("/methods", status_code=201, response_model=MethodOut, responses=ERROR_RESPONSES)
 async def add_method(
+    _: NoCardData,
     body: MethodIn,
     principal: CurrentPrincipal,
     factory: SessionFactoryDep,
@@ -47,19 +52,18 @@ async def add_method(
     settings: SettingsDep,
 ) -> MethodOut:
     method_id = f"meth_{uuid.uuid4().hex}"
-    try:
-        attached: AttachedMethod = await client.execute_workflow(
-            ATTACH_METHOD_WORKFLOW,
-            AttachMethodInput(method_id, principal.id, body.provider, body.token),
-            id=f"payment-method-{body.provider}-{body.token}",
-            task_queue=settings.task_queue,
-            result_type=AttachedMethod,
-            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
-        )
-    except WorkflowFailureError as exc:
-        raise ApiError(
-            422, "payment_method_invalid", "the provider did not accept this payment method", param="token"
-        ) from exc
+    attached = await gateway.execute(
+        client,
+        ATTACH_METHOD_WORKFLOW,
+        AttachMethodInput(method_id, principal.id, body.provider, body.token),
+        id=f"payment-method-{body.provider}-{body.token}",
+        task_queue=settings.task_queue,
+        result_type=AttachedMethod,
+        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+        refused=lambda _: InvalidAmount(
+            "the provider did not accept this payment method", code="payment_method_invalid", param="token"
+        ),
+    )
     async with factory() as s:
         found = await repo.get_method(s, attached.method_id)
     if found is None or found.owner_id != principal.id:

@@ -10,23 +10,21 @@ import asyncio
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header
-from temporalio.client import WorkflowFailureError, WorkflowUpdateFailedError
-from temporalio.common import WorkflowIDReusePolicy
-from temporalio.exceptions import ApplicationError
-from temporalio.service import RPCError
+from fastapi import APIRouter, Depends
 
 from api.auth import Principal, Role
 from api.deps import CurrentPrincipal, SessionFactoryDep, SettingsDep, TemporalDep, require_roles
 from api.errors import ApiError
 from api.exact_json import ExactJSONRoute
+from api.idempotency import IdempotencyKey, op_id
 from api.pagination import Page, PageQuery, page_of
-from api.payment_flow import await_next_action, next_action_of, start_payment
+from api.payment_flow import refuse_card_data
 from api.schemas.common import ERROR_RESPONSES
 from api.schemas.payments import (
     ConfirmIn,
     CreatePaymentIn,
     CreditsPurchaseIn,
+    CreditsPurchaseOut,
     PaymentOut,
     PurposeOut,
     RefundIn,
@@ -49,9 +47,13 @@ from db.session import unit_of_work
 from domain import payments as rules
 from domain.errors import Conflict, InsufficientFunds, InvalidState
 from domain.money import check_currency, format_amount, parse_amount
+from services import payment_refunds as refunds
 from services import payments as svc
+from services import temporal_gateway as gateway
+from services.payment_start import await_next_action, next_action_of, start_payment
 
 router = APIRouter(tags=["payments"], route_class=ExactJSONRoute)
+NoCardData = Annotated[None, Depends(refuse_card_data)]
 Refunder = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.SERVICE))]
 
 
@@ -99,12 +101,17 @@ async def _create(
     payment_method_id: str | None,
     chain: str | None,
     quote_id: str | None = None,
+    key: str | None = None,
 ) -> PaymentOut:
+    # Derived from (principal, Idempotency-Key): a retry after a lost answer, a 503 or a killed API
+    # process finds the first payment (row and workflow) instead of paying a second time.
+    derived = op_id(principal.id, key, "payments.create")
+    payment_id = f"pay_{derived}" if derived else None
     async with unit_of_work(factory) as s:
         if quote_id:
             from services.pricing import consume_quote
 
-            payment_id = svc.new_payment_id()
+            payment_id = payment_id or svc.new_payment_id()
             locked = await consume_quote(
                 s, quote_id=quote_id, principal_id=principal.id, reference=payment_id
             )
@@ -112,8 +119,6 @@ async def _create(
                 raise Conflict(
                     "the amount differs from the quoted price", code="quote_mismatch", param="amount"
                 )
-        else:
-            payment_id = None
         started: PaymentStarted = await start_payment(
             s,
             client,
@@ -127,6 +132,7 @@ async def _create(
             chain=chain,
             payment_id=payment_id,
             quote_id=quote_id,
+            privileged=principal.role in (Role.ADMIN, Role.SERVICE),
         )
     await await_next_action(client, started.payment_id, timeout=settings.payment_create_wait_seconds)
     async with factory() as s:
@@ -146,6 +152,8 @@ async def create_payment(
     factory: SessionFactoryDep,
     client: TemporalDep,
     settings: SettingsDep,
+    _: NoCardData,
+    idempotency_key: IdempotencyKey = None,
 ) -> PaymentOut:
     """Start a payment; 201 with the provider's next step (client_secret | approval_url | address)."""
     currency = check_currency(body.currency)
@@ -165,21 +173,28 @@ async def create_payment(
         payment_method_id=body.payment_method_id,
         chain=body.chain,
         quote_id=body.quote_id,
+        key=idempotency_key,
     )
 
 
-@router.post("/credits/purchase", status_code=201, response_model=PaymentOut, responses=ERROR_RESPONSES)
+@router.post(
+    "/credits/purchase", status_code=201, response_model=CreditsPurchaseOut, responses=ERROR_RESPONSES
+)
 async def purchase_credits(
     body: CreditsPurchaseIn,
     principal: CurrentPrincipal,
     factory: SessionFactoryDep,
     client: TemporalDep,
     settings: SettingsDep,
-) -> PaymentOut:
-    """Buy credits: a payment with purpose credits; the workflow grants them once on completion."""
+    _: NoCardData,
+    idempotency_key: IdempotencyKey = None,
+) -> CreditsPurchaseOut:
+    """Buy credits at the server's price in a currency they are sold in (`credit_prices`; any
+    other currency is 422); the workflow grants them once on completion. `status` is the seed's
+    purchase status (processing while in flight); `payment_status` the payment's own."""
     currency = check_currency(body.currency or settings.credit_purchase_currency)
     amount = parse_amount(body.amount, currency)
-    return await _create(
+    payment = await _create(
         factory,
         client,
         settings,
@@ -190,7 +205,9 @@ async def purchase_credits(
         purpose=PaymentPurpose("credits", None, principal.id),
         payment_method_id=body.payment_method_id,
         chain=body.chain,
+        key=idempotency_key,
     )
+    return CreditsPurchaseOut.of(payment)
 
 
 @router.get("/", response_model=Page[PaymentOut], responses=ERROR_RESPONSES)
@@ -217,23 +234,34 @@ async def confirm_payment(
     principal: CurrentPrincipal,
     factory: SessionFactoryDep,
     client: TemporalDep,
+    settings: SettingsDep,
+    _: NoCardData,
+    idempotency_key: IdempotencyKey = None,
 ) -> PaymentOut:
-    """Stripe: confirm with a stored method; PayPal: capture after the buyer approved."""
+    """Stripe: confirm with a stored method; PayPal: capture after the buyer approved.
+
+    A provider refusal answers at once (the payment fails with the provider's reason); while the
+    provider is down the wait is bounded: 503 + Retry-After, and the retry with the same
+    Idempotency-Key joins the same Update."""
     async with factory() as s:
         row = await svc.get_visible(s, payment_id, principal.id, admin=principal.is_admin)
     if row.status in rules.TERMINAL or row.provider not in ("stripe", "paypal"):
         raise InvalidState(
             f"a {row.status} {row.provider} payment cannot be confirmed", code="payment_invalid_state"
         )
-    handle = client.get_workflow_handle(payment_workflow_id(payment_id))
-    try:
-        answer = await handle.execute_update(
-            PAYMENT_CONFIRM_UPDATE, ConfirmRequest(body.payment_method_id), result_type=PaymentStarted
-        )
-    except (WorkflowUpdateFailedError, RPCError) as exc:
-        raise InvalidState(
-            f"the payment cannot be confirmed now: {_cause(exc)}", code="payment_invalid_state"
-        ) from exc
+    answer = await gateway.update(
+        client,
+        payment_workflow_id(payment_id),
+        PAYMENT_CONFIRM_UPDATE,
+        ConfirmRequest(body.payment_method_id),
+        result_type=PaymentStarted,
+        update_id=op_id(principal.id, idempotency_key, f"payments.confirm:{payment_id}"),
+        wait=settings.payment_confirm_wait_seconds,
+        closed=InvalidState("the payment has already finished", code="payment_invalid_state"),
+        refused=lambda m: InvalidState(
+            f"the payment cannot be confirmed now: {m}", code="payment_invalid_state"
+        ),
+    )
     if row.provider == "paypal" and answer.status == "requires_action":
         raise Conflict(
             "the buyer has not approved this PayPal order yet (open its approval_url)",
@@ -252,10 +280,12 @@ async def cancel_payment(
         row = await svc.get_visible(s, payment_id, principal.id, admin=principal.is_admin)
     if row.status not in rules.CANCELLABLE:
         raise InvalidState(f"a {row.status} payment cannot be cancelled", code="payment_invalid_state")
-    try:
-        await client.get_workflow_handle(payment_workflow_id(payment_id)).signal(PAYMENT_CANCEL_SIGNAL)
-    except RPCError as exc:
-        raise InvalidState("the payment has already finished", code="payment_invalid_state") from exc
+    await gateway.signal(
+        client,
+        payment_workflow_id(payment_id),
+        PAYMENT_CANCEL_SIGNAL,
+        closed=InvalidState("the payment has already finished", code="payment_invalid_state"),
+    )
     for _ in range(50):  # the workflow cancels the provider object; answer once it has (or ~5 s)
         async with factory() as s:
             row = await svc.get_visible(s, payment_id, principal.id, admin=True)
@@ -273,7 +303,7 @@ async def refund_payment(
     factory: SessionFactoryDep,
     client: TemporalDep,
     settings: SettingsDep,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> RefundOut:
     """Refund all (no amount) or part; the total never exceeds what was captured (DB-enforced).
 
@@ -287,37 +317,28 @@ async def refund_payment(
         if row is None:
             raise ApiError(404, "payment_not_found", "no such payment", param="payment_id")
         amount = parse_amount(body.amount, row.currency) if body.amount is not None else None
-        refund = await svc.reserve_refund(
-            s, payment_id, amount=amount, reason=body.reason, idempotency_key=key, force=body.force
+        refund = await refunds.reserve_refund(
+            s,
+            payment_id,
+            amount=amount,
+            reason=body.reason,
+            idempotency_key=key,
+            force=body.force,
+            direct=True,  # an escrow's funding is refunded only through the escrow (409)
         )
     if refund.status == "pending":
-        try:
-            await client.execute_workflow(
-                REFUND_WORKFLOW,
-                RefundRequest(payment_id, refund.amount, body.reason, key, force=body.force),
-                id=f"refund-{refund.id}",
-                task_queue=settings.task_queue,
-                result_type=RefundResult,
-                id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-                execution_timeout=None,
-            )
-        except WorkflowFailureError as exc:
-            code = _cause(exc)
-            raise Conflict(f"the provider refused the refund: {code}", code="refund_failed") from exc
-        except Exception as exc:
-            if "already started" not in str(exc).lower():
-                raise
+        # refund-{id}: the refund row's id follows the key, so a retry waits for the same workflow.
+        await gateway.execute(
+            client,
+            REFUND_WORKFLOW,
+            RefundRequest(payment_id, refund.amount, body.reason, key, force=body.force),
+            id=f"refund-{refund.id}",
+            task_queue=settings.task_queue,
+            result_type=RefundResult,
+            refused=lambda m: Conflict(f"the provider refused the refund: {m}", code="refund_failed"),
+        )
         async with factory() as s:
             found = await repo.get_refund(s, refund.id)
         assert found is not None
         refund = found
     return refund_view(refund)
-
-
-def _cause(exc: BaseException) -> str:
-    cur: BaseException | None = exc
-    while cur is not None:
-        if isinstance(cur, ApplicationError):
-            return cur.message
-        cur = cur.cause if hasattr(cur, "cause") else cur.__cause__  # type: ignore[attr-defined]
-    return str(exc)

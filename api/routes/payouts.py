@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from temporalio.common import WorkflowIDReusePolicy
 
 from api.auth import Role
 from api.deps import CurrentPrincipal, SessionDep, SettingsDep, TemporalDep
 from api.exact_json import ExactJSONRoute
+from api.idempotency import IdempotencyKey, op_id
 from api.pagination import Page, PageQuery, page_of
 from api.schemas.common import ERROR_RESPONSES
 from api.schemas.payouts import (
@@ -31,6 +31,7 @@ from db.repositories import payouts as repo
 from domain.errors import NotFound
 from domain.money import check_currency, format_amount, parse_amount
 from services import payouts as service
+from services import temporal_gateway as gateway
 
 router = APIRouter(tags=["payouts"], route_class=ExactJSONRoute, responses=ERROR_RESPONSES)
 
@@ -93,8 +94,11 @@ async def create_payout(
     session: SessionDep,
     settings: SettingsDep,
     client: TemporalDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> PayoutOut:
     currency = check_currency(body.currency)
+    # Derived from (principal, Idempotency-Key): a retry after a lost answer finds this payout.
+    derived = op_id(principal.id, idempotency_key, "payouts.create")
     amount = None if body.amount is None else parse_amount(body.amount, currency, param="amount")
     payout, created = await service.create_payout(
         session,
@@ -104,14 +108,15 @@ async def create_payout(
         amount=amount,
         destination_id=body.destination_id,
         requested_by=principal.id,
+        payout_id=f"po_{derived[:24]}" if derived else None,
     )
-    if created:
-        await client.start_workflow(
+    if created or payout.status == "pending":  # a retry also starts one a crash left unstarted
+        await gateway.start(
+            client,
             PAYOUT_WORKFLOW,
             service.workflow_input(payout, settings),
             id=payout_workflow_id(payout.id),
             task_queue=settings.task_queue,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
         )
     return PayoutOut.of(payout)
 

@@ -1,7 +1,9 @@
 """Pricing endpoints under /api/v1/payments/pricing.
 
-Reads of a price: any authenticated principal. Quotes: any principal (the quote is theirs).
-Rules CRUD: admin. Demand/reputation/profile pushes: service or admin.
+Reads of a price: any authenticated principal. Quotes: any principal (the quote is theirs); a quote
+starts from the agent's listed price (issue #11.8), never from a base price in the request.
+Listed prices: the agent itself, or a service/admin. Rules CRUD: admin. Demand/reputation/profile
+pushes: service or admin.
 Static paths (rules, quotes, demand, reputation, agents) are declared before `/{agent_id}`.
 """
 
@@ -11,14 +13,18 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import ORJSONResponse
 
+from api.auth import Role
 from api.deps import AdminPrincipal, CurrentPrincipal, ServicePrincipal, SessionDep, SessionFactoryDep
 from api.errors import ApiError
 from api.exact_json import ExactJSONRoute
 from api.schemas.common import ERROR_RESPONSES, DateTimeIn
 from api.schemas.pricing import (
+    AgentPriceIn,
+    AgentPriceList,
+    AgentPriceOut,
     AgentProfileIn,
     AgentSignalsOut,
     DemandIn,
@@ -37,7 +43,7 @@ from api.schemas.pricing import (
 from db.repositories import pricing as repo
 from db.session import unit_of_work
 from domain.errors import InvalidAmount
-from domain.money import Money, check_currency, parse_amount
+from domain.money import Money, check_currency, format_amount, parse_amount
 from domain.pricing_params import InvalidRule, check_timezone
 from services import pricing as svc
 from services.pricing import PricingService
@@ -141,7 +147,6 @@ async def create_quote(
     pricing: PricingDep,
 ) -> ORJSONResponse:
     currency = check_currency(body.currency)
-    base = Money(parse_amount(body.base_price, currency, param="base_price"), currency)
     max_ttl = pricing.settings.quote_max_ttl_seconds
     if body.ttl_seconds is not None and body.ttl_seconds > max_ttl:
         raise ApiError(422, "invalid_request", f"ttl_seconds must be at most {max_ttl}", param="ttl_seconds")
@@ -150,7 +155,7 @@ async def create_quote(
         factory,
         owner_id=principal.id,
         agent_id=body.agent_id,
-        base=base,
+        currency=currency,
         quantity=body.quantity,
         ttl_seconds=body.ttl_seconds,
     )
@@ -212,6 +217,46 @@ async def get_profile(agent_id: str, _: ServicePrincipal, factory: SessionFactor
     return ORJSONResponse(await _signals(factory, agent_id))
 
 
+# ------------------------------------------------------------------ listed prices (the agent itself)
+
+
+def _price_row(agent_id: str, row: Any) -> AgentPriceOut:
+    return AgentPriceOut(
+        agent_id=agent_id,
+        currency=row.currency,
+        unit_price=format_amount(int(row.unit_price), row.currency),
+        updated_at=row.updated_at,
+    )
+
+
+@router.put("/agents/{agent_id}/prices/{currency}", response_model=AgentPriceOut)
+async def set_listed_price(
+    agent_id: Annotated[str, Path(min_length=1, max_length=100)],
+    currency: Annotated[str, Path(max_length=64)],
+    body: AgentPriceIn,
+    principal: CurrentPrincipal,
+    factory: SessionFactoryDep,
+) -> AgentPriceOut:
+    """An agent lists its own unit price (services and admins may set any agent's)."""
+    if principal.id != agent_id and principal.role not in (Role.SERVICE, Role.ADMIN):
+        raise ApiError(403, "forbidden", "an agent lists its own prices only")
+    cur = check_currency(currency)
+    price = Money(parse_amount(body.unit_price, cur, param="unit_price", allow_zero=True), cur)
+    async with unit_of_work(factory) as session:
+        await svc.set_listed_price(session, agent_id, price)
+    async with factory() as session:
+        rows = await repo.agent_prices(session, agent_id)
+    return next(_price_row(agent_id, r) for r in rows if r.currency == cur)
+
+
+@router.get("/agents/{agent_id}/prices", response_model=AgentPriceList)
+async def list_listed_prices(
+    agent_id: Annotated[str, Path(min_length=1, max_length=100)], _: CurrentPrincipal, session: SessionDep
+) -> AgentPriceList:
+    """The agent's listed unit prices, one per currency."""
+    return AgentPriceList(data=[_price_row(agent_id, r) for r in await repo.agent_prices(session, agent_id)])
+
+
 # ------------------------------------------------------------------ the price (any principal)
 
 
@@ -221,16 +266,27 @@ async def get_price(
     _: CurrentPrincipal,
     factory: SessionFactoryDep,
     pricing: PricingDep,
-    base_price: Annotated[str, Query(max_length=64, description="per unit, e.g. 10.00")],
+    base_price: Annotated[
+        str | None,
+        Query(
+            max_length=64, description="what-if: price this base instead of the listed price; locks nothing"
+        ),
+    ] = None,
     currency: Annotated[str, Query(max_length=10)] = "USD",
     quantity: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     at: Annotated[DateTimeIn | None, Query(description="price at this time (default now)")] = None,
     tz: Annotated[str | None, Query(max_length=64, description="request's timezone for time rules")] = None,
 ) -> ORJSONResponse:
-    """The adjusted unit price and why. Time rules use the rule's own zone, else the agent's stored
-    zone, else `tz`, else UTC; `quantity` only selects bulk tiers (the price stays per unit)."""
+    """The adjusted unit price and why, from the agent's listed price in `currency` (or, as a what-if
+    preview that locks nothing, from `base_price`; only a quote locks a price, and a quote always
+    starts from the listed one). Time rules use the rule's own zone, else the agent's stored zone,
+    else `tz`, else UTC; `quantity` only selects bulk tiers (the price stays per unit)."""
     cur = check_currency(currency)
-    base = Money(parse_amount(base_price, cur, param="base_price"), cur)
+    if base_price is None:
+        async with factory() as session:
+            base = await svc.listed_price(session, agent_id, cur)
+    else:
+        base = Money(parse_amount(base_price, cur, param="base_price"), cur)
     if tz is not None:
         _tz(tz, "tz")
     quote = await pricing.price(

@@ -7,9 +7,6 @@ import asyncio
 from typing import Any
 
 from fastapi import APIRouter
-from temporalio.client import WorkflowUpdateFailedError
-from temporalio.common import WorkflowIDReusePolicy
-from temporalio.service import RPCError
 
 from api.deps import (
     AdminPrincipal,
@@ -19,8 +16,8 @@ from api.deps import (
     SettingsDep,
     TemporalDep,
 )
-from api.errors import ApiError
 from api.exact_json import ExactJSONRoute
+from api.idempotency import IdempotencyKey, op_id
 from api.pagination import Page, PageQuery, page_of
 from api.schemas.billing import (
     CancelIn,
@@ -35,6 +32,7 @@ from api.schemas.common import ERROR_RESPONSES
 from contracts.billing import (
     SUB_CANCEL_UPDATE,
     SUB_CHANGE_UPDATE,
+    SUB_STATE_QUERY,
     SUBSCRIPTION_WORKFLOW,
     CancelRequest,
     ChangePlanRequest,
@@ -43,9 +41,10 @@ from contracts.billing import (
 )
 from contracts.temporal import subscription_workflow_id
 from db.session import unit_of_work
-from domain.errors import InvalidState, NotFound
+from domain.errors import Conflict, InvalidState, NotFound
 from domain.money import check_currency, parse_amount
 from services import subscriptions
+from services import temporal_gateway as gateway
 
 router = APIRouter(tags=["subscriptions"], route_class=ExactJSONRoute, responses=ERROR_RESPONSES)
 
@@ -108,27 +107,48 @@ async def create_subscription(
     client: TemporalDep,
     settings: SettingsDep,
     principal: CurrentPrincipal,
+    idempotency_key: IdempotencyKey = None,
 ) -> SubscriptionOut:
+    # Derived from (principal, Idempotency-Key): a retry after a lost answer finds this subscription
+    # (and its workflow) instead of subscribing, and charging, twice.
+    derived = op_id(principal.id, idempotency_key, "subscriptions.create")
+    sid = f"sub_{derived[:24]}" if derived else None
     async with unit_of_work(factory) as session:  # committed before the workflow starts
-        sub = await subscriptions.create_subscription(
-            session, account_id=principal.id, plan_id=body.plan_id, payment_method_id=body.payment_method_id
-        )
-    handle = await client.start_workflow(
+        sub = await _existing(session, sid, principal.id) if sid else None
+        if sub is None:
+            sub = await subscriptions.create_subscription(
+                session,
+                account_id=principal.id,
+                plan_id=body.plan_id,
+                payment_method_id=body.payment_method_id,
+                subscription_id=sid,
+            )
+    await gateway.start(
+        client,
         SUBSCRIPTION_WORKFLOW,
         SubscriptionInput(sub.id, search_attributes=settings.billing_search_attributes),
         id=subscription_workflow_id(sub.id),
         task_queue=settings.task_queue,
-        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
     )
     for _ in range(100):  # the first period (or trial) starts within a workflow task or two
-        try:
-            if await handle.query("state") is not None:
-                break
-        except RPCError:
-            pass
+        state = await gateway.query(
+            client, subscription_workflow_id(sub.id), SUB_STATE_QUERY, result_type=SubscriptionState
+        )
+        if state is not None:
+            break
         await asyncio.sleep(0.05)
     async with factory() as session:
         return SubscriptionOut.of(await subscriptions.get_subscription(session, sub.id))
+
+
+async def _existing(session: Any, subscription_id: str, principal_id: str) -> Any:
+    try:
+        sub = await subscriptions.get_subscription(session, subscription_id)
+    except NotFound:
+        return None
+    if sub.account_id != principal_id:  # cannot happen (the id derives from the principal): refuse
+        raise Conflict("this Idempotency-Key refers to another subscription", code="idempotency_key_reused")
+    return sub
 
 
 async def _own_subscription(session: Any, subscription_id: str, principal_id: str, admin: bool) -> Any:
@@ -161,26 +181,22 @@ async def get_subscription(
 
 
 async def _update(
-    factory: Any, client: Any, subscription_id: str, principal: Any, name: str, arg: object
+    factory: Any, client: Any, subscription_id: str, principal: Any, name: str, arg: object, key: str | None
 ) -> SubscriptionOut:
     async with factory() as session:
         sub = await _own_subscription(session, subscription_id, principal.id, principal.is_admin)
     if sub.status == "canceled":
         raise InvalidState("the subscription is canceled", code="subscription_canceled")
-    handle = client.get_workflow_handle(subscription_workflow_id(subscription_id))
-    try:
-        await handle.execute_update(name, arg, result_type=SubscriptionState)
-    except WorkflowUpdateFailedError as exc:
-        cause = exc.cause
-        details = getattr(cause, "cause", None)
-        message = str(getattr(details, "message", None) or getattr(cause, "message", None) or cause)
-        code = "subscription_update_refused"
-        info = getattr(details, "details", None)
-        if info and isinstance(info[0], dict):
-            code = info[0].get("code", code)
-        raise ApiError(409, code, message) from exc
-    except RPCError as exc:
-        raise ApiError(409, "subscription_not_running", "the subscription is no longer running") from exc
+    await gateway.update(
+        client,
+        subscription_workflow_id(subscription_id),
+        name,
+        arg,
+        result_type=SubscriptionState,
+        update_id=op_id(principal.id, key, f"subscriptions.{name}:{subscription_id}"),
+        closed=InvalidState("the subscription is no longer running", code="subscription_not_running"),
+        refused=lambda m: Conflict(m, code="subscription_update_refused"),
+    )
     async with factory() as session:
         return SubscriptionOut.of(await subscriptions.get_subscription(session, subscription_id))
 
@@ -192,6 +208,7 @@ async def cancel_subscription(
     factory: SessionFactoryDep,
     client: TemporalDep,
     principal: CurrentPrincipal,
+    idempotency_key: IdempotencyKey = None,
 ) -> SubscriptionOut:
     return await _update(
         factory,
@@ -200,6 +217,7 @@ async def cancel_subscription(
         principal,
         SUB_CANCEL_UPDATE,
         CancelRequest(at_period_end=body.at_period_end),
+        idempotency_key,
     )
 
 
@@ -210,13 +228,20 @@ async def change_subscription(
     factory: SessionFactoryDep,
     client: TemporalDep,
     principal: CurrentPrincipal,
+    idempotency_key: IdempotencyKey = None,
 ) -> SubscriptionOut:
     async with factory() as session:
         plan = await subscriptions.get_plan(session, body.plan_id)
         if not plan.active:
             raise InvalidState(f"plan {body.plan_id} is not available", param="plan_id", code="plan_inactive")
     return await _update(
-        factory, client, subscription_id, principal, SUB_CHANGE_UPDATE, ChangePlanRequest(body.plan_id)
+        factory,
+        client,
+        subscription_id,
+        principal,
+        SUB_CHANGE_UPDATE,
+        ChangePlanRequest(body.plan_id),
+        idempotency_key,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -37,8 +38,25 @@ class GrantOut(BaseModel):
 class DeductIn(StrictModel):
     user_id: str = UserId
     amount: AmountIn
-    reference: str = Reference
+    reference: str = Field(
+        min_length=1,
+        max_length=120,
+        pattern=r"^[\x21-\x7e]+$",
+        description="idempotency within the caller: the same reference never deducts twice",
+    )
     description: str | None = Field(None, max_length=300)
+    mandate_id: str | None = Field(
+        None, min_length=1, max_length=40, description="required for agents: the user's mandate to this agent"
+    )
+    agent_id: str | None = Field(
+        None, min_length=1, max_length=100, description="services: the agent this charge pays for"
+    )
+    run_id: str | None = Field(
+        None, min_length=1, max_length=120, pattern=r"^[\x21-\x7e]+$", description="the orchestration run"
+    )
+    contract_id: str | None = Field(
+        None, min_length=1, max_length=100, description="the contract, for a mandate scoped to one"
+    )
 
 
 class DeductOut(BaseModel):
@@ -50,6 +68,14 @@ class DeductOut(BaseModel):
     currency: str = "CREDIT"
     transaction_id: str
     created_at: datetime
+    agent_id: str | None = None
+    mandate_id: str | None = None
+    run_id: str | None = None
+
+
+class PrincipalRef(StrictModel):
+    role: Literal["agent", "service", "admin"]
+    id: str = Field(min_length=1, max_length=100)
 
 
 class RefundIn(StrictModel):
@@ -58,6 +84,9 @@ class RefundIn(StrictModel):
     amount: AmountIn | None = Field(None, description="omit to refund everything not yet refunded")
     refund_reference: str | None = Field(
         None, min_length=1, max_length=120, description="makes the refund idempotent; default: a new refund"
+    )
+    deducted_by: PrincipalRef | None = Field(
+        None, description="services and admins: who made the deduct (default: the caller)"
     )
 
 
@@ -95,6 +124,9 @@ class EntryOut(BaseModel):
     description: str | None
     transaction_id: str
     created_at: datetime
+    agent_id: str | None = Field(None, description="deducts and their refunds: the agent paid for")
+    mandate_id: str | None = None
+    run_id: str | None = None
 
 
 class StatsOut(BaseModel):
@@ -111,6 +143,54 @@ class StatsOut(BaseModel):
     balance: str
 
     model_config = {"populate_by_name": True}
+
+
+class AgentCostOut(BaseModel):
+    agent_id: str | None
+    charges: int
+    spent: str
+    refunded: str
+    net: str
+
+
+class ByAgentOut(BaseModel):
+    user_id: str
+    currency: str = "CREDIT"
+    period_from: datetime | None = Field(alias="from")
+    period_to: datetime | None = Field(alias="to")
+    group_by: Literal["agent"] = "agent"
+    data: list[AgentCostOut]
+
+    model_config = {"populate_by_name": True}
+
+
+class ExecutionOut(BaseModel):
+    id: str
+    user_id: str
+    agent_id: str | None
+    mandate_id: str | None
+    reference: str | None
+    amount: str = Field(description="deducted (positive)")
+    refunded: str
+    transaction_id: str
+    created_at: datetime
+
+
+class ExecutionPage(BaseModel):
+    data: list[ExecutionOut]
+    has_more: bool
+    next_cursor: str | None
+
+
+class RunCostOut(BaseModel):
+    run_id: str
+    currency: str = "CREDIT"
+    charges: int
+    spent: str
+    refunded: str
+    net: str
+    agents: list[AgentCostOut]
+    executions: ExecutionPage
 
 
 class SettingsIn(StrictModel):

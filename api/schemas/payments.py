@@ -81,6 +81,23 @@ class PaymentOut(BaseModel):
     completed_at: datetime | None = None
 
 
+class CreditsPurchaseOut(PaymentOut):
+    """The seed's purchase answer: top-level `credits` and `status` ("processing" while the
+    purchase is in flight, else the payment's final status); the finer `payment_status` too."""
+
+    credits: str
+    payment_status: str
+
+    @classmethod
+    def of(cls, payment: PaymentOut) -> CreditsPurchaseOut:
+        final = payment.status in ("completed", "overpaid", "underpaid", "failed", "expired", "cancelled")
+        return cls(
+            **{**payment.model_dump(), "status": payment.status if final else "processing"},
+            credits=payment.purpose.credits or "0",
+            payment_status=payment.status,
+        )
+
+
 class RefundOut(BaseModel):
     refund_id: str
     payment_id: str

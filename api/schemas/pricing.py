@@ -70,11 +70,27 @@ class AgentProfileIn(StrictModel):
 
 
 class QuoteCreate(StrictModel):
+    """No base price: a quote starts from the agent's listed price (PUT /pricing/agents/{id}/prices)."""
+
     agent_id: str = Field(min_length=1, max_length=100)
-    base_price: AmountIn
-    currency: str = Field("USD", max_length=10)
+    currency: str = Field("USD", max_length=10, description="which of the agent's listed prices")
     quantity: StrictInt = Field(1, ge=1, le=1_000_000)
     ttl_seconds: StrictInt | None = Field(None, ge=1, description="default 15 minutes")
+
+
+class AgentPriceIn(StrictModel):
+    unit_price: AmountIn = Field(description="per unit, in the path's currency, e.g. 19.99")
+
+
+class AgentPriceOut(BaseModel):
+    agent_id: str
+    currency: str
+    unit_price: str
+    updated_at: datetime
+
+
+class AgentPriceList(BaseModel):
+    data: list[AgentPriceOut]
 
 
 class AdjustmentOut(BaseModel):

@@ -8,6 +8,7 @@ from db.models import (  # noqa: F401
     escrow,
     events,
     ledger,
+    mandates,
     payments,
     payouts,
     platform,

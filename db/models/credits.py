@@ -91,6 +91,22 @@ class CreditEntry(Base):
         CheckConstraint("refunded >= 0 AND refunded <= abs(amount)", name="refund_bounded"),
         Index("ix_credit_entries_user_id_id", "user_id", "id"),
         Index("ix_credit_entries_user_id_created_at", "user_id", "created_at"),
+        # A run's cost, paged by entry id (only deducts made for an orchestration run carry one).
+        Index(
+            "ix_credit_entries_run_id_id",
+            "run_id",
+            "id",
+            postgresql_where=text("run_id IS NOT NULL"),
+            sqlite_where=text("run_id IS NOT NULL"),
+        ),
+        # The invariant checker and GET /mandates/{id}: what each mandate moved.
+        Index(
+            "ix_credit_entries_mandate_id",
+            "mandate_id",
+            "created_at",
+            postgresql_where=text("mandate_id IS NOT NULL"),
+            sqlite_where=text("mandate_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -108,6 +124,11 @@ class CreditEntry(Base):
     lot_id: Mapped[int | None] = mapped_column(BigId)  # credits: the lot created; expiries: the lot
     description: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Deducts: the agent the charge pays for (from the principal or its mandate), the mandate that
+    # allowed it, and the orchestration run it belongs to (GET /credits/runs/{run_id}).
+    agent_id: Mapped[str | None] = mapped_column(String(100))
+    mandate_id: Mapped[str | None] = mapped_column(String(40))
+    run_id: Mapped[str | None] = mapped_column(String(120))
 
 
 class CreditLotDraw(Base):

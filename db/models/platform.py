@@ -28,6 +28,10 @@ class IdempotencyRecord(Base):
     response_headers: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # While in flight: until when the claiming request owns the key. After a 5xx it is set to "now"
+    # (a retry of the same request may run again at once: the operation's ids derive from the key);
+    # a process killed mid-request leaves it to lapse. None on rows from before this column.
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class WebhookEvent(Base):

@@ -83,3 +83,18 @@ class PriceQuote(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     consumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     consumed_reference: Mapped[str | None] = mapped_column(String(200))
+
+
+class AgentPrice(Base):
+    """An agent's listed unit price in one currency: the base every quote starts from (#11.8).
+
+    Set by the agent itself (or a service/admin); a quote never takes a price from its requester.
+    """
+
+    __tablename__ = "agent_prices"
+    __table_args__ = (CheckConstraint("unit_price >= 0", name="unit_price"),)
+
+    agent_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(10), primary_key=True)
+    unit_price: Mapped[int] = mapped_column(MinorUnits)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -12,24 +12,31 @@ Lock order: the wallet summary row, then the wallet's ledger balance row, and th
 destination balance row last, so that row is held for as short a time as possible. Every credits
 operation takes the summary row first, so credits operations cannot deadlock with each other.
 
-The function is installed by the migration migrations/versions/0005_ops_deduct_function.py (a change
-to its body is a new migration): the app's database role needs no DDL at run time.
+v2 (issue #11): the entry key is passed in (API callers' references live in their own namespace,
+services/credits_keys.py); a repeated key answers with what the first deduct moved, so the caller can
+refuse a different movement with 409; each deduct records the agent it pays for, the mandate that
+allowed it and the orchestration run (also in the ledger transaction's metadata).
+
+The function is installed by migration (migrations/versions/0006_credits_mandates.py; a change to
+its body is a new migration with CREATE OR REPLACE): the app's database role needs no DDL.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-FUNCTION = "meshpay_credit_debit"
+FUNCTION = "meshpay_credit_debit_v2"
 
 
 _CALL = text(
-    "SELECT * FROM meshpay_credit_debit(:user, :amount, :reference, :destination, :dest_nn, :dest_owner, "
-    ":kind, :description, :ledger_key, :now, :threshold)"
+    "SELECT * FROM meshpay_credit_debit_v2(:user, :amount, :key, :reference, :destination, :dest_nn, "
+    ":dest_owner, :kind, :description, :ledger_key, :now, :threshold, :agent, :mandate, :run, "
+    "CAST(:metadata AS json))"
 )
 
 
@@ -38,6 +45,7 @@ async def debit(
     *,
     user_id: str,
     amount: int,
+    key: str,
     reference: str,
     destination: str,
     destination_non_negative: bool,
@@ -47,6 +55,10 @@ async def debit(
     ledger_key: str,
     now: datetime,
     default_threshold: int,
+    agent_id: str | None,
+    mandate_id: str | None,
+    run_id: str | None,
+    metadata: dict[str, Any],
 ) -> dict[str, Any]:
     row = (
         await session.execute(
@@ -54,6 +66,7 @@ async def debit(
             {
                 "user": user_id,
                 "amount": amount,
+                "key": key,
                 "reference": reference,
                 "destination": destination,
                 "dest_nn": destination_non_negative,
@@ -63,6 +76,10 @@ async def debit(
                 "ledger_key": ledger_key,
                 "now": now,
                 "threshold": default_threshold,
+                "agent": agent_id,
+                "mandate": mandate_id,
+                "run": run_id,
+                "metadata": json.dumps(metadata),
             },
         )
     ).one()

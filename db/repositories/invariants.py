@@ -79,6 +79,28 @@ AREA_CHECKS: dict[str, tuple[str, tuple[str, ...], str]] = {
         "AND p.status IN ('completed', 'overpaid', 'underpaid', 'failed', 'expired', 'cancelled') "
         "AND p.crypto_confirmations IS NOT NULL AND d.confirmations >= p.crypto_confirmations",
     ),
+    # payments at the money boundary (helper "pay"): invoice_payments rows are what payments
+    # actually settled; a refund adds a 'refund' row that takes its amount back off.
+    "invoices_paid_within_total": (
+        "no invoice is paid beyond its total (net of refunds), and amount_paid agrees with its payments",
+        ("invoices", "invoice_payments"),
+        "SELECT i.id, i.total, i.amount_paid, p.net FROM invoices i JOIN (SELECT invoice_id, "
+        "SUM(CASE WHEN source = 'refund' THEN -amount ELSE amount END) AS net FROM invoice_payments "
+        "GROUP BY invoice_id) p ON p.invoice_id = i.id "
+        "WHERE p.net > i.total OR i.amount_paid > i.total OR p.net <> i.amount_paid",
+    ),
+    "invoice_payments_in_invoice_currency": (
+        "nothing is paid to an invoice in another currency (applied, or completed and kept)",
+        ("invoices", "invoice_payments", "payments"),
+        "SELECT ip.invoice_id, ip.payment_id, p.currency, i.currency FROM invoice_payments ip "
+        "JOIN invoices i ON i.id = ip.invoice_id JOIN payments p ON p.id = ip.payment_id "
+        "WHERE p.currency <> i.currency "
+        "UNION ALL "
+        "SELECT i.id, p.id, p.currency, i.currency FROM payments p "
+        "JOIN invoices i ON i.id = p.purpose_reference "
+        "WHERE p.purpose_kind = 'invoice' AND p.status IN ('completed', 'overpaid') "
+        "AND p.currency <> i.currency AND p.refunded_amount < p.captured_amount",
+    ),
     "one_invoice_per_account_period": (
         "one invoice per account and period",
         ("invoices",),
@@ -92,6 +114,34 @@ AREA_CHECKS: dict[str, tuple[str, tuple[str, ...], str]] = {
         "FROM credit_lots GROUP BY user_id) l ON l.code = b.account_code "
         "WHERE b.account_code LIKE 'wallet:%' AND b.currency = 'CREDIT' "
         "AND b.balance <> COALESCE(l.total, 0)",
+    ),
+    # Spending mandates (issue #11): what the ledger rows say a mandate moved stays within its caps,
+    # per charge, per UTC day and per UTC month; and the usage counters that enforce the caps never
+    # show less than the ledger (a lower counter would let more through).
+    "mandate_spend_within_caps": (
+        "no mandate moved more than its caps per charge, per UTC day and per UTC month",
+        ("mandates", "credit_entries"),
+        "WITH spend AS (SELECT mandate_id, created_at AT TIME ZONE 'UTC' AS at, -amount AS amount "
+        "FROM credit_entries WHERE type = 'deduct' AND mandate_id IS NOT NULL) "
+        "SELECT m.id, 'charge' AS cap, s.amount, m.max_per_charge FROM spend s "
+        "JOIN mandates m ON m.id = s.mandate_id WHERE s.amount > m.max_per_charge "
+        "UNION ALL SELECT m.id, 'day', d.total, m.max_per_day FROM (SELECT mandate_id, "
+        "to_char(at, 'YYYY-MM-DD') AS p, SUM(amount) AS total FROM spend GROUP BY 1, 2) d "
+        "JOIN mandates m ON m.id = d.mandate_id WHERE d.total > m.max_per_day "
+        "UNION ALL SELECT m.id, 'month', d.total, m.max_per_month FROM (SELECT mandate_id, "
+        "to_char(at, 'YYYY-MM') AS p, SUM(amount) AS total FROM spend GROUP BY 1, 2) d "
+        "JOIN mandates m ON m.id = d.mandate_id WHERE d.total > m.max_per_month",
+    ),
+    "mandate_usage_covers_ledger": (
+        "each mandate's usage counter per day and month is at least what the ledger shows it moved",
+        ("mandate_usage", "credit_entries"),
+        "SELECT d.mandate_id, d.period, d.total, COALESCE(u.spent, 0) FROM (SELECT mandate_id, "
+        "'D' || to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS period, SUM(-amount) AS total "
+        "FROM credit_entries WHERE type = 'deduct' AND mandate_id IS NOT NULL GROUP BY 1, 2 "
+        "UNION ALL SELECT mandate_id, 'M' || to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM'), "
+        "SUM(-amount) FROM credit_entries WHERE type = 'deduct' AND mandate_id IS NOT NULL GROUP BY 1, 2) d "
+        "LEFT JOIN mandate_usage u ON u.mandate_id = d.mandate_id AND u.period = d.period "
+        "WHERE COALESCE(u.spent, 0) < d.total",
     ),
     "wallet_summary_matches_ledger": (
         "each credit wallet's summary balance equals its ledger balance",

@@ -59,6 +59,10 @@ async def transaction_by_key(session: AsyncSession, idempotency_key: str) -> Led
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
+async def transaction_by_id(session: AsyncSession, txn_id: str) -> LedgerTransaction | None:
+    return await session.get(LedgerTransaction, txn_id)
+
+
 async def transaction_postings(session: AsyncSession, txn_id: str) -> list[rules.Posting]:
     stmt = (
         select(Posting.account_code, Posting.amount, Posting.currency)

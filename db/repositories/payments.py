@@ -152,6 +152,15 @@ async def get_refund(session: AsyncSession, refund_id: str, *, for_update: bool 
     return (await session.execute(stmt.execution_options(populate_existing=True))).scalar_one_or_none()
 
 
+async def refund_by_provider_id(
+    session: AsyncSession, provider_refund_id: str, *, for_update: bool = False
+) -> Refund | None:
+    stmt = select(Refund).where(Refund.provider_refund_id == provider_refund_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    return (await session.execute(stmt.execution_options(populate_existing=True))).scalar_one_or_none()
+
+
 async def refunds_for(session: AsyncSession, payment_id: str) -> list[Refund]:
     stmt = select(Refund).where(Refund.payment_id == payment_id).order_by(Refund.seq)
     return list((await session.execute(stmt)).scalars())

@@ -10,7 +10,7 @@ from sqlalchemy import column, delete, func, select, table, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import Base
-from db.models.pricing import AgentPricingSignals, PriceQuote, PricingRule
+from db.models.pricing import AgentPrice, AgentPricingSignals, PriceQuote, PricingRule
 from db.sql import insert_for
 
 # The escrow area owns `escrows`; pricing only counts a payee's open ones, so it names the three
@@ -89,6 +89,30 @@ async def count_open_escrows(session: AsyncSession, payee_id: str, since: dateti
         .where(_escrows.c.created_at >= since)
     )
     return int((await session.execute(stmt)).scalar_one())
+
+
+# ------------------------------------------------------------------ agents' listed prices
+
+
+async def get_agent_price(session: AsyncSession, agent_id: str, currency: str) -> int | None:
+    stmt = select(AgentPrice.unit_price).where(
+        AgentPrice.agent_id == agent_id, AgentPrice.currency == currency
+    )
+    value = (await session.execute(stmt)).scalar_one_or_none()
+    return None if value is None else int(value)
+
+
+async def agent_prices(session: AsyncSession, agent_id: str) -> list[AgentPrice]:
+    stmt = select(AgentPrice).where(AgentPrice.agent_id == agent_id).order_by(AgentPrice.currency)
+    return list((await session.execute(stmt)).scalars().all())
+
+
+async def upsert_agent_price(
+    session: AsyncSession, agent_id: str, currency: str, unit_price: int, now: datetime
+) -> None:
+    values = {"unit_price": unit_price, "updated_at": now}
+    stmt = insert_for(session, AgentPrice).values(agent_id=agent_id, currency=currency, **values)
+    await session.execute(stmt.on_conflict_do_update(index_elements=["agent_id", "currency"], set_=values))
 
 
 # ------------------------------------------------------------------ quotes

@@ -73,7 +73,14 @@ MATRIX: dict[tuple[str, str], Row] = {
     # --- credits
     ("POST", f"{API}/credits/grant"): only(ADMIN, 422, body={}),
     ("POST", f"{API}/credits/deduct"): only(DEDUCTORS, 422, body={}),
-    ("POST", f"{API}/credits/refund"): only(SERVICE, 422, body={}),
+    ("POST", f"{API}/credits/refund"): only(DEDUCTORS, 422, body={}),
+    ("GET", f"{API}/credits/runs/{{run_id}}"): every(404),
+    # --- mandates: a user grants; the user, the agent, services and admins read
+    ("POST", f"{API}/mandates"): Row((422, 422, 403, 403, 403), body={}),
+    ("GET", f"{API}/mandates"): every(200),
+    ("GET", f"{API}/mandates/{{mandate_id}}"): every(404),
+    ("DELETE", f"{API}/mandates/{{mandate_id}}"): every(404),
+    ("POST", f"{API}/payouts/redeem-credits"): every(422, body={}),
     ("GET", f"{API}/credits/balance"): Row((200, 404, 404, 200, 200), query=ALICE_Q),
     ("GET", f"{API}/credits/transactions"): Row((200, 404, 404, 200, 200), query=ALICE_Q),
     ("GET", f"{API}/credits/stats"): Row((200, 404, 404, 200, 200), query=ALICE_Q),
@@ -114,7 +121,11 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("PUT", f"{API}/pricing/reputation/{{agent_id}}"): only(SERVICE, 422, body={}),
     ("PUT", f"{API}/pricing/agents/{{agent_id}}"): only(SERVICE, 422, body={"capacity": 0}),
     ("GET", f"{API}/pricing/agents/{{agent_id}}"): only(SERVICE, 200),
-    ("GET", f"{API}/pricing/{{agent_id}}"): every(422),  # base_price is required
+    ("GET", f"{API}/pricing/{{agent_id}}"): every(409),  # no listed price for the missing agent
+    ("PUT", f"{API}/pricing/agents/{{agent_id}}/prices/{{currency}}"): only(
+        SERVICE, 422, body={"unit_price": "-1"}
+    ),
+    ("GET", f"{API}/pricing/agents/{{agent_id}}/prices"): every(200),
     # --- billing
     ("POST", f"{API}/usage"): only(SERVICE, 422, body={}),
     ("POST", f"{API}/billing/run"): only(ADMIN, 422, body={}),

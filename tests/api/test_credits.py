@@ -52,7 +52,7 @@ async def test_deduct_replays_same_reference_and_refuses_overdraft(api_client) -
     first = await api_client.post(f"{BASE}/deduct", json=body, headers=SERVICE)
     assert first.status_code == 200, first.text
     assert first.json()["balance"] == "6.7500" and first.json()["amount"] == "3.2500"
-    again = await api_client.post(f"{BASE}/deduct", json=body, headers=auth("agent_7", "agent"))
+    again = await api_client.post(f"{BASE}/deduct", json=body, headers=SERVICE)
     assert again.status_code == 200 and again.json() == first.json()
 
     r = await api_client.post(
@@ -100,7 +100,14 @@ async def test_refund_history_and_stats(api_client) -> None:
     assert r.status_code == 200, r.text
     assert r.json()["amount"] == "1.5000" and r.json()["refunded_total"] == "1.5000"
     r = await api_client.post(
-        f"{BASE}/refund", json={"user_id": user, "reference": "job-1", "amount": "2.6"}, headers=ADMIN
+        f"{BASE}/refund",
+        json={
+            "user_id": user,
+            "reference": "job-1",
+            "amount": "2.6",
+            "deducted_by": {"role": "service", "id": "svc_runner"},
+        },
+        headers=ADMIN,
     )
     assert r.status_code == 409 and r.json()["error"]["code"] == "refund_exceeds_deduction"
     r = await api_client.post(

@@ -244,10 +244,14 @@ async def test_insufficient_credits_cancel_partial_refund_reads_and_lists(env: P
 
 async def test_create_with_a_quote_charges_exactly_the_quoted_price_once(env: PayEnv) -> None:
     payer, agent = uid("user"), uid("agent")
+    listed = await env.http.put(
+        f"/api/v1/payments/pricing/agents/{agent}/prices/USD",
+        headers=auth(agent, "agent"),
+        json={"unit_price": "19.99"},
+    )
+    assert listed.status_code == 200, listed.text
     q = await env.http.post(
-        "/api/v1/payments/pricing/quotes",
-        headers=auth(payer),
-        json={"agent_id": agent, "base_price": "19.99", "quantity": 2},
+        "/api/v1/payments/pricing/quotes", headers=auth(payer), json={"agent_id": agent, "quantity": 2}
     )
     assert q.status_code == 201, q.text
     quote = q.json()
@@ -269,7 +273,7 @@ async def test_create_with_a_quote_charges_exactly_the_quoted_price_once(env: Pa
         await env.http.post(
             "/api/v1/payments/pricing/quotes",
             headers=auth(payer),
-            json={"agent_id": agent, "base_price": "5"},
+            json={"agent_id": agent},
         )
     ).json()
     mismatch = await env.http.post(

@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 
-from api.payment_flow import start_payment
 from config.settings import Settings
 from contracts.payments import PaymentPurpose
 from db.models.payments import Payment
 from db.session import SessionFactory, unit_of_work
 from domain.errors import Conflict
+from services.payment_start import start_payment
 from tests.support.tokens import uid
 
 

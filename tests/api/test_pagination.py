@@ -12,7 +12,7 @@ from tests.support.tokens import auth, uid
 
 API = "/api/v1/payments"
 # Lists bounded by nature, not by the caller's history: one row per currency.
-NOT_PAGED = {f"{API}/earnings"}
+NOT_PAGED = {f"{API}/earnings", f"{API}/pricing/agents/{{agent_id}}/prices"}
 
 
 def _lists(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:

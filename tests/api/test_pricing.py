@@ -27,6 +27,14 @@ async def _rule(api: httpx.AsyncClient, agent: str, **fields: Any) -> dict[str, 
     return r.json()
 
 
+async def _list(api: httpx.AsyncClient, agent: str, unit_price: str, currency: str = "USD") -> None:
+    """The agent lists its own unit price: what quotes start from."""
+    r = await api.put(
+        f"{P}/agents/{agent}/prices/{currency}", json={"unit_price": unit_price}, headers=auth(agent, "agent")
+    )
+    assert r.status_code == 200, r.text
+
+
 async def _price(api: httpx.AsyncClient, agent: str, **params: Any) -> httpx.Response:
     return await api.get(f"{P}/{agent}", params={"base_price": "10.00", **params}, headers=auth(uid()))
 
@@ -358,9 +366,8 @@ async def test_quote_locks_the_price_for_its_owner_once(
     agent, owner = uid("agent"), uid("user")
     await _rule(api_client, agent, type="surge", params={"threshold": "0.5", "multiplier": "1.3"})
     await api_client.put(f"{P}/demand/{agent}", json={"demand_ratio": "0.7"}, headers=SERVICE)
-    r = await api_client.post(
-        f"{P}/quotes", headers=auth(owner), json={"agent_id": agent, "base_price": 19.99, "quantity": 3}
-    )
+    await _list(api_client, agent, "19.99")
+    r = await api_client.post(f"{P}/quotes", headers=auth(owner), json={"agent_id": agent, "quantity": 3})
     assert r.status_code == 201, r.text
     q = r.json()
     assert (q["base_price"], q["adjusted_price"], q["amount"], q["multiplier"]) == (
@@ -390,20 +397,48 @@ async def test_quote_locks_the_price_for_its_owner_once(
 
 
 async def test_quote_input_checks(api_client: httpx.AsyncClient) -> None:
-    h = auth(uid())
+    h, agent = auth(uid()), uid("agent")
+    await _list(api_client, agent, "5")
     for body, param in [
-        ({"agent_id": "a", "base_price": "1.001"}, "base_price"),
-        ({"agent_id": "a", "base_price": "1", "currency": "ABC"}, "currency"),
-        ({"agent_id": "a", "base_price": "1", "ttl_seconds": 10**7}, "ttl_seconds"),
-        ({"agent_id": "a", "base_price": "1", "quantity": 0}, "quantity"),
+        ({"agent_id": agent, "currency": "ABC"}, "currency"),
+        ({"agent_id": agent, "ttl_seconds": 10**7}, "ttl_seconds"),
+        ({"agent_id": agent, "quantity": 0}, "quantity"),
     ]:
         r = await api_client.post(f"{P}/quotes", json=body, headers=h)
         assert r.status_code == 422 and r.json()["error"]["param"] == param, (body, r.text)
-    r = await api_client.post(
-        f"{P}/quotes", json={"agent_id": "a", "base_price": "5", "ttl_seconds": 60}, headers=h
-    )
+    r = await api_client.post(f"{P}/quotes", json={"agent_id": agent, "ttl_seconds": 60}, headers=h)
     q = r.json()
     assert datetime.fromisoformat(q["expires_at"]) - datetime.fromisoformat(q["created_at"]) == timedelta(
         seconds=60
     )
     assert datetime.fromisoformat(q["expires_at"]) > datetime.now(UTC)
+
+
+async def test_a_quote_takes_the_agents_listed_price_never_the_callers(api_client: httpx.AsyncClient) -> None:
+    """#11.8: `base_price` in the body used to be the quote's base, so a "locked" quote locked nothing."""
+    agent, owner = uid("agent"), uid("user")
+    r = await api_client.post(
+        f"{P}/quotes", json={"agent_id": agent, "base_price": "0.01"}, headers=auth(owner)
+    )
+    assert r.status_code == 422 and r.json()["error"]["param"] == "base_price", r.text
+    r = await api_client.post(f"{P}/quotes", json={"agent_id": agent}, headers=auth(owner))
+    assert r.status_code == 409 and r.json()["error"]["code"] == "agent_price_not_listed"
+    # only the agent itself (or a service/admin) lists its price
+    for who in (auth(owner), auth(uid("agent"), "agent")):
+        r = await api_client.put(f"{P}/agents/{agent}/prices/USD", json={"unit_price": "0.01"}, headers=who)
+        assert r.status_code == 403
+    await _list(api_client, agent, "42.50")
+    await _list(api_client, agent, "5000", "JPY")
+    r = await api_client.post(f"{P}/quotes", json={"agent_id": agent, "quantity": 2}, headers=auth(owner))
+    assert r.status_code == 201, r.text
+    assert (r.json()["base_price"], r.json()["amount"]) == ("42.50", "85.00")
+    r = await api_client.post(f"{P}/quotes", json={"agent_id": agent, "currency": "JPY"}, headers=auth(owner))
+    assert (r.json()["base_price"], r.json()["currency"]) == ("5000", "JPY")
+    listed = (await api_client.get(f"{P}/agents/{agent}/prices", headers=auth(owner))).json()["data"]
+    assert [(p["currency"], p["unit_price"]) for p in listed] == [("JPY", "5000"), ("USD", "42.50")]
+    # the price read without base_price is the listed one
+    got = (await api_client.get(f"{P}/{agent}", headers=auth(owner))).json()
+    assert got["base_price"] == "42.50"
+    for bad, param in (({"unit_price": "-1"}, "unit_price"), ({"unit_price": "1.001"}, "unit_price")):
+        r = await api_client.put(f"{P}/agents/{agent}/prices/USD", json=bad, headers=auth(agent, "agent"))
+        assert r.status_code == 422 and r.json()["error"]["param"] == param

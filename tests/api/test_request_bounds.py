@@ -94,7 +94,7 @@ AMOUNT_FIELDS = _amount_fields()
 
 def test_the_openapi_walk_finds_the_amount_fields() -> None:
     names = {f"{c}.{p}" for c, p in AMOUNT_FIELDS}
-    assert {"CreatePaymentIn.amount", "DeductIn.amount", "QuoteCreate.base_price", "PlanIn.amount"} <= names
+    assert {"CreatePaymentIn.amount", "DeductIn.amount", "PlanIn.amount", "CreateEscrowIn.amount"} <= names
     assert len(AMOUNT_FIELDS) >= 20
 
 

@@ -135,6 +135,12 @@ def known_ids(fuzz_app: Any) -> dict[str, str]:
             return dict(r.json())
 
         post("/credits/grant", {"user_id": "fuzz_user", "amount": "1000", "reason": "fuzz"}, ADMIN)
+        r = http.put(
+            f"http://testserver{API}/pricing/agents/fuzz_agent/prices/USD",
+            json={"unit_price": "1.00"},
+            headers=ADMIN,
+        )
+        assert r.status_code == 200, r.text
         pay = {"amount": "1", "currency": "CREDIT", "provider": "credits", "purpose": {"kind": "none"}}
         escrow = {"contract_id": f"fz_{uuid.uuid4().hex[:12]}", "amount": "5", "payee_id": "fuzz_agent"}
         plan = post("/plans", {"name": "fuzz plan", "amount": "9.00"}, ADMIN)["id"]
@@ -143,9 +149,7 @@ def known_ids(fuzz_app: Any) -> dict[str, str]:
             "escrow_id": post("/escrow/create", escrow, USER)["escrow_id"],
             "plan_id": plan,
             "subscription_id": post("/subscriptions", {"plan_id": plan}, USER)["id"],
-            "quote_id": post("/pricing/quotes", {"agent_id": "fuzz_agent", "base_price": "1.00"}, USER)[
-                "quote_id"
-            ],
+            "quote_id": post("/pricing/quotes", {"agent_id": "fuzz_agent"}, USER)["quote_id"],
             "agent_id": "fuzz_agent",
             "account_id": "fuzz_user",
         }
@@ -239,7 +243,7 @@ async def test_credits_balance_and_deduct_answer_with_async_principal(api_client
         ("PATCH", "/billing/account", {"use_credits_first": 0}),  # was read as False
         ("PUT", "/billing/tax-rates/fz", {"percent": "1", "inclusive": 0}),
         ("POST", "/plans", {"name": "p", "amount": "1.00", "trial_days": False}),  # was read as 0
-        ("POST", "/pricing/quotes", {"agent_id": "a", "base_price": "1.00", "quantity": True}),
+        ("POST", "/pricing/quotes", {"agent_id": "a", "quantity": True}),
         ("POST", "/payouts/destinations", {"provider": "stripe", "account": "acct_x", "default": 1}),
         ("POST", "/pricing/rules", {"type": "fixed", "active_from": 0}),
     ],

@@ -19,7 +19,7 @@ from db.session import unit_of_work
 from domain import credits as rules
 from domain.errors import InsufficientFunds, NotFound
 from domain.ledger import wallet
-from services import credits, ledger
+from services import credits, credits_debit, ledger
 from tests.support.tokens import uid
 
 C = 10_000  # one credit in minor units (exponent 4)
@@ -27,7 +27,7 @@ C = 10_000  # one credit in minor units (exponent 4)
 
 @pytest.fixture(params=["pg_function", "portable"])
 def path(request: pytest.FixtureRequest, settings, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setattr(credits, "USE_PG_FUNCTION", request.param == "pg_function")
+    monkeypatch.setattr(credits_debit, "USE_PG_FUNCTION", request.param == "pg_function")
     return str(request.param)
 
 

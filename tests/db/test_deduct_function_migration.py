@@ -43,8 +43,10 @@ def dml_only_url(db_url: str) -> Iterator[str]:
 
 def test_the_migration_installed_the_function(db_url: str) -> None:
     with psycopg.connect(_libpq(db_url)) as conn:
-        row = conn.execute("SELECT prolang FROM pg_proc WHERE proname = 'meshpay_credit_debit'").fetchone()
+        row = conn.execute("SELECT prolang FROM pg_proc WHERE proname = 'meshpay_credit_debit_v2'").fetchone()
+        v1 = conn.execute("SELECT prolang FROM pg_proc WHERE proname = 'meshpay_credit_debit'").fetchone()
     assert row is not None
+    assert v1 is None  # credits_mandates replaced it: one deduct function
 
 
 async def test_an_app_role_without_ddl_rights_deducts(session_factory, dml_only_url: str) -> None:

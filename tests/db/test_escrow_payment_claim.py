@@ -17,7 +17,7 @@ from db.repositories import payments as pay_repo
 from db.session import unit_of_work
 from domain.ledger import clearing, escrow_holding, system
 from services import escrow as escrow_svc
-from services import ledger
+from services import ledger, payment_refunds
 from services import payments as svc
 from tests.support.tokens import uid
 
@@ -115,7 +115,7 @@ async def test_a_second_payment_is_parked_and_refunded_in_full_once(session_fact
     clearing_before = (await bal(session_factory, clearing("paypal", "USD")))[0]
     for _ in range(2):
         async with unit_of_work(session_factory) as s:
-            await svc.finish_refund(s, refunds[0].id, provider_refund_id="re_x")
+            await payment_refunds.finish_refund(s, refunds[0].id, provider_refund_id="re_x")
     assert await bal(session_factory, escrow_holding(cid, "USD")) == [AMOUNT]
     assert (await bal(session_factory, system("payments_unallocated", "USD")))[0] == parked_before
     assert (await bal(session_factory, clearing("paypal", "USD")))[0] - clearing_before == AMOUNT

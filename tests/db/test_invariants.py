@@ -137,3 +137,64 @@ async def test_confirmed_crypto_deposit_left_unsettled_on_an_ended_payment_is_ca
     assert "crypto_deposits_resolved" not in await _names_failing(db_session)
     await deposit(2, "seen")  # confirmed on an ended payment, neither counted nor credited: lost
     assert "crypto_deposits_resolved" in await _names_failing(db_session)
+
+
+async def _invoice(db_session, total: int = 1000, currency: str = "USD") -> str:
+    inv = uid("inv")
+    await db_session.execute(
+        text(
+            "INSERT INTO invoices (id, account_id, period, period_start, period_end, status, currency, "
+            "number, subtotal, tax, total, amount_paid, carried_credit, tax_inclusive, attempt_count, "
+            "created_at, updated_at) VALUES (:id, :acct, '2026-03', now(), now(), 'open', :cur, :num, "
+            ":total, 0, :total, 0, 0, false, 0, now(), now())"
+        ),
+        {"id": inv, "acct": uid("acct"), "cur": currency, "num": uid("INV"), "total": total},
+    )
+    return inv
+
+
+async def test_an_invoice_paid_beyond_its_total_is_caught(db_session) -> None:
+    from services import invoice_payments
+
+    inv = await _invoice(db_session)
+    for pid in ("pay_a", "pay_b"):  # the second finds nothing due: nothing applied
+        await invoice_payments.apply(
+            db_session, invoice_id=inv, payment_id=pid, amount=1000, currency="USD", source="card"
+        )
+    assert "invoices_paid_within_total" not in await _names_failing(db_session)
+    # What the old code did: a racing payment recorded against an already paid invoice.
+    await db_session.execute(
+        text(
+            "INSERT INTO invoice_payments (invoice_id, payment_id, source, amount, created_at) "
+            "VALUES (:inv, 'pay_late', 'card', 1000, now())"
+        ),
+        {"inv": inv},
+    )
+    assert "invoices_paid_within_total" in await _names_failing(db_session)
+
+
+async def test_a_payment_applied_to_an_invoice_in_another_currency_is_caught(db_session) -> None:
+    inv = await _invoice(db_session, currency="USD")
+    pid = uid("pay")
+    await db_session.execute(
+        text(
+            "INSERT INTO payments (id, payer_id, amount, currency, provider, status, purpose_kind, "
+            "purpose_reference, purpose_credits, off_session, crypto_received, captured_amount, "
+            "refunded_amount, refund_count, created_at, updated_at) VALUES (:id, 'u', 10000, 'CREDIT', "
+            "'credits', 'completed', 'invoice', :inv, 0, false, 0, 10000, 0, 0, now(), now())"
+        ),
+        {"id": pid, "inv": inv},
+    )
+    assert "invoice_payments_in_invoice_currency" in await _names_failing(db_session)
+    # Refunded in full (what completion now does with a payment in the wrong currency): fine.
+    await db_session.execute(text("UPDATE payments SET refunded_amount = 10000 WHERE id = :id"), {"id": pid})
+    assert "invoice_payments_in_invoice_currency" not in await _names_failing(db_session)
+    # Applied to the invoice (10000 CREDIT minor units counted as 10000 cents): caught.
+    await db_session.execute(
+        text(
+            "INSERT INTO invoice_payments (invoice_id, payment_id, source, amount, created_at) "
+            "VALUES (:inv, :pid, 'credits', 1000, now())"
+        ),
+        {"inv": inv, "pid": pid},
+    )
+    assert "invoice_payments_in_invoice_currency" in await _names_failing(db_session)

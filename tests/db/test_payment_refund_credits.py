@@ -18,6 +18,7 @@ from domain import credits as credits_rules
 from domain.errors import Conflict
 from domain.ledger import wallet
 from services import credits, ledger
+from services import payment_refunds as refunds
 from services import payments as svc
 from tests.support.tokens import uid
 
@@ -47,7 +48,9 @@ async def wallet_balance(factory: SessionFactory, user: str) -> int:
 
 async def refund(factory: SessionFactory, pid: str, amount: int | None, key: str, *, force: bool = False):  # type: ignore[no-untyped-def]
     async with unit_of_work(factory) as s:
-        r = await svc.reserve_refund(s, pid, amount=amount, reason="test", idempotency_key=key, force=force)
+        r = await refunds.reserve_refund(
+            s, pid, amount=amount, reason="test", idempotency_key=key, force=force
+        )
     return r
 
 
@@ -105,9 +108,9 @@ async def test_a_refused_refund_gives_the_credits_back(session_factory: SessionF
     r = await refund(session_factory, pid, 500, uid("k"))
     assert await wallet_balance(session_factory, user) == 5 * CREDIT
     async with unit_of_work(session_factory) as s:
-        await svc.fail_refund(s, r.id, "the provider said no")
+        await refunds.fail_refund(s, r.id, "the provider said no")
     async with unit_of_work(session_factory) as s:
-        await svc.fail_refund(s, r.id, "the provider said no")  # twice: still once
+        await refunds.fail_refund(s, r.id, "the provider said no")  # twice: still once
     assert await wallet_balance(session_factory, user) == 10 * CREDIT
     async with session_factory() as s:
         row = await repo.get_payment(s, pid)

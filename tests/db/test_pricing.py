@@ -32,10 +32,10 @@ class FakeClock:
 
 
 async def _quote(factory, service: PricingService, owner: str, agent: str | None = None, **kw):  # type: ignore[no-untyped-def]
+    agent = agent or uid("agent")
     async with unit_of_work(factory) as s:
-        return await service.create_quote(
-            s, factory, owner_id=owner, agent_id=agent or uid("agent"), base=Money(1000, "USD"), **kw
-        )
+        await svc.set_listed_price(s, agent, Money(1000, "USD"))  # quotes start from the listed price
+        return await service.create_quote(s, factory, owner_id=owner, agent_id=agent, currency="USD", **kw)
 
 
 async def _consume(factory, quote_id: str, owner: str, **kw):  # type: ignore[no-untyped-def]

@@ -271,3 +271,22 @@ async def test_an_escrow_lifecycle_is_told_to_both_parties(env: PayEnv) -> None:
     for who in (payer, payee):
         listed = (await env.http.get(f"{API}/events", headers=auth(who), params={"type": "escrow.*"})).json()
         assert [e["type"] for e in reversed(listed["data"])] == expected, who
+
+
+async def test_a_payment_is_told_to_its_payer(env: PayEnv) -> None:
+    from services import credits
+
+    payer = uid("payer")
+    async with unit_of_work(env.factory) as s:
+        await credits.grant_purchased_credits(s, user_id=payer, credits=100_000, payment_id=uid("pay"))
+    r = await env.http.post(
+        f"{API}/create",
+        headers=auth(payer),
+        json={"amount": "3", "currency": "CREDIT", "provider": "credits", "purpose": {"kind": "none"}},
+    )
+    assert r.status_code == 201 and r.json()["status"] == "completed", r.text
+    listed = (await env.http.get(f"{API}/events", headers=auth(payer), params={"type": "payment.*"})).json()
+    assert [e["type"] for e in reversed(listed["data"])] == ["payment.created", "payment.succeeded"]
+    succeeded = listed["data"][0]
+    assert succeeded["object_id"] == r.json()["payment_id"] and succeeded["data"]["status"] == "completed"
+    assert succeeded["data"]["amount"] == "3.0000"

@@ -20,11 +20,11 @@ import stripe
 from sqlalchemy import func, select
 
 from activities.deps import Deps
-from api.payment_flow import start_payment
 from contracts.payments import PaymentOutcome, PaymentPurpose
 from contracts.temporal import payment_workflow_id
 from db.models.ledger import LedgerTransaction
 from db.session import unit_of_work
+from services.payment_start import start_payment
 from tests.support.localstripe import localstripe  # noqa: F401
 from tests.support.tokens import uid
 from workers.main import build_worker

@@ -82,7 +82,7 @@ async def test_purchase_approve_capture_grants_credits_once_and_webhook_acts_onc
     assert r.status_code == 201, r.text
     doc = r.json()
     pid = doc["payment_id"]
-    assert doc["status"] == "requires_action"
+    assert (doc["status"], doc["payment_status"]) == ("processing", "requires_action")
     approval_url = doc["next_action"]["approval_url"]
     assert approval_url.startswith(paypal_standin.base)
     async with env.factory() as s:

@@ -62,7 +62,12 @@ async def test_credits_purchase_webhook_three_times_grants_once(env: PayEnv, loc
     assert r.status_code == 201, r.text
     doc = r.json()
     pid = doc["payment_id"]
-    assert doc["status"] == "requires_action"
+    # The seed's shape: top-level credits and status "processing" while in flight.
+    assert (doc["status"], doc["payment_status"], doc["credits"]) == (
+        "processing",
+        "requires_action",
+        "10.0000",
+    )
     assert doc["next_action"]["client_secret"].startswith("pi_")
     pi_id = doc["next_action"]["client_secret"].split("_secret_")[0]
 

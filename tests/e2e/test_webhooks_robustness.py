@@ -111,7 +111,7 @@ async def purchase(env: PayEnv, user: str, amount: str = "10.00") -> tuple[str, 
     r = await env.http.post("/api/v1/payments/credits/purchase", json={"amount": amount}, headers=auth(user))
     assert r.status_code == 201, r.text
     doc = r.json()
-    assert doc["status"] == "requires_action"
+    assert doc["payment_status"] == "requires_action"
     return doc["payment_id"], doc["next_action"]["client_secret"].split("_secret_")[0]
 
 

@@ -32,6 +32,16 @@ PATCH_PATHS: dict[str, tuple[str, str]] = {
         "escrow_workflow__resolve_splits_and_refunds_card",
         "escrow_signal_first__",
     ),
+    # payments: what arrived is applied before the expiry (a confirmation pending at the deadline)
+    "payment-events-before-expiry-v1": (
+        "payment_workflow__never_confirmed_expires_and_cancels",
+        "payment_provider_truth__a_confirmation_pending_at_the_deadline",
+    ),
+    # payments: a processing payment (PayPal PENDING capture) never expires
+    "payment-processing-never-expires-v1": (
+        "payment_paypal_workflow__declined_capture_fails_and_never_approved",
+        "payment_provider_truth__a_pending_paypal_capture_never_expires",
+    ),
     # deliver follows the release policy: the payee's score no longer releases
     "escrow-release-policy-v1": (
         "escrow_workflow__score_at_threshold_releases_at_once",

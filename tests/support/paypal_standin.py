@@ -65,6 +65,10 @@ class _State:
     replies: dict[tuple[str, str], tuple[int, dict[str, Any]]] = field(default_factory=dict)
     capture_calls: int = 0  # captures actually executed (a replayed request id is not one)
     verify_calls: int = 0  # verify-webhook-signature requests answered
+    # What PayPal answers next (a test sets them, then resets): PENDING captures and refunds,
+    # FAILED / CANCELLED refunds.
+    next_capture_status: str = "COMPLETED"
+    next_refund_status: str = "COMPLETED"
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -122,6 +126,11 @@ class _Handler(BaseHTTPRequestHandler):
                     if order
                     else self._reply(*_err(404, "RESOURCE_NOT_FOUND", "INVALID_RESOURCE_ID"))
                 )
+            if parts[:3] == ["v2", "payments", "refunds"] and len(parts) == 4:
+                refund = self.st.refunds.get(parts[3])
+                if refund is None:
+                    return self._reply(*_err(404, "RESOURCE_NOT_FOUND", "INVALID_RESOURCE_ID"))
+                return self._reply(200, {k: v for k, v in refund.items() if k != "capture_id"})
             if parts[:3] == ["v2", "payments", "captures"] and len(parts) == 4:
                 cap = self.st.captures.get(parts[3])
                 return (
@@ -229,7 +238,7 @@ class _Handler(BaseHTTPRequestHandler):
         cid = uuid.uuid4().hex[:17].upper()
         capture = {
             "id": cid,
-            "status": "COMPLETED",
+            "status": self.st.next_capture_status,
             "amount": dict(unit["amount"]),
             "final_capture": True,
             "custom_id": unit.get("custom_id"),
@@ -256,7 +265,11 @@ class _Handler(BaseHTTPRequestHandler):
             return _err(404, "RESOURCE_NOT_FOUND", "INVALID_RESOURCE_ID")
         captured = Decimal(cap["amount"]["value"])
         done = sum(
-            (Decimal(r["amount"]["value"]) for r in self.st.refunds.values() if r["capture_id"] == cid),
+            (
+                Decimal(r["amount"]["value"])
+                for r in self.st.refunds.values()
+                if r["capture_id"] == cid and r["status"] not in ("FAILED", "CANCELLED")
+            ),
             Decimal(0),
         )
         want = (body.get("amount") or {}).get("value")
@@ -268,7 +281,7 @@ class _Handler(BaseHTTPRequestHandler):
         rid = uuid.uuid4().hex[:17].upper()
         refund = {
             "id": rid,
-            "status": "COMPLETED",
+            "status": self.st.next_refund_status,
             "amount": {"currency_code": cap["amount"]["currency_code"], "value": str(amount)},
             "capture_id": cid,
             "create_time": datetime.now(UTC).isoformat(),
@@ -351,6 +364,25 @@ class PayPalStandIn:
                 ),
                 Decimal(0),
             )
+
+    def answer(self, *, capture: str = "COMPLETED", refund: str = "COMPLETED") -> None:
+        """What the next captures and refunds come back as (PENDING, FAILED, ...)."""
+        with self._server.state.lock:
+            self._server.state.next_capture_status = capture
+            self._server.state.next_refund_status = refund
+
+    def settle(self, *, capture_id: str | None = None, refund_id: str | None = None, status: str) -> None:
+        """PayPal decides later: a PENDING capture or refund becomes `status`."""
+        with self._server.state.lock:
+            st = self._server.state
+            if capture_id is not None:  # the order holds this same capture object
+                st.captures[capture_id]["status"] = status
+            if refund_id is not None:
+                st.refunds[refund_id]["status"] = status
+
+    def refunds_of(self, capture_id: str) -> list[dict[str, Any]]:
+        with self._server.state.lock:
+            return [dict(r) for r in self._server.state.refunds.values() if r["capture_id"] == capture_id]
 
     @property
     def capture_calls(self) -> int:

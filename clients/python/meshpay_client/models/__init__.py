@@ -5,6 +5,10 @@ from .account_settings_out import AccountSettingsOut
 from .adjustment_out import AdjustmentOut
 from .admin_account_settings_in import AdminAccountSettingsIn
 from .admin_explain_response_admin_explain import AdminExplainResponseAdminExplain
+from .agent_cost_out import AgentCostOut
+from .agent_price_in import AgentPriceIn
+from .agent_price_list import AgentPriceList
+from .agent_price_out import AgentPriceOut
 from .agent_profile_in import AgentProfileIn
 from .agent_signals_out import AgentSignalsOut
 from .api_key_created import ApiKeyCreated
@@ -14,6 +18,7 @@ from .attempt_out import AttemptOut
 from .balance_out import BalanceOut
 from .billing_run_in import BillingRunIn
 from .billing_run_out import BillingRunOut
+from .by_agent_out import ByAgentOut
 from .cancel_in import CancelIn
 from .change_in import ChangeIn
 from .confirm_in import ConfirmIn
@@ -26,6 +31,8 @@ from .create_payout_in import CreatePayoutIn
 from .credits_purchase_in import CreditsPurchaseIn
 from .credits_purchase_in_chain_type_0 import CreditsPurchaseInChainType0
 from .credits_purchase_in_provider import CreditsPurchaseInProvider
+from .credits_purchase_out import CreditsPurchaseOut
+from .credits_purchase_out_next_action import CreditsPurchaseOutNextAction
 from .deadlines_out import DeadlinesOut
 from .deduct_in import DeductIn
 from .deduct_out import DeductOut
@@ -47,6 +54,8 @@ from .error_detail import ErrorDetail
 from .error_response import ErrorResponse
 from .event_out import EventOut
 from .event_out_detail import EventOutDetail
+from .execution_out import ExecutionOut
+from .execution_page import ExecutionPage
 from .expiring import Expiring
 from .fund_in import FundIn
 from .fund_in_chain_type_0 import FundInChainType0
@@ -58,6 +67,8 @@ from .item_in import ItemIn
 from .item_out import ItemOut
 from .line_out import LineOut
 from .low_balance_event_out import LowBalanceEventOut
+from .mandate_in import MandateIn
+from .mandate_out import MandateOut
 from .method_in import MethodIn
 from .method_out import MethodOut
 from .operations_healthz_response_operations_healthz import OperationsHealthzResponseOperationsHealthz
@@ -68,6 +79,7 @@ from .page_endpoint_out import PageEndpointOut
 from .page_entry_out import PageEntryOut
 from .page_invoice_out import PageInvoiceOut
 from .page_low_balance_event_out import PageLowBalanceEventOut
+from .page_mandate_out import PageMandateOut
 from .page_method_out import PageMethodOut
 from .page_payout_out import PagePayoutOut
 from .page_plan_out import PagePlanOut
@@ -80,11 +92,15 @@ from .plan_patch import PlanPatch
 from .price_in import PriceIn
 from .price_out import PriceOut
 from .pricing_list_rules_response_pricing_list_rules import PricingListRulesResponsePricingListRules
+from .principal_ref import PrincipalRef
+from .principal_ref_role import PrincipalRefRole
 from .purpose_in import PurposeIn
 from .purpose_in_kind import PurposeInKind
 from .purpose_out import PurposeOut
 from .quote_create import QuoteCreate
 from .quote_out import QuoteOut
+from .redeem_in import RedeemIn
+from .redeem_out import RedeemOut
 from .refund_in import RefundIn
 from .refund_out import RefundOut
 from .reputation_in import ReputationIn
@@ -101,6 +117,7 @@ from .rule_patch import RulePatch
 from .rule_patch_params_type_0 import RulePatchParamsType0
 from .rule_patch_scope_type_0 import RulePatchScopeType0
 from .rule_patch_type_type_0 import RulePatchTypeType0
+from .run_cost_out import RunCostOut
 from .score_in import ScoreIn
 from .settings_in import SettingsIn
 from .settings_out import SettingsOut
@@ -125,6 +142,10 @@ __all__ = (
     "AdjustmentOut",
     "AdminAccountSettingsIn",
     "AdminExplainResponseAdminExplain",
+    "AgentCostOut",
+    "AgentPriceIn",
+    "AgentPriceList",
+    "AgentPriceOut",
     "AgentProfileIn",
     "AgentSignalsOut",
     "ApiKeyCreated",
@@ -134,6 +155,7 @@ __all__ = (
     "BalanceOut",
     "BillingRunIn",
     "BillingRunOut",
+    "ByAgentOut",
     "CancelIn",
     "ChangeIn",
     "ConfirmIn",
@@ -146,6 +168,8 @@ __all__ = (
     "CreditsPurchaseIn",
     "CreditsPurchaseInChainType0",
     "CreditsPurchaseInProvider",
+    "CreditsPurchaseOut",
+    "CreditsPurchaseOutNextAction",
     "DeadlinesOut",
     "DeductIn",
     "DeductOut",
@@ -167,6 +191,8 @@ __all__ = (
     "ErrorResponse",
     "EventOut",
     "EventOutDetail",
+    "ExecutionOut",
+    "ExecutionPage",
     "Expiring",
     "FundIn",
     "FundInChainType0",
@@ -178,6 +204,8 @@ __all__ = (
     "ItemOut",
     "LineOut",
     "LowBalanceEventOut",
+    "MandateIn",
+    "MandateOut",
     "MethodIn",
     "MethodOut",
     "OperationsHealthzResponseOperationsHealthz",
@@ -188,6 +216,7 @@ __all__ = (
     "PageEntryOut",
     "PageInvoiceOut",
     "PageLowBalanceEventOut",
+    "PageMandateOut",
     "PageMethodOut",
     "PagePayoutOut",
     "PagePlanOut",
@@ -200,11 +229,15 @@ __all__ = (
     "PriceIn",
     "PriceOut",
     "PricingListRulesResponsePricingListRules",
+    "PrincipalRef",
+    "PrincipalRefRole",
     "PurposeIn",
     "PurposeInKind",
     "PurposeOut",
     "QuoteCreate",
     "QuoteOut",
+    "RedeemIn",
+    "RedeemOut",
     "RefundIn",
     "RefundOut",
     "ReputationIn",
@@ -221,6 +254,7 @@ __all__ = (
     "RulePatchParamsType0",
     "RulePatchScopeType0",
     "RulePatchTypeType0",
+    "RunCostOut",
     "ScoreIn",
     "SettingsIn",
     "SettingsOut",

@@ -32,7 +32,10 @@ class DeductOut:
             reference (str):
             transaction_id (str):
             user_id (str):
+            agent_id (None | str | Unset):
             currency (str | Unset):  Default: 'CREDIT'.
+            mandate_id (None | str | Unset):
+            run_id (None | str | Unset):
      """
 
     amount: str
@@ -42,7 +45,10 @@ class DeductOut:
     reference: str
     transaction_id: str
     user_id: str
+    agent_id: None | str | Unset = UNSET
     currency: str | Unset = 'CREDIT'
+    mandate_id: None | str | Unset = UNSET
+    run_id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -64,7 +70,25 @@ class DeductOut:
 
         user_id = self.user_id
 
+        agent_id: None | str | Unset
+        if isinstance(self.agent_id, Unset):
+            agent_id = UNSET
+        else:
+            agent_id = self.agent_id
+
         currency = self.currency
+
+        mandate_id: None | str | Unset
+        if isinstance(self.mandate_id, Unset):
+            mandate_id = UNSET
+        else:
+            mandate_id = self.mandate_id
+
+        run_id: None | str | Unset
+        if isinstance(self.run_id, Unset):
+            run_id = UNSET
+        else:
+            run_id = self.run_id
 
 
         field_dict: dict[str, Any] = {}
@@ -78,8 +102,14 @@ class DeductOut:
             "transaction_id": transaction_id,
             "user_id": user_id,
         })
+        if agent_id is not UNSET:
+            field_dict["agent_id"] = agent_id
         if currency is not UNSET:
             field_dict["currency"] = currency
+        if mandate_id is not UNSET:
+            field_dict["mandate_id"] = mandate_id
+        if run_id is not UNSET:
+            field_dict["run_id"] = run_id
 
         return field_dict
 
@@ -105,7 +135,37 @@ class DeductOut:
 
         user_id = d.pop("user_id")
 
+        def _parse_agent_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        agent_id = _parse_agent_id(d.pop("agent_id", UNSET))
+
+
         currency = d.pop("currency", UNSET)
+
+        def _parse_mandate_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        mandate_id = _parse_mandate_id(d.pop("mandate_id", UNSET))
+
+
+        def _parse_run_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        run_id = _parse_run_id(d.pop("run_id", UNSET))
+
 
         deduct_out = cls(
             amount=amount,
@@ -115,7 +175,10 @@ class DeductOut:
             reference=reference,
             transaction_id=transaction_id,
             user_id=user_id,
+            agent_id=agent_id,
             currency=currency,
+            mandate_id=mandate_id,
+            run_id=run_id,
         )
 
 

@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..types import UNSET, Unset
 from typing import cast
 import datetime
 
@@ -32,6 +33,9 @@ class EntryOut:
             reference (None | str):
             transaction_id (str):
             type_ (str):
+            agent_id (None | str | Unset): deducts and their refunds: the agent paid for
+            mandate_id (None | str | Unset):
+            run_id (None | str | Unset):
      """
 
     amount: str
@@ -42,6 +46,9 @@ class EntryOut:
     reference: None | str
     transaction_id: str
     type_: str
+    agent_id: None | str | Unset = UNSET
+    mandate_id: None | str | Unset = UNSET
+    run_id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -67,6 +74,24 @@ class EntryOut:
 
         type_ = self.type_
 
+        agent_id: None | str | Unset
+        if isinstance(self.agent_id, Unset):
+            agent_id = UNSET
+        else:
+            agent_id = self.agent_id
+
+        mandate_id: None | str | Unset
+        if isinstance(self.mandate_id, Unset):
+            mandate_id = UNSET
+        else:
+            mandate_id = self.mandate_id
+
+        run_id: None | str | Unset
+        if isinstance(self.run_id, Unset):
+            run_id = UNSET
+        else:
+            run_id = self.run_id
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -80,6 +105,12 @@ class EntryOut:
             "transaction_id": transaction_id,
             "type": type_,
         })
+        if agent_id is not UNSET:
+            field_dict["agent_id"] = agent_id
+        if mandate_id is not UNSET:
+            field_dict["mandate_id"] = mandate_id
+        if run_id is not UNSET:
+            field_dict["run_id"] = run_id
 
         return field_dict
 
@@ -119,6 +150,36 @@ class EntryOut:
 
         type_ = d.pop("type")
 
+        def _parse_agent_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        agent_id = _parse_agent_id(d.pop("agent_id", UNSET))
+
+
+        def _parse_mandate_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        mandate_id = _parse_mandate_id(d.pop("mandate_id", UNSET))
+
+
+        def _parse_run_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        run_id = _parse_run_id(d.pop("run_id", UNSET))
+
+
         entry_out = cls(
             amount=amount,
             balance=balance,
@@ -128,6 +189,9 @@ class EntryOut:
             reference=reference,
             transaction_id=transaction_id,
             type_=type_,
+            agent_id=agent_id,
+            mandate_id=mandate_id,
+            run_id=run_id,
         )
 
 

@@ -22,17 +22,16 @@ T = TypeVar("T", bound="QuoteCreate")
 
 @_attrs_define
 class QuoteCreate:
-    """ 
+    """ No base price: a quote starts from the agent's listed price (PUT /pricing/agents/{id}/prices).
+
         Attributes:
             agent_id (str):
-            base_price (float | str):
-            currency (str | Unset):  Default: 'USD'.
+            currency (str | Unset): which of the agent's listed prices Default: 'USD'.
             quantity (int | Unset):  Default: 1.
             ttl_seconds (int | None | Unset): default 15 minutes
      """
 
     agent_id: str
-    base_price: float | str
     currency: str | Unset = 'USD'
     quantity: int | Unset = 1
     ttl_seconds: int | None | Unset = UNSET
@@ -43,9 +42,6 @@ class QuoteCreate:
 
     def to_dict(self) -> dict[str, Any]:
         agent_id = self.agent_id
-
-        base_price: float | str
-        base_price = self.base_price
 
         currency = self.currency
 
@@ -62,7 +58,6 @@ class QuoteCreate:
 
         field_dict.update({
             "agent_id": agent_id,
-            "base_price": base_price,
         })
         if currency is not UNSET:
             field_dict["currency"] = currency
@@ -80,12 +75,6 @@ class QuoteCreate:
         d = dict(src_dict)
         agent_id = d.pop("agent_id")
 
-        def _parse_base_price(data: object) -> float | str:
-            return cast(float | str, data)
-
-        base_price = _parse_base_price(d.pop("base_price"))
-
-
         currency = d.pop("currency", UNSET)
 
         quantity = d.pop("quantity", UNSET)
@@ -102,7 +91,6 @@ class QuoteCreate:
 
         quote_create = cls(
             agent_id=agent_id,
-            base_price=base_price,
             currency=currency,
             quantity=quantity,
             ttl_seconds=ttl_seconds,

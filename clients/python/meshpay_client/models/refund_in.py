@@ -11,6 +11,8 @@ from ..types import UNSET, Unset
 from ..types import UNSET, Unset
 from typing import cast
 
+if TYPE_CHECKING:
+  from ..models.principal_ref import PrincipalRef
 
 
 
@@ -27,12 +29,14 @@ class RefundIn:
             reference (str):
             user_id (str):
             amount (float | None | str | Unset): omit to refund everything not yet refunded
+            deducted_by (None | PrincipalRef | Unset): services and admins: who made the deduct (default: the caller)
             refund_reference (None | str | Unset): makes the refund idempotent; default: a new refund
      """
 
     reference: str
     user_id: str
     amount: float | None | str | Unset = UNSET
+    deducted_by: None | PrincipalRef | Unset = UNSET
     refund_reference: None | str | Unset = UNSET
 
 
@@ -40,6 +44,7 @@ class RefundIn:
 
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.principal_ref import PrincipalRef
         reference = self.reference
 
         user_id = self.user_id
@@ -49,6 +54,14 @@ class RefundIn:
             amount = UNSET
         else:
             amount = self.amount
+
+        deducted_by: dict[str, Any] | None | Unset
+        if isinstance(self.deducted_by, Unset):
+            deducted_by = UNSET
+        elif isinstance(self.deducted_by, PrincipalRef):
+            deducted_by = self.deducted_by.to_dict()
+        else:
+            deducted_by = self.deducted_by
 
         refund_reference: None | str | Unset
         if isinstance(self.refund_reference, Unset):
@@ -65,6 +78,8 @@ class RefundIn:
         })
         if amount is not UNSET:
             field_dict["amount"] = amount
+        if deducted_by is not UNSET:
+            field_dict["deducted_by"] = deducted_by
         if refund_reference is not UNSET:
             field_dict["refund_reference"] = refund_reference
 
@@ -74,6 +89,7 @@ class RefundIn:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.principal_ref import PrincipalRef
         d = dict(src_dict)
         reference = d.pop("reference")
 
@@ -87,6 +103,26 @@ class RefundIn:
             return cast(float | None | str | Unset, data)
 
         amount = _parse_amount(d.pop("amount", UNSET))
+
+
+        def _parse_deducted_by(data: object) -> None | PrincipalRef | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                deducted_by_type_0 = PrincipalRef.from_dict(data)
+
+
+
+                return deducted_by_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | PrincipalRef | Unset, data)
+
+        deducted_by = _parse_deducted_by(d.pop("deducted_by", UNSET))
 
 
         def _parse_refund_reference(data: object) -> None | str | Unset:
@@ -103,6 +139,7 @@ class RefundIn:
             reference=reference,
             user_id=user_id,
             amount=amount,
+            deducted_by=deducted_by,
             refund_reference=refund_reference,
         )
 

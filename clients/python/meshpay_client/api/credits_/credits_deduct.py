@@ -128,8 +128,12 @@ def sync_detailed(
 ) -> Response[DeductOut | ErrorResponse]:
     """ Deduct
 
-     Charge a user's credits for an agent execution. The same `reference` never deducts twice:
-    a repeat answers with the first result. Not enough available credits: 409 insufficient_credits.
+     Charge a user's credits for an agent execution. An agent must name the user's mandate to it
+    (403 mandate_required; 404 mandate_not_found for anyone else's; 409 mandate_cap_exceeded,
+    mandate_expired, mandate_revoked); services and admins may deduct without one. The same
+    `reference` from the same caller never deducts twice: a repeat of the same charge answers with
+    the first result, a different charge under it is 409 idempotency_key_conflict. Not enough
+    available credits: 409 insufficient_credits.
 
     Args:
         body (DeductIn):
@@ -162,8 +166,12 @@ def sync(
 ) -> DeductOut | ErrorResponse | None:
     """ Deduct
 
-     Charge a user's credits for an agent execution. The same `reference` never deducts twice:
-    a repeat answers with the first result. Not enough available credits: 409 insufficient_credits.
+     Charge a user's credits for an agent execution. An agent must name the user's mandate to it
+    (403 mandate_required; 404 mandate_not_found for anyone else's; 409 mandate_cap_exceeded,
+    mandate_expired, mandate_revoked); services and admins may deduct without one. The same
+    `reference` from the same caller never deducts twice: a repeat of the same charge answers with
+    the first result, a different charge under it is 409 idempotency_key_conflict. Not enough
+    available credits: 409 insufficient_credits.
 
     Args:
         body (DeductIn):
@@ -191,8 +199,12 @@ async def asyncio_detailed(
 ) -> Response[DeductOut | ErrorResponse]:
     """ Deduct
 
-     Charge a user's credits for an agent execution. The same `reference` never deducts twice:
-    a repeat answers with the first result. Not enough available credits: 409 insufficient_credits.
+     Charge a user's credits for an agent execution. An agent must name the user's mandate to it
+    (403 mandate_required; 404 mandate_not_found for anyone else's; 409 mandate_cap_exceeded,
+    mandate_expired, mandate_revoked); services and admins may deduct without one. The same
+    `reference` from the same caller never deducts twice: a repeat of the same charge answers with
+    the first result, a different charge under it is 409 idempotency_key_conflict. Not enough
+    available credits: 409 insufficient_credits.
 
     Args:
         body (DeductIn):
@@ -225,8 +237,12 @@ async def asyncio(
 ) -> DeductOut | ErrorResponse | None:
     """ Deduct
 
-     Charge a user's credits for an agent execution. The same `reference` never deducts twice:
-    a repeat answers with the first result. Not enough available credits: 409 insufficient_credits.
+     Charge a user's credits for an agent execution. An agent must name the user's mandate to it
+    (403 mandate_required; 404 mandate_not_found for anyone else's; 409 mandate_cap_exceeded,
+    mandate_expired, mandate_revoked); services and admins may deduct without one. The same
+    `reference` from the same caller never deducts twice: a repeat of the same charge answers with
+    the first result, a different charge under it is 409 idempotency_key_conflict. Not enough
+    available credits: 409 insufficient_credits.
 
     Args:
         body (DeductIn):

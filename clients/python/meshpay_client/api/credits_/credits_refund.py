@@ -128,7 +128,9 @@ def sync_detailed(
 ) -> Response[ErrorResponse | RefundOut]:
     """ Refund
 
-     Give back all or part of a deduction, into the lots it drew from; never more than deducted.
+     Give back all or part of a deduction made through this API, into the lots it drew from; never
+    more than deducted. An agent refunds its own deducts; services and admins may name `deducted_by`.
+    Deducts the platform made itself (escrow funding, payments, invoices) are not reachable: 404.
 
     Args:
         body (RefundIn):
@@ -161,7 +163,9 @@ def sync(
 ) -> ErrorResponse | RefundOut | None:
     """ Refund
 
-     Give back all or part of a deduction, into the lots it drew from; never more than deducted.
+     Give back all or part of a deduction made through this API, into the lots it drew from; never
+    more than deducted. An agent refunds its own deducts; services and admins may name `deducted_by`.
+    Deducts the platform made itself (escrow funding, payments, invoices) are not reachable: 404.
 
     Args:
         body (RefundIn):
@@ -189,7 +193,9 @@ async def asyncio_detailed(
 ) -> Response[ErrorResponse | RefundOut]:
     """ Refund
 
-     Give back all or part of a deduction, into the lots it drew from; never more than deducted.
+     Give back all or part of a deduction made through this API, into the lots it drew from; never
+    more than deducted. An agent refunds its own deducts; services and admins may name `deducted_by`.
+    Deducts the platform made itself (escrow funding, payments, invoices) are not reachable: 404.
 
     Args:
         body (RefundIn):
@@ -222,7 +228,9 @@ async def asyncio(
 ) -> ErrorResponse | RefundOut | None:
     """ Refund
 
-     Give back all or part of a deduction, into the lots it drew from; never more than deducted.
+     Give back all or part of a deduction made through this API, into the lots it drew from; never
+    more than deducted. An agent refunds its own deducts; services and admins may name `deducted_by`.
+    Deducts the platform made itself (escrow funding, payments, invoices) are not reachable: 404.
 
     Args:
         body (RefundIn):

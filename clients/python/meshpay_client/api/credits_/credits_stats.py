@@ -8,10 +8,12 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
+from ...models.by_agent_out import ByAgentOut
 from ...models.error_response import ErrorResponse
 from ...models.stats_out import StatsOut
 from ...types import UNSET, Unset
 from typing import cast
+from typing import Literal, cast
 import datetime
 
 
@@ -21,6 +23,7 @@ def _get_kwargs(
     user_id: None | str | Unset = UNSET,
     from_: datetime.datetime | None | Unset = UNSET,
     to: datetime.datetime | None | Unset = UNSET,
+    group_by: Literal['agent'] | None | Unset = UNSET,
 
 ) -> dict[str, Any]:
     
@@ -54,6 +57,13 @@ def _get_kwargs(
         json_to = to
     params["to"] = json_to
 
+    json_group_by: Literal['agent'] | None | Unset
+    if isinstance(group_by, Unset):
+        json_group_by = UNSET
+    else:
+        json_group_by = group_by
+    params["group_by"] = json_group_by
+
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -69,11 +79,28 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorResponse | StatsOut | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ByAgentOut | StatsOut | ErrorResponse | None:
     if response.status_code == 200:
-        response_200 = StatsOut.from_dict(response.json())
+        def _parse_response_200(data: object) -> ByAgentOut | StatsOut:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_200_type_0 = StatsOut.from_dict(data)
 
 
+
+                return response_200_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_200_type_1 = ByAgentOut.from_dict(data)
+
+
+
+            return response_200_type_1
+
+        response_200 = _parse_response_200(response.json())
 
         return response_200
 
@@ -139,7 +166,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorResponse | StatsOut]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ByAgentOut | StatsOut | ErrorResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -154,24 +181,27 @@ def sync_detailed(
     user_id: None | str | Unset = UNSET,
     from_: datetime.datetime | None | Unset = UNSET,
     to: datetime.datetime | None | Unset = UNSET,
+    group_by: Literal['agent'] | None | Unset = UNSET,
 
-) -> Response[ErrorResponse | StatsOut]:
+) -> Response[ByAgentOut | StatsOut | ErrorResponse]:
     """ Stats
 
      Totals purchased, rewarded, spent (net of nothing: refunds are their own line), refunded and
-    expired in [from, to), and the available balance now.
+    expired in [from, to), and the available balance now. `group_by=agent`: the deducts in the
+    period per agent they paid for (charges, spent, refunded of them since, net).
 
     Args:
         user_id (None | str | Unset):
         from_ (datetime.datetime | None | Unset):
         to (datetime.datetime | None | Unset):
+        group_by (Literal['agent'] | None | Unset): agent: spend per agent paid
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse | StatsOut]
+        Response[ByAgentOut | StatsOut | ErrorResponse]
      """
 
 
@@ -179,6 +209,7 @@ def sync_detailed(
         user_id=user_id,
 from_=from_,
 to=to,
+group_by=group_by,
 
     )
 
@@ -194,24 +225,27 @@ def sync(
     user_id: None | str | Unset = UNSET,
     from_: datetime.datetime | None | Unset = UNSET,
     to: datetime.datetime | None | Unset = UNSET,
+    group_by: Literal['agent'] | None | Unset = UNSET,
 
-) -> ErrorResponse | StatsOut | None:
+) -> ByAgentOut | StatsOut | ErrorResponse | None:
     """ Stats
 
      Totals purchased, rewarded, spent (net of nothing: refunds are their own line), refunded and
-    expired in [from, to), and the available balance now.
+    expired in [from, to), and the available balance now. `group_by=agent`: the deducts in the
+    period per agent they paid for (charges, spent, refunded of them since, net).
 
     Args:
         user_id (None | str | Unset):
         from_ (datetime.datetime | None | Unset):
         to (datetime.datetime | None | Unset):
+        group_by (Literal['agent'] | None | Unset): agent: spend per agent paid
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse | StatsOut
+        ByAgentOut | StatsOut | ErrorResponse
      """
 
 
@@ -220,6 +254,7 @@ def sync(
 user_id=user_id,
 from_=from_,
 to=to,
+group_by=group_by,
 
     ).parsed
 
@@ -229,24 +264,27 @@ async def asyncio_detailed(
     user_id: None | str | Unset = UNSET,
     from_: datetime.datetime | None | Unset = UNSET,
     to: datetime.datetime | None | Unset = UNSET,
+    group_by: Literal['agent'] | None | Unset = UNSET,
 
-) -> Response[ErrorResponse | StatsOut]:
+) -> Response[ByAgentOut | StatsOut | ErrorResponse]:
     """ Stats
 
      Totals purchased, rewarded, spent (net of nothing: refunds are their own line), refunded and
-    expired in [from, to), and the available balance now.
+    expired in [from, to), and the available balance now. `group_by=agent`: the deducts in the
+    period per agent they paid for (charges, spent, refunded of them since, net).
 
     Args:
         user_id (None | str | Unset):
         from_ (datetime.datetime | None | Unset):
         to (datetime.datetime | None | Unset):
+        group_by (Literal['agent'] | None | Unset): agent: spend per agent paid
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse | StatsOut]
+        Response[ByAgentOut | StatsOut | ErrorResponse]
      """
 
 
@@ -254,6 +292,7 @@ async def asyncio_detailed(
         user_id=user_id,
 from_=from_,
 to=to,
+group_by=group_by,
 
     )
 
@@ -269,24 +308,27 @@ async def asyncio(
     user_id: None | str | Unset = UNSET,
     from_: datetime.datetime | None | Unset = UNSET,
     to: datetime.datetime | None | Unset = UNSET,
+    group_by: Literal['agent'] | None | Unset = UNSET,
 
-) -> ErrorResponse | StatsOut | None:
+) -> ByAgentOut | StatsOut | ErrorResponse | None:
     """ Stats
 
      Totals purchased, rewarded, spent (net of nothing: refunds are their own line), refunded and
-    expired in [from, to), and the available balance now.
+    expired in [from, to), and the available balance now. `group_by=agent`: the deducts in the
+    period per agent they paid for (charges, spent, refunded of them since, net).
 
     Args:
         user_id (None | str | Unset):
         from_ (datetime.datetime | None | Unset):
         to (datetime.datetime | None | Unset):
+        group_by (Literal['agent'] | None | Unset): agent: spend per agent paid
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse | StatsOut
+        ByAgentOut | StatsOut | ErrorResponse
      """
 
 
@@ -295,5 +337,6 @@ async def asyncio(
 user_id=user_id,
 from_=from_,
 to=to,
+group_by=group_by,
 
     )).parsed

@@ -10,6 +10,7 @@ from ... import errors
 
 from ...models.create_escrow_in import CreateEscrowIn
 from ...models.error_response import ErrorResponse
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -17,9 +18,13 @@ from typing import cast
 def _get_kwargs(
     *,
     body: CreateEscrowIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
 
 
     
@@ -116,11 +121,14 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: CreateEscrowIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[ErrorResponse]:
     """ Create Escrow
 
     Args:
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (CreateEscrowIn):
 
     Raises:
@@ -134,6 +142,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -147,11 +156,14 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: CreateEscrowIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> ErrorResponse | None:
     """ Create Escrow
 
     Args:
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (CreateEscrowIn):
 
     Raises:
@@ -166,6 +178,7 @@ def sync(
     return sync_detailed(
         client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     ).parsed
 
@@ -173,11 +186,14 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: CreateEscrowIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[ErrorResponse]:
     """ Create Escrow
 
     Args:
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (CreateEscrowIn):
 
     Raises:
@@ -191,6 +207,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -204,11 +221,14 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: CreateEscrowIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> ErrorResponse | None:
     """ Create Escrow
 
     Args:
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (CreateEscrowIn):
 
     Raises:
@@ -223,5 +243,6 @@ async def asyncio(
     return (await asyncio_detailed(
         client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     )).parsed

@@ -10,6 +10,7 @@ from ... import errors
 
 from ...models.deliver_in import DeliverIn
 from ...models.error_response import ErrorResponse
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -18,9 +19,13 @@ def _get_kwargs(
     escrow_id: str,
     *,
     body: DeliverIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
 
 
     
@@ -118,6 +123,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: DeliverIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[ErrorResponse]:
     """ Deliver Escrow
@@ -127,6 +133,8 @@ def sync_detailed(
 
     Args:
         escrow_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (DeliverIn):
 
     Raises:
@@ -141,6 +149,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         escrow_id=escrow_id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -155,6 +164,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: DeliverIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> ErrorResponse | None:
     """ Deliver Escrow
@@ -164,6 +174,8 @@ def sync(
 
     Args:
         escrow_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (DeliverIn):
 
     Raises:
@@ -179,6 +191,7 @@ def sync(
         escrow_id=escrow_id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     ).parsed
 
@@ -187,6 +200,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: DeliverIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[ErrorResponse]:
     """ Deliver Escrow
@@ -196,6 +210,8 @@ async def asyncio_detailed(
 
     Args:
         escrow_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (DeliverIn):
 
     Raises:
@@ -210,6 +226,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         escrow_id=escrow_id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -224,6 +241,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: DeliverIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> ErrorResponse | None:
     """ Deliver Escrow
@@ -233,6 +251,8 @@ async def asyncio(
 
     Args:
         escrow_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (DeliverIn):
 
     Raises:
@@ -248,5 +268,6 @@ async def asyncio(
         escrow_id=escrow_id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     )).parsed

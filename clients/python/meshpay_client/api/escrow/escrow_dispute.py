@@ -10,6 +10,7 @@ from ... import errors
 
 from ...models.dispute_in import DisputeIn
 from ...models.error_response import ErrorResponse
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -18,9 +19,13 @@ def _get_kwargs(
     escrow_id: str,
     *,
     body: DisputeIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
 
 
     
@@ -118,12 +123,15 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: DisputeIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[ErrorResponse]:
     """ Dispute Escrow
 
     Args:
         escrow_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (DisputeIn):
 
     Raises:
@@ -138,6 +146,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         escrow_id=escrow_id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -152,12 +161,15 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: DisputeIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> ErrorResponse | None:
     """ Dispute Escrow
 
     Args:
         escrow_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (DisputeIn):
 
     Raises:
@@ -173,6 +185,7 @@ def sync(
         escrow_id=escrow_id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     ).parsed
 
@@ -181,12 +194,15 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: DisputeIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[ErrorResponse]:
     """ Dispute Escrow
 
     Args:
         escrow_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (DisputeIn):
 
     Raises:
@@ -201,6 +217,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         escrow_id=escrow_id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -215,12 +232,15 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: DisputeIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> ErrorResponse | None:
     """ Dispute Escrow
 
     Args:
         escrow_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (DisputeIn):
 
     Raises:
@@ -236,5 +256,6 @@ async def asyncio(
         escrow_id=escrow_id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     )).parsed

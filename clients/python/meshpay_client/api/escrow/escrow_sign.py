@@ -19,9 +19,13 @@ def _get_kwargs(
     escrow_id: str,
     *,
     body: None | SignIn | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
 
 
     
@@ -123,12 +127,15 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: None | SignIn | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[ErrorResponse]:
     """ Sign Escrow
 
     Args:
         escrow_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (None | SignIn | Unset):
 
     Raises:
@@ -143,6 +150,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         escrow_id=escrow_id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -157,12 +165,15 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: None | SignIn | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> ErrorResponse | None:
     """ Sign Escrow
 
     Args:
         escrow_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (None | SignIn | Unset):
 
     Raises:
@@ -178,6 +189,7 @@ def sync(
         escrow_id=escrow_id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     ).parsed
 
@@ -186,12 +198,15 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: None | SignIn | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[ErrorResponse]:
     """ Sign Escrow
 
     Args:
         escrow_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (None | SignIn | Unset):
 
     Raises:
@@ -206,6 +221,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         escrow_id=escrow_id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -220,12 +236,15 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: None | SignIn | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> ErrorResponse | None:
     """ Sign Escrow
 
     Args:
         escrow_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (None | SignIn | Unset):
 
     Raises:
@@ -241,5 +260,6 @@ async def asyncio(
         escrow_id=escrow_id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     )).parsed

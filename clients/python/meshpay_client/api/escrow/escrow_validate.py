@@ -10,6 +10,7 @@ from ... import errors
 
 from ...models.error_response import ErrorResponse
 from ...models.score_in import ScoreIn
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -18,9 +19,13 @@ def _get_kwargs(
     escrow_id: str,
     *,
     body: ScoreIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
 
 
     
@@ -118,6 +123,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ScoreIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[ErrorResponse]:
     """ Validate Escrow
@@ -126,6 +132,8 @@ def sync_detailed(
 
     Args:
         escrow_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (ScoreIn):
 
     Raises:
@@ -140,6 +148,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         escrow_id=escrow_id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -154,6 +163,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ScoreIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> ErrorResponse | None:
     """ Validate Escrow
@@ -162,6 +172,8 @@ def sync(
 
     Args:
         escrow_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (ScoreIn):
 
     Raises:
@@ -177,6 +189,7 @@ def sync(
         escrow_id=escrow_id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     ).parsed
 
@@ -185,6 +198,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ScoreIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[ErrorResponse]:
     """ Validate Escrow
@@ -193,6 +207,8 @@ async def asyncio_detailed(
 
     Args:
         escrow_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (ScoreIn):
 
     Raises:
@@ -207,6 +223,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         escrow_id=escrow_id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -221,6 +238,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ScoreIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> ErrorResponse | None:
     """ Validate Escrow
@@ -229,6 +247,8 @@ async def asyncio(
 
     Args:
         escrow_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (ScoreIn):
 
     Raises:
@@ -244,5 +264,6 @@ async def asyncio(
         escrow_id=escrow_id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     )).parsed

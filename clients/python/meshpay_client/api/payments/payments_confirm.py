@@ -10,6 +10,7 @@ from ... import errors
 
 from ...models.confirm_in import ConfirmIn
 from ...models.error_response import ErrorResponse
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -18,9 +19,13 @@ def _get_kwargs(
     payment_id: str,
     *,
     body: ConfirmIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
 
 
     
@@ -118,14 +123,21 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ConfirmIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[ErrorResponse]:
     """ Confirm Payment
 
      Stripe: confirm with a stored method; PayPal: capture after the buyer approved.
 
+    A provider refusal answers at once (the payment fails with the provider's reason); while the
+    provider is down the wait is bounded: 503 + Retry-After, and the retry with the same
+    Idempotency-Key joins the same Update.
+
     Args:
         payment_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (ConfirmIn):
 
     Raises:
@@ -140,6 +152,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         payment_id=payment_id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -154,14 +167,21 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ConfirmIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> ErrorResponse | None:
     """ Confirm Payment
 
      Stripe: confirm with a stored method; PayPal: capture after the buyer approved.
 
+    A provider refusal answers at once (the payment fails with the provider's reason); while the
+    provider is down the wait is bounded: 503 + Retry-After, and the retry with the same
+    Idempotency-Key joins the same Update.
+
     Args:
         payment_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (ConfirmIn):
 
     Raises:
@@ -177,6 +197,7 @@ def sync(
         payment_id=payment_id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     ).parsed
 
@@ -185,14 +206,21 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ConfirmIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[ErrorResponse]:
     """ Confirm Payment
 
      Stripe: confirm with a stored method; PayPal: capture after the buyer approved.
 
+    A provider refusal answers at once (the payment fails with the provider's reason); while the
+    provider is down the wait is bounded: 503 + Retry-After, and the retry with the same
+    Idempotency-Key joins the same Update.
+
     Args:
         payment_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (ConfirmIn):
 
     Raises:
@@ -207,6 +235,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         payment_id=payment_id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -221,14 +250,21 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ConfirmIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> ErrorResponse | None:
     """ Confirm Payment
 
      Stripe: confirm with a stored method; PayPal: capture after the buyer approved.
 
+    A provider refusal answers at once (the payment fails with the provider's reason); while the
+    provider is down the wait is bounded: 503 + Retry-After, and the retry with the same
+    Idempotency-Key joins the same Update.
+
     Args:
         payment_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (ConfirmIn):
 
     Raises:
@@ -244,5 +280,6 @@ async def asyncio(
         payment_id=payment_id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     )).parsed

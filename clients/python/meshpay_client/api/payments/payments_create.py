@@ -10,6 +10,7 @@ from ... import errors
 
 from ...models.create_payment_in import CreatePaymentIn
 from ...models.error_response import ErrorResponse
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -17,9 +18,13 @@ from typing import cast
 def _get_kwargs(
     *,
     body: CreatePaymentIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
 
 
     
@@ -116,6 +121,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: CreatePaymentIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[ErrorResponse]:
     """ Create Payment
@@ -123,6 +129,8 @@ def sync_detailed(
      Start a payment; 201 with the provider's next step (client_secret | approval_url | address).
 
     Args:
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (CreatePaymentIn):
 
     Raises:
@@ -136,6 +144,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -149,6 +158,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: CreatePaymentIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> ErrorResponse | None:
     """ Create Payment
@@ -156,6 +166,8 @@ def sync(
      Start a payment; 201 with the provider's next step (client_secret | approval_url | address).
 
     Args:
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (CreatePaymentIn):
 
     Raises:
@@ -170,6 +182,7 @@ def sync(
     return sync_detailed(
         client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     ).parsed
 
@@ -177,6 +190,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: CreatePaymentIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[ErrorResponse]:
     """ Create Payment
@@ -184,6 +198,8 @@ async def asyncio_detailed(
      Start a payment; 201 with the provider's next step (client_secret | approval_url | address).
 
     Args:
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (CreatePaymentIn):
 
     Raises:
@@ -197,6 +213,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -210,6 +227,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: CreatePaymentIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> ErrorResponse | None:
     """ Create Payment
@@ -217,6 +235,8 @@ async def asyncio(
      Start a payment; 201 with the provider's next step (client_secret | approval_url | address).
 
     Args:
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (CreatePaymentIn):
 
     Raises:
@@ -231,5 +251,6 @@ async def asyncio(
     return (await asyncio_detailed(
         client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     )).parsed

@@ -9,7 +9,9 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.credits_purchase_in import CreditsPurchaseIn
+from ...models.credits_purchase_out import CreditsPurchaseOut
 from ...models.error_response import ErrorResponse
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -17,9 +19,13 @@ from typing import cast
 def _get_kwargs(
     *,
     body: CreditsPurchaseIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
 
 
     
@@ -40,7 +46,14 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorResponse | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> CreditsPurchaseOut | ErrorResponse | None:
+    if response.status_code == 201:
+        response_201 = CreditsPurchaseOut.from_dict(response.json())
+
+
+
+        return response_201
+
     if response.status_code == 401:
         response_401 = ErrorResponse.from_dict(response.json())
 
@@ -103,7 +116,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorResponse]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[CreditsPurchaseOut | ErrorResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -116,13 +129,18 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: CreditsPurchaseIn,
+    idempotency_key: None | str | Unset = UNSET,
 
-) -> Response[ErrorResponse]:
+) -> Response[CreditsPurchaseOut | ErrorResponse]:
     """ Purchase Credits
 
-     Buy credits: a payment with purpose credits; the workflow grants them once on completion.
+     Buy credits at the server's price in a currency they are sold in (`credit_prices`; any
+    other currency is 422); the workflow grants them once on completion. `status` is the seed's
+    purchase status (processing while in flight); `payment_status` the payment's own.
 
     Args:
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (CreditsPurchaseIn):
 
     Raises:
@@ -130,12 +148,13 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse]
+        Response[CreditsPurchaseOut | ErrorResponse]
      """
 
 
     kwargs = _get_kwargs(
         body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -149,13 +168,18 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: CreditsPurchaseIn,
+    idempotency_key: None | str | Unset = UNSET,
 
-) -> ErrorResponse | None:
+) -> CreditsPurchaseOut | ErrorResponse | None:
     """ Purchase Credits
 
-     Buy credits: a payment with purpose credits; the workflow grants them once on completion.
+     Buy credits at the server's price in a currency they are sold in (`credit_prices`; any
+    other currency is 422); the workflow grants them once on completion. `status` is the seed's
+    purchase status (processing while in flight); `payment_status` the payment's own.
 
     Args:
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (CreditsPurchaseIn):
 
     Raises:
@@ -163,13 +187,14 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse
+        CreditsPurchaseOut | ErrorResponse
      """
 
 
     return sync_detailed(
         client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     ).parsed
 
@@ -177,13 +202,18 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: CreditsPurchaseIn,
+    idempotency_key: None | str | Unset = UNSET,
 
-) -> Response[ErrorResponse]:
+) -> Response[CreditsPurchaseOut | ErrorResponse]:
     """ Purchase Credits
 
-     Buy credits: a payment with purpose credits; the workflow grants them once on completion.
+     Buy credits at the server's price in a currency they are sold in (`credit_prices`; any
+    other currency is 422); the workflow grants them once on completion. `status` is the seed's
+    purchase status (processing while in flight); `payment_status` the payment's own.
 
     Args:
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (CreditsPurchaseIn):
 
     Raises:
@@ -191,12 +221,13 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse]
+        Response[CreditsPurchaseOut | ErrorResponse]
      """
 
 
     kwargs = _get_kwargs(
         body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -210,13 +241,18 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: CreditsPurchaseIn,
+    idempotency_key: None | str | Unset = UNSET,
 
-) -> ErrorResponse | None:
+) -> CreditsPurchaseOut | ErrorResponse | None:
     """ Purchase Credits
 
-     Buy credits: a payment with purpose credits; the workflow grants them once on completion.
+     Buy credits at the server's price in a currency they are sold in (`credit_prices`; any
+    other currency is 422); the workflow grants them once on completion. `status` is the seed's
+    purchase status (processing while in flight); `payment_status` the payment's own.
 
     Args:
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (CreditsPurchaseIn):
 
     Raises:
@@ -224,12 +260,13 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse
+        CreditsPurchaseOut | ErrorResponse
      """
 
 
     return (await asyncio_detailed(
         client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     )).parsed

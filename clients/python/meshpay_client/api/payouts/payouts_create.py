@@ -11,6 +11,7 @@ from ... import errors
 from ...models.create_payout_in import CreatePayoutIn
 from ...models.error_response import ErrorResponse
 from ...models.payout_out import PayoutOut
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -18,9 +19,13 @@ from typing import cast
 def _get_kwargs(
     *,
     body: CreatePayoutIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
 
 
     
@@ -124,11 +129,14 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: CreatePayoutIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[ErrorResponse | PayoutOut]:
     """ Create Payout
 
     Args:
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (CreatePayoutIn):
 
     Raises:
@@ -142,6 +150,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -155,11 +164,14 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: CreatePayoutIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> ErrorResponse | PayoutOut | None:
     """ Create Payout
 
     Args:
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (CreatePayoutIn):
 
     Raises:
@@ -174,6 +186,7 @@ def sync(
     return sync_detailed(
         client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     ).parsed
 
@@ -181,11 +194,14 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: CreatePayoutIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[ErrorResponse | PayoutOut]:
     """ Create Payout
 
     Args:
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (CreatePayoutIn):
 
     Raises:
@@ -199,6 +215,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -212,11 +229,14 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: CreatePayoutIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> ErrorResponse | PayoutOut | None:
     """ Create Payout
 
     Args:
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (CreatePayoutIn):
 
     Raises:
@@ -231,5 +251,6 @@ async def asyncio(
     return (await asyncio_detailed(
         client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     )).parsed

@@ -129,7 +129,8 @@ def sync_detailed(
     """ Create Quote
 
     Args:
-        body (QuoteCreate):
+        body (QuoteCreate): No base price: a quote starts from the agent's listed price (PUT
+            /pricing/agents/{id}/prices).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -160,7 +161,8 @@ def sync(
     """ Create Quote
 
     Args:
-        body (QuoteCreate):
+        body (QuoteCreate): No base price: a quote starts from the agent's listed price (PUT
+            /pricing/agents/{id}/prices).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -186,7 +188,8 @@ async def asyncio_detailed(
     """ Create Quote
 
     Args:
-        body (QuoteCreate):
+        body (QuoteCreate): No base price: a quote starts from the agent's listed price (PUT
+            /pricing/agents/{id}/prices).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -217,7 +220,8 @@ async def asyncio(
     """ Create Quote
 
     Args:
-        body (QuoteCreate):
+        body (QuoteCreate): No base price: a quote starts from the agent's listed price (PUT
+            /pricing/agents/{id}/prices).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

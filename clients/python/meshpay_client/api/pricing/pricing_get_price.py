@@ -19,7 +19,7 @@ import datetime
 def _get_kwargs(
     agent_id: str,
     *,
-    base_price: str,
+    base_price: None | str | Unset = UNSET,
     currency: str | Unset = 'USD',
     quantity: int | Unset = 1,
     at: datetime.datetime | None | Unset = UNSET,
@@ -32,7 +32,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    params["base_price"] = base_price
+    json_base_price: None | str | Unset
+    if isinstance(base_price, Unset):
+        json_base_price = UNSET
+    else:
+        json_base_price = base_price
+    params["base_price"] = json_base_price
 
     params["currency"] = currency
 
@@ -152,7 +157,7 @@ def sync_detailed(
     agent_id: str,
     *,
     client: AuthenticatedClient,
-    base_price: str,
+    base_price: None | str | Unset = UNSET,
     currency: str | Unset = 'USD',
     quantity: int | Unset = 1,
     at: datetime.datetime | None | Unset = UNSET,
@@ -161,12 +166,15 @@ def sync_detailed(
 ) -> Response[ErrorResponse | PriceOut]:
     """ Get Price
 
-     The adjusted unit price and why. Time rules use the rule's own zone, else the agent's stored
-    zone, else `tz`, else UTC; `quantity` only selects bulk tiers (the price stays per unit).
+     The adjusted unit price and why, from the agent's listed price in `currency` (or, as a what-if
+    preview that locks nothing, from `base_price`; only a quote locks a price, and a quote always
+    starts from the listed one). Time rules use the rule's own zone, else the agent's stored zone,
+    else `tz`, else UTC; `quantity` only selects bulk tiers (the price stays per unit).
 
     Args:
         agent_id (str):
-        base_price (str): per unit, e.g. 10.00
+        base_price (None | str | Unset): what-if: price this base instead of the listed price;
+            locks nothing
         currency (str | Unset):  Default: 'USD'.
         quantity (int | Unset):  Default: 1.
         at (datetime.datetime | None | Unset): price at this time (default now)
@@ -201,7 +209,7 @@ def sync(
     agent_id: str,
     *,
     client: AuthenticatedClient,
-    base_price: str,
+    base_price: None | str | Unset = UNSET,
     currency: str | Unset = 'USD',
     quantity: int | Unset = 1,
     at: datetime.datetime | None | Unset = UNSET,
@@ -210,12 +218,15 @@ def sync(
 ) -> ErrorResponse | PriceOut | None:
     """ Get Price
 
-     The adjusted unit price and why. Time rules use the rule's own zone, else the agent's stored
-    zone, else `tz`, else UTC; `quantity` only selects bulk tiers (the price stays per unit).
+     The adjusted unit price and why, from the agent's listed price in `currency` (or, as a what-if
+    preview that locks nothing, from `base_price`; only a quote locks a price, and a quote always
+    starts from the listed one). Time rules use the rule's own zone, else the agent's stored zone,
+    else `tz`, else UTC; `quantity` only selects bulk tiers (the price stays per unit).
 
     Args:
         agent_id (str):
-        base_price (str): per unit, e.g. 10.00
+        base_price (None | str | Unset): what-if: price this base instead of the listed price;
+            locks nothing
         currency (str | Unset):  Default: 'USD'.
         quantity (int | Unset):  Default: 1.
         at (datetime.datetime | None | Unset): price at this time (default now)
@@ -245,7 +256,7 @@ async def asyncio_detailed(
     agent_id: str,
     *,
     client: AuthenticatedClient,
-    base_price: str,
+    base_price: None | str | Unset = UNSET,
     currency: str | Unset = 'USD',
     quantity: int | Unset = 1,
     at: datetime.datetime | None | Unset = UNSET,
@@ -254,12 +265,15 @@ async def asyncio_detailed(
 ) -> Response[ErrorResponse | PriceOut]:
     """ Get Price
 
-     The adjusted unit price and why. Time rules use the rule's own zone, else the agent's stored
-    zone, else `tz`, else UTC; `quantity` only selects bulk tiers (the price stays per unit).
+     The adjusted unit price and why, from the agent's listed price in `currency` (or, as a what-if
+    preview that locks nothing, from `base_price`; only a quote locks a price, and a quote always
+    starts from the listed one). Time rules use the rule's own zone, else the agent's stored zone,
+    else `tz`, else UTC; `quantity` only selects bulk tiers (the price stays per unit).
 
     Args:
         agent_id (str):
-        base_price (str): per unit, e.g. 10.00
+        base_price (None | str | Unset): what-if: price this base instead of the listed price;
+            locks nothing
         currency (str | Unset):  Default: 'USD'.
         quantity (int | Unset):  Default: 1.
         at (datetime.datetime | None | Unset): price at this time (default now)
@@ -294,7 +308,7 @@ async def asyncio(
     agent_id: str,
     *,
     client: AuthenticatedClient,
-    base_price: str,
+    base_price: None | str | Unset = UNSET,
     currency: str | Unset = 'USD',
     quantity: int | Unset = 1,
     at: datetime.datetime | None | Unset = UNSET,
@@ -303,12 +317,15 @@ async def asyncio(
 ) -> ErrorResponse | PriceOut | None:
     """ Get Price
 
-     The adjusted unit price and why. Time rules use the rule's own zone, else the agent's stored
-    zone, else `tz`, else UTC; `quantity` only selects bulk tiers (the price stays per unit).
+     The adjusted unit price and why, from the agent's listed price in `currency` (or, as a what-if
+    preview that locks nothing, from `base_price`; only a quote locks a price, and a quote always
+    starts from the listed one). Time rules use the rule's own zone, else the agent's stored zone,
+    else `tz`, else UTC; `quantity` only selects bulk tiers (the price stays per unit).
 
     Args:
         agent_id (str):
-        base_price (str): per unit, e.g. 10.00
+        base_price (None | str | Unset): what-if: price this base instead of the listed price;
+            locks nothing
         currency (str | Unset):  Default: 'USD'.
         quantity (int | Unset):  Default: 1.
         at (datetime.datetime | None | Unset): price at this time (default now)

@@ -11,6 +11,7 @@ from ... import errors
 from ...models.change_in import ChangeIn
 from ...models.error_response import ErrorResponse
 from ...models.subscription_out import SubscriptionOut
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -19,9 +20,13 @@ def _get_kwargs(
     subscription_id: str,
     *,
     body: ChangeIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
 
 
     
@@ -126,12 +131,15 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ChangeIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[ErrorResponse | SubscriptionOut]:
     """ Change Subscription
 
     Args:
         subscription_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (ChangeIn):
 
     Raises:
@@ -146,6 +154,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         subscription_id=subscription_id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -160,12 +169,15 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ChangeIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> ErrorResponse | SubscriptionOut | None:
     """ Change Subscription
 
     Args:
         subscription_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (ChangeIn):
 
     Raises:
@@ -181,6 +193,7 @@ def sync(
         subscription_id=subscription_id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     ).parsed
 
@@ -189,12 +202,15 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ChangeIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[ErrorResponse | SubscriptionOut]:
     """ Change Subscription
 
     Args:
         subscription_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (ChangeIn):
 
     Raises:
@@ -209,6 +225,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         subscription_id=subscription_id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -223,12 +240,15 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ChangeIn,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> ErrorResponse | SubscriptionOut | None:
     """ Change Subscription
 
     Args:
         subscription_id (str):
+        idempotency_key (None | str | Unset): retry with the same key after a timeout or a 503:
+            the move happens once
         body (ChangeIn):
 
     Raises:
@@ -244,5 +264,6 @@ async def asyncio(
         subscription_id=subscription_id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     )).parsed

@@ -1,7 +1,7 @@
 """payout destinations: usable_from (the cooling-off period before a first payout)
 
 Revision ID: harden_destination_cooling_off
-Revises: ops_deduct_function
+Revises: gateway_idempotency_lock
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import db.base
 
 revision: str = "harden_destination_cooling_off"
-down_revision: str | None = "ops_deduct_function"
+down_revision: str | None = "gateway_idempotency_lock"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,269 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.agent_price_in import AgentPriceIn
+from ...models.agent_price_out import AgentPriceOut
+from ...models.error_response import ErrorResponse
+from typing import cast
+
+
+
+def _get_kwargs(
+    agent_id: str,
+    currency: str,
+    *,
+    body: AgentPriceIn,
+
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/api/v1/payments/pricing/agents/{agent_id}/prices/{currency}".format(agent_id=quote(str(agent_id), safe=""),currency=quote(str(currency), safe=""),),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> AgentPriceOut | ErrorResponse | None:
+    if response.status_code == 200:
+        response_200 = AgentPriceOut.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 414:
+        response_414 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_414
+
+    if response.status_code == 422:
+        response_422 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[AgentPriceOut | ErrorResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    agent_id: str,
+    currency: str,
+    *,
+    client: AuthenticatedClient,
+    body: AgentPriceIn,
+
+) -> Response[AgentPriceOut | ErrorResponse]:
+    """ Set Listed Price
+
+     An agent lists its own unit price (services and admins may set any agent's).
+
+    Args:
+        agent_id (str):
+        currency (str):
+        body (AgentPriceIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AgentPriceOut | ErrorResponse]
+     """
+
+
+    kwargs = _get_kwargs(
+        agent_id=agent_id,
+currency=currency,
+body=body,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    agent_id: str,
+    currency: str,
+    *,
+    client: AuthenticatedClient,
+    body: AgentPriceIn,
+
+) -> AgentPriceOut | ErrorResponse | None:
+    """ Set Listed Price
+
+     An agent lists its own unit price (services and admins may set any agent's).
+
+    Args:
+        agent_id (str):
+        currency (str):
+        body (AgentPriceIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AgentPriceOut | ErrorResponse
+     """
+
+
+    return sync_detailed(
+        agent_id=agent_id,
+currency=currency,
+client=client,
+body=body,
+
+    ).parsed
+
+async def asyncio_detailed(
+    agent_id: str,
+    currency: str,
+    *,
+    client: AuthenticatedClient,
+    body: AgentPriceIn,
+
+) -> Response[AgentPriceOut | ErrorResponse]:
+    """ Set Listed Price
+
+     An agent lists its own unit price (services and admins may set any agent's).
+
+    Args:
+        agent_id (str):
+        currency (str):
+        body (AgentPriceIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AgentPriceOut | ErrorResponse]
+     """
+
+
+    kwargs = _get_kwargs(
+        agent_id=agent_id,
+currency=currency,
+body=body,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    agent_id: str,
+    currency: str,
+    *,
+    client: AuthenticatedClient,
+    body: AgentPriceIn,
+
+) -> AgentPriceOut | ErrorResponse | None:
+    """ Set Listed Price
+
+     An agent lists its own unit price (services and admins may set any agent's).
+
+    Args:
+        agent_id (str):
+        currency (str):
+        body (AgentPriceIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AgentPriceOut | ErrorResponse
+     """
+
+
+    return (await asyncio_detailed(
+        agent_id=agent_id,
+currency=currency,
+client=client,
+body=body,
+
+    )).parsed
