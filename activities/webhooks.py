@@ -138,7 +138,7 @@ class WebhookActivities:
         code: int | None = None
         error: str | None = None
         try:
-            check_url(endpoint.url, allow_private=self.deps.settings.webhook_allow_private_urls)
+            await check_url(endpoint.url, allow_private=self.deps.settings.webhook_allow_private_urls)
             now = datetime.now(UTC)
             r = await self.http.post(
                 endpoint.url, content=body, headers=signed_headers(endpoint, event, body, now)

@@ -16,7 +16,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.routing import APIRoute
 
-from api.auth import AuthError, Principal, Role, bearer_token, decode_token
+from api.auth import AuthError, Principal, Role, bearer_token, decode_jwt
 from api.errors import ApiError
 from api.openapi import operation_id, route_area
 from services import api_keys as keys
@@ -50,7 +50,7 @@ async def authenticate(authorization: str | None, state: Any) -> Principal:
     """The caller, from the Authorization header; AuthError (401) if it names nobody."""
     token = bearer_token(authorization)
     if not keys.looks_like_key(token):
-        return decode_token(token, state.settings.jwt_secret, audience=state.settings.jwt_audience)
+        return decode_jwt(token, state.settings)
     cache: KeyCache = state.api_key_cache
     secret_hash = keys.hash_secret(token)
     found, principal = cache.get(secret_hash)

@@ -13,6 +13,7 @@ from temporalio.client import Client
 from api.api_keys import KeyCache
 from api.errors import install_error_handlers
 from api.idempotency import IdempotencyMiddleware
+from api.middleware import GUARD_RESPONSES, install_request_guards
 from api.observability import RequestContextMiddleware
 from api.openapi import install_openapi, operation_id
 from api.routes import ROUTERS, health
@@ -55,6 +56,7 @@ def create_app(
         version="0.1.0",
         description="Payments, escrow, credits, dynamic pricing and billing for an AI-agent marketplace.",
         lifespan=lifespan,
+        responses=GUARD_RESPONSES,
         generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
@@ -66,8 +68,9 @@ def create_app(
         v1.include_router(router)
     app.include_router(v1)
     install_openapi(app)
-    # Outermost first: request context wraps idempotency, so replays are logged and measured too.
+    # Added innermost first: request context wraps everything, so refusals and replays are logged too.
     app.add_middleware(IdempotencyMiddleware)
+    install_request_guards(app, settings)
     app.add_middleware(RequestContextMiddleware, log_requests=log_requests)
     if tracing is not None:  # outermost: the request's span is open for everything inside
         from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor

@@ -1,4 +1,5 @@
-"""Requests parse JSON numbers as Decimal, never float: `100.10` arrives as exactly 100.10.
+"""Requests parse JSON numbers as Decimal, never float: `100.10` arrives as exactly 100.10, and
+no longer than MAX_NUMBER_CHARS characters.
 
 NUL characters are refused (422) in the body, path and query: PostgreSQL text cannot hold them, so
 they would otherwise surface as a 500 from the database.
@@ -21,8 +22,10 @@ class ExactJSONRequest(Request):
         if not hasattr(self, "_json"):
             body = await self.body()
             try:
-                self._json = json.loads(body, parse_float=Decimal, parse_constant=_refuse_constant)
-            except ValueError as exc:  # FastAPI turns JSONDecodeError into a 422
+                self._json = json.loads(
+                    body, parse_float=_bounded_float, parse_int=_bounded_int, parse_constant=_refuse_constant
+                )
+            except (ValueError, RecursionError) as exc:  # FastAPI turns JSONDecodeError into a 422
                 if isinstance(exc, json.JSONDecodeError):
                     raise
                 raise json.JSONDecodeError(str(exc), body.decode("utf-8", "replace"), 0) from None
@@ -39,6 +42,23 @@ def _has_nul(value: Any) -> bool:
     if isinstance(value, list):
         return any(_has_nul(v) for v in value)
     return False
+
+
+# A JSON number longer than this is refused before it is converted: no amount, quantity or id needs
+# it, and `1e999990` or a million digits must cost nothing (Decimal math on them took a minute).
+MAX_NUMBER_CHARS = 64
+
+
+def _bounded_float(text: str) -> Decimal:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise ValueError(f"JSON numbers are limited to {MAX_NUMBER_CHARS} characters")
+    return Decimal(text)
+
+
+def _bounded_int(text: str) -> int:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise ValueError(f"JSON numbers are limited to {MAX_NUMBER_CHARS} characters")
+    return int(text)
 
 
 def _refuse_constant(name: str) -> Any:

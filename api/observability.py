@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 import uuid
 
@@ -37,7 +38,7 @@ class RequestContextMiddleware:
         started = time.perf_counter()
         # With tracing on, the request id is the trace id: logs, the X-Request-Id header and the
         # trace of the workflow it started all carry the same id.
-        request_id = current_trace_id() or _header(scope, b"x-request-id") or uuid.uuid4().hex
+        request_id = current_trace_id() or _client_request_id(scope) or uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         status = 500
 
@@ -72,8 +73,13 @@ class RequestContextMiddleware:
                     )
 
 
-def _header(scope: Scope, name: bytes) -> str | None:
+# A client's X-Request-Id is kept only if it is a plain token; anything else (spaces, `=`, control
+# characters, over 64 characters) is replaced, so a caller cannot forge fields in our log lines.
+_REQUEST_ID = re.compile(rb"[A-Za-z0-9._-]{1,64}")
+
+
+def _client_request_id(scope: Scope) -> str | None:
     for k, v in scope.get("headers", []):
-        if k == name:
-            return v.decode("latin-1")[:100]
+        if k == b"x-request-id":
+            return v.decode("ascii") if _REQUEST_ID.fullmatch(v) else None
     return None

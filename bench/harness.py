@@ -69,6 +69,11 @@ async def api_server(
         "MESHPAY_ENV": "dev",
         "MESHPAY_LOG_LEVEL": "WARNING",
         "MESHPAY_DB_POOL_SIZE": "20",
+        # A benchmark is a few principals at full speed: limits far above it (the limiter still runs,
+        # so its cost is in the figures).
+        "MESHPAY_RATE_LIMIT_PER_IP": "100000000/minute",
+        "MESHPAY_RATE_LIMIT_PER_PRINCIPAL": "100000000/minute",
+        "MESHPAY_RATE_LIMIT_WRITES_PER_PRINCIPAL": "100000000/minute",
         **(extra_env or {}),
     }
     if temporal_address:

@@ -99,7 +99,15 @@ def token(
     from api.auth import issue_token
 
     settings = get_settings()
-    typer.echo(issue_token(settings.jwt_secret, sub, role, audience=settings.jwt_audience, ttl_seconds=ttl))
+    token = issue_token(
+        settings.jwt_secret,
+        sub,
+        role,
+        audience=settings.jwt_audience,
+        issuer=settings.jwt_issuer,
+        ttl_seconds=ttl,
+    )
+    typer.echo(token)
 
 
 @app.command()

@@ -106,7 +106,9 @@ class Settings(BaseSettings):
     stripe_secret_key: str = Field(DEV_STRIPE_SECRET_KEY, description="Stripe API key (required outside dev)")
     stripe_webhook_secret: str = Field(DEV_WEBHOOK_SECRET, description="Stripe webhook signing secret")
     stripe_api_base: str | None = Field(None, description="override Stripe's API base (tests: localstripe)")
-    stripe_webhook_tolerance_seconds: int = Field(300, description="oldest Stripe webhook timestamp accepted")
+    stripe_webhook_tolerance_seconds: int = Field(
+        300, gt=0, description="oldest Stripe webhook timestamp accepted (0 would disable the check)"
+    )
     paypal_enabled: bool = Field(True, description="accept PayPal payments; outside dev needs the secret")
     paypal_client_id: str = Field("meshpay-dev-client", description="PayPal REST client id")
     paypal_client_secret: str = Field(DEV_PAYPAL_CLIENT_SECRET, description="PayPal REST client secret")
@@ -293,6 +295,52 @@ class Settings(BaseSettings):
                 )
         return self
 
+    # --- request bounds, rate limits, JWT and webhook checks (area: harden)
+    jwt_issuer: str = Field("meshpay", description="the `iss` claim tokens must carry")
+    jwt_max_lifetime_seconds: int = Field(
+        24 * 3600, gt=0, description="longest token lifetime accepted (exp - iat)"
+    )
+    max_request_body_bytes: int = Field(1 << 20, gt=0, description="larger request bodies get 413")
+    max_webhook_body_bytes: int = Field(
+        256 << 10, gt=0, description="larger webhook bodies get 413 (checked before the signature)"
+    )
+    rate_limit_enabled: bool = Field(True, description="0 turns every rate limit off")
+    rate_limit_storage: str = Field(
+        "memory://", description="limits storage URI: memory:// (per process) or redis://host:6379/0"
+    )
+    rate_limit_per_ip: str = Field("1200/minute", description="requests per client IP (limits notation)")
+    rate_limit_per_principal: str = Field(
+        "600/minute", description="GET/HEAD/OPTIONS requests per authenticated principal"
+    )
+    rate_limit_writes_per_principal: str = Field(
+        "120/minute", description="POST/PUT/PATCH/DELETE per authenticated principal"
+    )
+    rate_limit_webhooks_per_ip: str = Field("3000/minute", description="webhook deliveries per client IP")
+    crypto_max_open_payments: int = Field(
+        5, ge=1, description="open crypto payments per payer (each one takes an HD address index)"
+    )
+    payout_destination_cooling_off_seconds: int = Field(
+        24 * 3600, ge=0, description="a new payout destination receives no payout for this long"
+    )
+    crypto_webhook_tolerance_seconds: int = Field(
+        300, gt=0, description="oldest chain-watcher webhook timestamp accepted (either direction)"
+    )
+    paypal_webhook_tolerance_seconds: int = Field(
+        900, gt=0, description="oldest PAYPAL-TRANSMISSION-TIME accepted before asking PayPal"
+    )
+    paypal_cert_hosts: list[str] = Field(
+        default_factory=lambda: [
+            "api.paypal.com",
+            "api.sandbox.paypal.com",
+            "api-m.paypal.com",
+            "api-m.sandbox.paypal.com",
+        ],
+        description="hosts PAYPAL-CERT-URL may name (https only); others are refused unasked (JSON)",
+    )
+    paypal_verify_cache_size: int = Field(
+        10_000, gt=0, description="PayPal verification verdicts remembered (by a digest of the delivery)"
+    )
+
     @model_validator(mode="after")
     def _fail_closed_outside_dev(self) -> Settings:
         if self.env == "dev":
@@ -339,6 +387,20 @@ class Settings(BaseSettings):
             self.crypto_btc_xpub = self.crypto_eth_xpub = ""
         if problems:
             raise ValueError(f"refusing to start with MESHPAY_ENV={self.env!r}:\n  " + "\n  ".join(problems))
+        return self
+
+    @model_validator(mode="after")
+    def _rate_limits_parse(self) -> Settings:
+        from limits import parse
+
+        for name in ("per_ip", "per_principal", "writes_per_principal", "webhooks_per_ip"):
+            value = getattr(self, f"rate_limit_{name}")
+            try:
+                parse(value)
+            except ValueError:
+                raise ValueError(f"MESHPAY_RATE_LIMIT_{name.upper()}={value!r} is not a rate limit") from None
+        if self.rate_limit_storage.split("://", 1)[0] not in ("memory", "redis", "rediss"):
+            raise ValueError("MESHPAY_RATE_LIMIT_STORAGE must be memory:// or redis://host:port/db")
         return self
 
     @property

@@ -21,6 +21,13 @@ _EXPONENTS: dict[str, int] = {code: digits for code, (_, digits) in {**ISO_CURRE
 # NUMERIC(38,0) holds up to 10**38 - 1; refuse anything that could overflow a sum long before that.
 MAX_MINOR = 10**30
 
+# Bounds checked BEFORE any Decimal arithmetic: `Decimal("1e999990").scaleb(2)` then int() takes a
+# minute of CPU (and 1e1000000 overflows the context). No real amount has more characters, significant
+# digits or a larger decimal exponent than these; anything beyond is refused in microseconds.
+MAX_AMOUNT_CHARS = 64
+MAX_AMOUNT_DIGITS = 48
+MAX_AMOUNT_EXPONENT = 40
+
 
 def set_credit_exponent(exponent: int) -> None:
     if not 0 <= exponent <= 8:
@@ -67,6 +74,41 @@ def format_amount(minor: int, currency: str) -> str:
     return f"{value:.{exp}f}"
 
 
+def bounded_decimal(raw: object, *, param: str = "amount") -> Decimal:
+    """A request number (string, int or Decimal) as a Decimal, refused cheaply when it is absurd.
+
+    Costs O(len) at most: the text is length-checked before Decimal() sees it, and a Decimal's
+    exponent and digit count are read from its representation, never computed with.
+    """
+    if isinstance(raw, bool) or raw is None:
+        raise InvalidAmount(f"{param} must be a decimal string or number", param=param)
+    if isinstance(raw, Decimal):
+        value = raw
+    elif isinstance(raw, int):
+        if raw.bit_length() > 4 * MAX_AMOUNT_DIGITS:
+            raise InvalidAmount(f"{param} is too large", param=param)
+        value = Decimal(raw)
+    elif isinstance(raw, (str, float)):
+        # JSON numbers reach us as float only if a caller bypassed the exact parser; str(float)
+        # is the shortest repr, which is what the client wrote for any sane input.
+        text = raw.strip() if isinstance(raw, str) else repr(raw)
+        if not text or len(text) > MAX_AMOUNT_CHARS:
+            raise InvalidAmount(f"{param} is not a valid amount", param=param)
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise InvalidAmount(f"{param} is not a valid amount", param=param) from None
+    else:
+        raise InvalidAmount(f"{param} must be a decimal string or number", param=param)
+    if not value.is_finite():
+        raise InvalidAmount(f"{param} must be a finite number", param=param)
+    if len(value.as_tuple().digits) > MAX_AMOUNT_DIGITS or not (
+        -MAX_AMOUNT_EXPONENT <= value.adjusted() <= MAX_AMOUNT_EXPONENT
+    ):
+        raise InvalidAmount(f"{param} is out of range", param=param)
+    return value
+
+
 def parse_amount(
     raw: object,
     currency: str,
@@ -79,26 +121,7 @@ def parse_amount(
 
     Refuses NaN, Infinity, booleans, more decimals than the currency has, absurd sizes.
     """
-    if isinstance(raw, bool) or raw is None:
-        raise InvalidAmount(f"{param} must be a decimal string or number", param=param)
-    if isinstance(raw, Decimal):
-        value = raw
-    elif isinstance(raw, int):
-        value = Decimal(raw)
-    elif isinstance(raw, (str, float)):
-        # JSON numbers reach us as float only if a caller bypassed the exact parser; str(float)
-        # is the shortest repr, which is what the client wrote for any sane input.
-        text = raw.strip() if isinstance(raw, str) else repr(raw)
-        if not text or len(text) > 64:
-            raise InvalidAmount(f"{param} is not a valid amount", param=param)
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            raise InvalidAmount(f"{param} is not a valid amount", param=param) from None
-    else:
-        raise InvalidAmount(f"{param} must be a decimal string or number", param=param)
-    if not value.is_finite():
-        raise InvalidAmount(f"{param} must be a finite number", param=param)
+    value = bounded_decimal(raw, param=param)
     exp = exponent(currency)
     scaled = value.scaleb(exp)
     if scaled != scaled.to_integral_value():

@@ -132,8 +132,10 @@ async def run_cost(
     )
 
 
-async def low_balance_events(session: AsyncSession, user_id: str) -> list[CreditLowBalanceEvent]:
-    return await repo.low_balance_events(session, user_id)
+async def low_balance_events(
+    session: AsyncSession, user_id: str, *, limit: int, starting_after: str | None
+) -> list[CreditLowBalanceEvent]:
+    return await repo.low_balance_events(session, user_id, limit=limit, starting_after=starting_after)
 
 
 async def threshold_of(session: AsyncSession, user_id: str) -> int | None:

@@ -27,7 +27,7 @@ from contracts.temporal import SA_PAYER_ID, SA_PAYMENT_PROVIDER, SA_PAYMENT_STAT
 from db.models.payments import Payment
 from db.repositories import payments as payments_repo
 from domain import payments as rules
-from domain.errors import DomainError, InvalidAmount
+from domain.errors import Conflict, DomainError, InvalidAmount
 from domain.money import check_currency
 from services import payment_purpose
 from services import payments as svc
@@ -53,6 +53,19 @@ def validate(
         raise InvalidAmount(f"unsupported chain {chain!r}", param="chain", code="invalid_chain")
     if purpose.kind in ("escrow", "invoice") and not purpose.reference:
         raise InvalidAmount("purpose.reference is required", param="purpose.reference")
+
+
+async def _refuse_past_open_crypto_cap(session: AsyncSession, settings: Settings, payer_id: str) -> None:
+    """Each crypto payment takes the next HD address index for good: a payer may hold only a few
+    open at once (a retry of an existing payment is not a new one)."""
+    open_statuses = set(rules.TRANSITIONS) - rules.TERMINAL
+    count = await payments_repo.count_open_payments(session, payer_id, "crypto", open_statuses=open_statuses)
+    if count >= settings.crypto_max_open_payments:
+        raise Conflict(
+            f"{count} crypto payments are already open; pay or cancel one first",
+            code="too_many_open_payments",
+            param="provider",
+        )
 
 
 async def start_payment(
@@ -91,6 +104,8 @@ async def start_payment(
             payment_purpose.credits_bought(settings, amount, currency),  # the server's price
         )
     if payment_id is None or await payments_repo.get_payment(session, payment_id) is None:
+        if provider == "crypto":
+            await _refuse_past_open_crypto_cap(session, settings, payer_id)
         await payment_purpose.check_at_create(
             session,
             payer_id=payer_id,

@@ -65,8 +65,18 @@ def batch_payout_id(batch_key: str, payee_id: str, currency: str) -> str:
 
 
 async def add_destination(
-    session: AsyncSession, *, payee_id: str, provider: str, account_ref: str, make_default: bool = True
+    session: AsyncSession,
+    *,
+    payee_id: str,
+    provider: str,
+    account_ref: str,
+    cooling_off_seconds: int,
+    make_default: bool = True,
 ) -> PayoutDestination:
+    """Add (or find) a destination. A new one receives no payout for `cooling_off_seconds` — a stolen
+    token cannot add an account and be paid at once — and its arrival is an event the payee sees
+    (payout_destination.created). Adding an existing destination again changes neither its
+    usable_from nor its history."""
     if provider not in rules.PROVIDERS:
         raise InvalidAmount(
             f"provider must be one of {rules.PROVIDERS}", param="provider", code="invalid_provider"
@@ -82,7 +92,8 @@ async def add_destination(
         raise InvalidAmount(
             "a PayPal destination is the receiver's email", param="account", code="invalid_destination"
         )
-    await repo.insert_destination(
+    now = utcnow()
+    created = await repo.insert_destination(
         session,
         {
             "id": f"pd_{uuid.uuid4().hex[:24]}",
@@ -90,7 +101,8 @@ async def add_destination(
             "provider": provider,
             "account_ref": account_ref,
             "is_default": False,
-            "created_at": utcnow(),
+            "created_at": now,
+            "usable_from": now + timedelta(seconds=cooling_off_seconds),
         },
     )
     dest = await repo.destination_by_ref(session, payee_id, provider, account_ref)
@@ -99,6 +111,21 @@ async def add_destination(
         await repo.clear_default(session, payee_id)
         await repo.set_default(session, dest.id)
         await session.refresh(dest)
+    if created:
+        await events.emit(
+            session,
+            "payout_destination.created",
+            account_id=payee_id,
+            object_type="payout_destination",
+            object_id=dest.id,
+            data={
+                "destination_id": dest.id,
+                "provider": provider,
+                "account": account_ref,
+                "default": dest.is_default,
+                "usable_from": dest.usable_from.isoformat() if dest.usable_from else None,
+            },
+        )
     return dest
 
 
@@ -151,6 +178,12 @@ async def create_payout(
     if dest is None or dest.payee_id != payee_id:
         raise Conflict(
             "no payout destination: add one first", param="destination_id", code="no_payout_destination"
+        )
+    if dest.usable_from is not None and dest.usable_from > utcnow():
+        raise Conflict(
+            f"this payout destination is new: usable from {dest.usable_from.isoformat()}",
+            param="destination_id",
+            code="destination_cooling_off",
         )
     if amount is None:
         amount = await ledger.balance(session, earnings(payee_id, currency))

@@ -84,8 +84,12 @@ async def update_plan(session: AsyncSession, plan_id: str, values: dict[str, Any
     return plan
 
 
-async def list_plans(session: AsyncSession, *, include_inactive: bool = False) -> list[Plan]:
-    return await repo.list_plans(session, include_inactive=include_inactive)
+async def list_plans(
+    session: AsyncSession, *, include_inactive: bool = False, limit: int, starting_after: str | None
+) -> list[Plan]:
+    return await repo.list_plans(
+        session, include_inactive=include_inactive, limit=limit, starting_after=starting_after
+    )
 
 
 # --- subscriptions -------------------------------------------------------------------------------
@@ -154,8 +158,10 @@ async def get_subscription(
     return sub
 
 
-async def list_subscriptions(session: AsyncSession, account_id: str) -> list[Subscription]:
-    return await repo.list_subscriptions(session, account_id)
+async def list_subscriptions(
+    session: AsyncSession, account_id: str, *, limit: int, starting_after: str | None
+) -> list[Subscription]:
+    return await repo.list_subscriptions(session, account_id, limit=limit, starting_after=starting_after)
 
 
 async def renew(session: AsyncSession, subscription_id: str, at: datetime) -> SubscriptionState:

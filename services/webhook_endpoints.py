@@ -7,6 +7,7 @@ addresses), checked when saved and again before each delivery (DNS can change), 
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import ipaddress
 import secrets
@@ -28,7 +29,12 @@ def new_secret() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
-def check_url(url: str, *, allow_private: bool) -> None:
+# Resolution runs off the event loop and is bounded: a host whose DNS hangs must not hold a request
+# (or a worker) for the resolver's own timeout.
+DNS_TIMEOUT_SECONDS = 2.0
+
+
+async def check_url(url: str, *, allow_private: bool) -> None:
     """422 unless `url` is an http(s) URL whose host resolves only to public addresses."""
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
@@ -38,8 +44,13 @@ def check_url(url: str, *, allow_private: bool) -> None:
     if allow_private:
         return
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError):
+        infos = await asyncio.wait_for(
+            asyncio.get_running_loop().getaddrinfo(
+                parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP
+            ),
+            timeout=DNS_TIMEOUT_SECONDS,
+        )
+    except (OSError, UnicodeError, TimeoutError):
         raise InvalidAmount("url's host does not resolve", param="url", code="invalid_url") from None
     for info in infos:
         address = ipaddress.ip_address(info[4][0])
@@ -65,7 +76,7 @@ async def create(
     description: str | None,
     allow_private: bool,
 ) -> WebhookEndpoint:
-    check_url(url, allow_private=allow_private)
+    await check_url(url, allow_private=allow_private)
     check_filters(event_types)
     now = utcnow()
     row = WebhookEndpoint(
@@ -103,7 +114,7 @@ async def update(
     allow_private: bool,
 ) -> WebhookEndpoint:
     if url is not None:
-        check_url(url, allow_private=allow_private)
+        await check_url(url, allow_private=allow_private)
         row.url = url
     if clear_event_types:
         row.event_types = None

@@ -41,7 +41,17 @@ def db_url(tmp_path_factory: pytest.TempPathFactory) -> object:
 @pytest.fixture(scope="session")
 def settings(db_url: str) -> Settings:
     set_credit_exponent(4)
-    return Settings(env="dev", database_url=db_url, db_pool_size=20)
+    # Rate limits far above what any test does (the limiter still runs); tests of the limits
+    # themselves lower them with make_app(...) overrides.
+    return Settings(
+        env="dev",
+        database_url=db_url,
+        db_pool_size=20,
+        rate_limit_per_ip="1000000/minute",
+        rate_limit_per_principal="1000000/minute",
+        rate_limit_writes_per_principal="1000000/minute",
+        rate_limit_webhooks_per_ip="1000000/minute",
+    )
 
 
 @pytest.fixture(scope="session")

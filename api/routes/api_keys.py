@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from api.deps import AdminPrincipal, SessionDep
 from api.exact_json import ExactJSONRoute
+from api.pagination import Page, PageQuery, page_of
 from api.schemas.common import ERROR_RESPONSES
 from db.models.api_keys import ApiKey
 from db.repositories import api_keys as repo
@@ -21,7 +22,7 @@ router = APIRouter(tags=["api keys"], route_class=ExactJSONRoute)
 class ApiKeyIn(BaseModel):
     principal_id: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:@-]+$")
     role: str = Field(pattern=r"^(user|agent|service|admin)$")
-    permissions: list[str] | None = Field(
+    permissions: list[Annotated[str, Field(max_length=100)]] | None = Field(
         None,
         max_length=50,
         description="restrict the key to these operations (`credits:deduct`, `escrow:read`, `escrow:*`); "
@@ -46,12 +47,6 @@ class ApiKeyCreated(ApiKeyOut):
     secret: str = Field(description="shown once: store it now, it cannot be read again")
 
 
-class ApiKeyPage(BaseModel):
-    data: list[ApiKeyOut]
-    has_more: bool
-    next_cursor: str | None = None
-
-
 def _view(row: ApiKey) -> ApiKeyOut:
     return ApiKeyOut.model_validate(row, from_attributes=True)
 
@@ -70,18 +65,11 @@ async def create_key(body: ApiKeyIn, principal: AdminPrincipal, session: Session
     return ApiKeyCreated(**_view(created.row).model_dump(), secret=created.secret)
 
 
-@router.get("/api-keys", response_model=ApiKeyPage, responses=ERROR_RESPONSES)
-async def list_keys(
-    principal: AdminPrincipal,
-    session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    starting_after: Annotated[str | None, Query(max_length=40)] = None,
-) -> ApiKeyPage:
+@router.get("/api-keys", response_model=Page[ApiKeyOut], responses=ERROR_RESPONSES)
+async def list_keys(principal: AdminPrincipal, session: SessionDep, page: PageQuery) -> Page[ApiKeyOut]:
     """Every key, oldest id first, without secrets."""
-    rows = await repo.page(session, limit=limit + 1, starting_after=starting_after)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return ApiKeyPage(data=[_view(r) for r in rows], has_more=more, next_cursor=rows[-1].id if more else None)
+    rows = await repo.page(session, limit=page.limit + 1, starting_after=page.starting_after)
+    return page_of(rows, page, _view)
 
 
 @router.delete("/api-keys/{key_id}", response_model=ApiKeyOut, responses=ERROR_RESPONSES)

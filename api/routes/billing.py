@@ -21,6 +21,7 @@ from api.deps import (
     TemporalDep,
 )
 from api.exact_json import ExactJSONRoute
+from api.pagination import Page, PageQuery, page_of
 from api.schemas.billing import (
     AccountSettingsIn,
     AccountSettingsOut,
@@ -28,7 +29,6 @@ from api.schemas.billing import (
     BillingRunIn,
     BillingRunOut,
     InvoiceOut,
-    InvoicePage,
     ItemIn,
     ItemOut,
     TaxRateIn,
@@ -84,24 +84,19 @@ async def run_billing(
 # --- invoices ------------------------------------------------------------------------------------
 
 
-@router.get("/invoices", response_model=InvoicePage)
+@router.get("/invoices", response_model=Page[InvoiceOut])
 async def list_invoices(
     session: SessionDep,
     principal: CurrentPrincipal,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    starting_after: Annotated[str | None, Query(max_length=40)] = None,
+    page: PageQuery,
     account_id: Annotated[str | None, Query(max_length=100)] = None,
-) -> InvoicePage:
+) -> Page[InvoiceOut]:
     """Your invoices, newest first; admins may pass account_id (or see all)."""
     owner = account_id if principal.is_admin else principal.id
     rows, more = await billing.list_invoices(
-        session, account_id=owner, limit=limit, starting_after=starting_after
+        session, account_id=owner, limit=page.limit, starting_after=page.starting_after
     )
-    return InvoicePage(
-        data=[InvoiceOut.of(r) for r in rows],
-        has_more=more,
-        next_cursor=rows[-1].id if more and rows else None,
-    )
+    return page_of(rows, page, InvoiceOut.of, has_more=more)
 
 
 @router.get("/invoices/{invoice_id}", response_model=InvoiceOut)

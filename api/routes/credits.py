@@ -27,6 +27,7 @@ from api.deps import (
 )
 from api.errors import ApiError
 from api.exact_json import ExactJSONRoute
+from api.pagination import Page, PageQuery, page_of
 from api.schemas.common import ERROR_RESPONSES, DateTimeIn
 from api.schemas.credits import (
     AgentCostOut,
@@ -35,7 +36,6 @@ from api.schemas.credits import (
     DeductIn,
     DeductOut,
     EntryOut,
-    EntryPage,
     ExecutionOut,
     ExecutionPage,
     GrantIn,
@@ -231,23 +231,24 @@ async def balance(
     )
 
 
-@router.get("/credits/transactions", response_model=EntryPage, responses=ERROR_RESPONSES)
+@router.get("/credits/transactions", response_model=Page[EntryOut], responses=ERROR_RESPONSES)
 async def transactions(
-    principal: CurrentPrincipal,
-    session: SessionDep,
-    user_id: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    starting_after: Annotated[str | None, Query(pattern=r"^\d{1,18}$")] = None,
-) -> EntryPage:
+    principal: CurrentPrincipal, session: SessionDep, page: PageQuery, user_id: str | None = None
+) -> Page[EntryOut]:
     """The wallet's history, newest first, with the running balance after each entry."""
+    cursor = page.starting_after
+    if cursor is not None and not (cursor.isascii() and cursor.isdigit() and len(cursor) <= 18):
+        raise NotFound("unknown cursor", param="starting_after", code="invalid_cursor")
     rows, has_more = await credits.history(
         session,
         _whose(principal, user_id),
-        limit=limit,
-        starting_after=None if starting_after is None else int(starting_after),
+        limit=page.limit,
+        starting_after=None if cursor is None else int(cursor),
     )
-    data = [
-        EntryOut(
+    return page_of(
+        rows,
+        page,
+        lambda e: EntryOut(
             id=str(e.id),
             type=e.type,
             amount=_fmt(int(e.amount)),
@@ -259,10 +260,9 @@ async def transactions(
             agent_id=e.agent_id,
             mandate_id=e.mandate_id,
             run_id=e.run_id,
-        )
-        for e in rows
-    ]
-    return EntryPage(data=data, has_more=has_more, next_cursor=data[-1].id if has_more and data else None)
+        ),
+        has_more=has_more,
+    )
 
 
 @router.get("/credits/stats", response_model=StatsOut | ByAgentOut, responses=ERROR_RESPONSES)
@@ -361,19 +361,23 @@ async def put_settings(body: SettingsIn, principal: CurrentPrincipal, session: S
     return SettingsOut(user_id=who, low_balance_threshold=None if threshold is None else _fmt(threshold))
 
 
-@router.get("/credits/low-balance-events", response_model=list[LowBalanceEventOut], responses=ERROR_RESPONSES)
+@router.get("/credits/low-balance-events", response_model=Page[LowBalanceEventOut], responses=ERROR_RESPONSES)
 async def low_balance_events(
-    principal: CurrentPrincipal, session: SessionDep, user_id: str | None = None
-) -> list[LowBalanceEventOut]:
+    principal: CurrentPrincipal, session: SessionDep, page: PageQuery, user_id: str | None = None
+) -> Page[LowBalanceEventOut]:
     """Recorded downward crossings of the low-balance threshold, oldest first."""
     who = _whose(principal, user_id)
-    return [
-        LowBalanceEventOut(
+    rows = await credits.low_balance_events(
+        session, who, limit=page.limit, starting_after=page.starting_after
+    )
+    return page_of(
+        rows,
+        page,
+        lambda e: LowBalanceEventOut(
             id=e.id,
             user_id=e.user_id,
             threshold=_fmt(int(e.threshold)),
             balance=_fmt(int(e.balance)),
             created_at=e.created_at,
-        )
-        for e in await credits.low_balance_events(session, who)
-    ]
+        ),
+    )

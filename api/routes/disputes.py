@@ -15,8 +15,9 @@ from temporalio.client import Client
 from api.auth import Role
 from api.deps import CurrentPrincipal, SessionDep
 from api.exact_json import ExactJSONRoute
+from api.pagination import Page, PageQuery, page_of
 from api.schemas.common import ERROR_RESPONSES
-from api.schemas.payouts import DisputeOut, DisputePage
+from api.schemas.payouts import DisputeOut
 from config.settings import Settings
 from contracts.disputes import CHARGEBACK_WORKFLOW, DISPUTE_CLOSED_SIGNAL, DisputeClosed, DisputeInput
 from contracts.disputes import chargeback_workflow_id as workflow_id
@@ -27,23 +28,18 @@ from services import temporal_gateway as gateway
 router = APIRouter(tags=["disputes"], route_class=ExactJSONRoute, responses=ERROR_RESPONSES)
 
 
-@router.get("/disputes", response_model=DisputePage)
+@router.get("/disputes", response_model=Page[DisputeOut])
 async def list_disputes(
     principal: CurrentPrincipal,
     session: SessionDep,
+    page: PageQuery,
     status: Annotated[str | None, Query(pattern="^(open|won|lost)$")] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    starting_after: Annotated[str | None, Query(max_length=100)] = None,
-) -> DisputePage:
+) -> Page[DisputeOut]:
     payee = None if principal.role is Role.ADMIN else principal.id
     rows, more = await service.list_disputes(
-        session, status=status, payee_id=payee, limit=limit, starting_after=starting_after
+        session, status=status, payee_id=payee, limit=page.limit, starting_after=page.starting_after
     )
-    return DisputePage(
-        data=[DisputeOut.of(d) for d in rows],
-        has_more=more,
-        next_cursor=rows[-1].id if more and rows else None,
-    )
+    return page_of(rows, page, DisputeOut.of, has_more=more)
 
 
 @router.get("/disputes/{dispute_id}", response_model=DisputeOut)

@@ -11,6 +11,7 @@ from temporalio.client import Client
 from api.auth import Role
 from api.deps import CurrentPrincipal, SessionDep, SessionFactoryDep, SettingsDep, TemporalDep
 from api.exact_json import ExactJSONRoute
+from api.pagination import PageQuery, page_of
 from api.routes.escrow_common import actor_of, find_row, ok, respond
 from api.schemas.common import ERROR_RESPONSES
 from api.schemas.escrow import EscrowOut, escrow_out
@@ -53,10 +54,9 @@ async def get_escrow(
 async def list_escrows(
     principal: CurrentPrincipal,
     session: SessionDep,
+    page: PageQuery,
     contract_id: Annotated[str | None, Query(max_length=100)] = None,
     status: Annotated[str | None, Query(max_length=30)] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    starting_after: Annotated[str | None, Query(max_length=40)] = None,
 ) -> Response:
     if status is not None and status not in {s.value for s in rules.Status}:
         raise errors.InvalidAmount(f"unknown status {status!r}", param="status", code="invalid_request")
@@ -66,14 +66,7 @@ async def list_escrows(
         party_id=party,
         contract_id=contract_id,
         status=status,
-        limit=limit + 1,
-        starting_after=starting_after,
+        limit=page.limit + 1,
+        starting_after=page.starting_after,
     )
-    page = rows[:limit]
-    return ok(
-        {
-            "data": [escrow_out(service.view_from_row(r)) for r in page],
-            "has_more": len(rows) > limit,
-            "next_cursor": page[-1].id if len(rows) > limit else None,
-        }
-    )
+    return ok(page_of(rows, page, lambda r: escrow_out(service.view_from_row(r))).model_dump())

@@ -15,24 +15,22 @@ from api.auth import Principal, Role
 from api.deps import CurrentPrincipal, SessionDep, SettingsDep
 from api.errors import ApiError
 from api.exact_json import ExactJSONRoute
+from api.pagination import Page, PageQuery, page_of
 from api.schemas.common import ERROR_RESPONSES, DateTimeIn
 from api.schemas.events import (
     EVENT_FILTER,
     AttemptOut,
-    AttemptPage,
     EndpointCreated,
     EndpointIn,
     EndpointOut,
-    EndpointPage,
     EndpointPatch,
     EventOut,
-    EventPage,
     ResendIn,
     ResendOut,
 )
 from db.models.events import WebhookEndpoint
 from db.repositories import events as repo
-from domain.errors import InvalidAmount
+from domain.errors import InvalidAmount, NotFound
 from services import events as events_service
 from services import webhook_endpoints as endpoints
 
@@ -53,16 +51,15 @@ def _strings(value: list[object] | None, param: str) -> list[str] | None:
     return [str(v) for v in value]
 
 
-@router.get("/events", response_model=EventPage, responses=ERROR_RESPONSES)
+@router.get("/events", response_model=Page[EventOut], responses=ERROR_RESPONSES)
 async def list_events(
     principal: CurrentPrincipal,
     session: SessionDep,
+    page: PageQuery,
     type: Annotated[list[str] | None, Query(max_length=20)] = None,
     created_gte: Annotated[DateTimeIn | None, Query()] = None,
     created_lt: Annotated[DateTimeIn | None, Query()] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    starting_after: Annotated[str | None, Query(max_length=40)] = None,
-) -> EventPage:
+) -> Page[EventOut]:
     """The caller's events, newest first; filter by type (`escrow.released`, `escrow.*`) and time."""
     for t in type or []:
         if not re.match(EVENT_FILTER, t):
@@ -73,11 +70,10 @@ async def list_events(
         types=type,
         created_gte=created_gte,
         created_lt=created_lt,
-        starting_after=starting_after,
-        limit=limit,
+        starting_after=page.starting_after,
+        limit=page.limit,
     )
-    data = [EventOut.model_validate(r, from_attributes=True) for r in rows]
-    return EventPage(data=data, has_more=more, next_cursor=data[-1].id if more and data else None)
+    return page_of(rows, page, lambda r: EventOut.model_validate(r, from_attributes=True), has_more=more)
 
 
 @router.get("/events/{event_id}", response_model=EventOut, responses=ERROR_RESPONSES)
@@ -111,19 +107,14 @@ async def create_endpoint(
     return EndpointCreated(**_view(row).model_dump(), secret=row.secret)
 
 
-@hooks.get("/webhook-endpoints", response_model=EndpointPage, responses=ERROR_RESPONSES)
+@hooks.get("/webhook-endpoints", response_model=Page[EndpointOut], responses=ERROR_RESPONSES)
 async def list_endpoints(
-    principal: CurrentPrincipal,
-    session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    starting_after: Annotated[str | None, Query(max_length=40)] = None,
-) -> EndpointPage:
-    rows = await repo.endpoints_page(session, _own(principal), after=starting_after, limit=limit + 1)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return EndpointPage(
-        data=[_view(r) for r in rows], has_more=more, next_cursor=rows[-1].id if more else None
+    principal: CurrentPrincipal, session: SessionDep, page: PageQuery
+) -> Page[EndpointOut]:
+    rows = await repo.endpoints_page(
+        session, _own(principal), after=page.starting_after, limit=page.limit + 1
     )
+    return page_of(rows, page, _view)
 
 
 @hooks.get("/webhook-endpoints/{endpoint_id}", response_model=EndpointOut, responses=ERROR_RESPONSES)
@@ -173,22 +164,20 @@ async def delete_endpoint(endpoint_id: str, principal: CurrentPrincipal, session
     return _view(row)
 
 
-@hooks.get("/webhook-endpoints/{endpoint_id}/attempts", response_model=AttemptPage, responses=ERROR_RESPONSES)
+@hooks.get(
+    "/webhook-endpoints/{endpoint_id}/attempts", response_model=Page[AttemptOut], responses=ERROR_RESPONSES
+)
 async def list_attempts(
-    endpoint_id: str,
-    principal: CurrentPrincipal,
-    session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    starting_after: Annotated[str | None, Query(pattern=r"^\d{1,18}$")] = None,
-) -> AttemptPage:
+    endpoint_id: str, principal: CurrentPrincipal, session: SessionDep, page: PageQuery
+) -> Page[AttemptOut]:
     """Every delivery attempt to this endpoint, newest first, with the receiver's status code."""
     await endpoints.visible(session, endpoint_id, principal.id, admin=principal.is_admin)
-    after = int(starting_after) if starting_after is not None else None
-    rows = await repo.attempts_page(session, endpoint_id, after=after, limit=limit + 1)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    data = [AttemptOut.model_validate(r, from_attributes=True) for r in rows]
-    return AttemptPage(data=data, has_more=more, next_cursor=str(rows[-1].id) if more else None)
+    cursor = page.starting_after
+    if cursor is not None and not (cursor.isascii() and cursor.isdigit() and len(cursor) <= 18):
+        raise NotFound("unknown cursor", param="starting_after", code="invalid_cursor")
+    after = int(cursor) if cursor is not None else None
+    rows = await repo.attempts_page(session, endpoint_id, after=after, limit=page.limit + 1)
+    return page_of(rows, page, lambda r: AttemptOut.model_validate(r, from_attributes=True))
 
 
 @hooks.post(

@@ -14,8 +14,9 @@ from fastapi import APIRouter, Depends, Path, Query
 from api.auth import Principal, Role
 from api.deps import CurrentPrincipal, SessionDep, require_roles
 from api.exact_json import ExactJSONRoute
+from api.pagination import Page, PageQuery, page_of
 from api.schemas.common import ERROR_RESPONSES
-from api.schemas.mandates import MandateIn, MandateOut, MandatePage
+from api.schemas.mandates import MandateIn, MandateOut
 from domain.errors import InvalidAmount
 from domain.money import check_currency, format_amount, parse_amount
 from services import mandates
@@ -69,14 +70,13 @@ async def create_mandate(body: MandateIn, principal: UserPrincipal, session: Ses
     return _out(await mandates.view(session, row))
 
 
-@router.get("/mandates", response_model=MandatePage)
+@router.get("/mandates", response_model=Page[MandateOut])
 async def list_mandates(
     principal: CurrentPrincipal,
     session: SessionDep,
+    page: PageQuery,
     user_id: Annotated[str | None, Query(max_length=100, description="services/admins: one user's")] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    starting_after: Annotated[str | None, Query(min_length=1, max_length=40)] = None,
-) -> MandatePage:
+) -> Page[MandateOut]:
     """Newest first: a user's own mandates, an agent's mandates granted to it, anyone's for services
     and admins."""
     who_user, who_agent = None, None
@@ -87,10 +87,10 @@ async def list_mandates(
     else:
         who_user = principal.id
     rows, has_more = await mandates.page(
-        session, user_id=who_user, agent_id=who_agent, limit=limit, starting_after=starting_after
+        session, user_id=who_user, agent_id=who_agent, limit=page.limit, starting_after=page.starting_after
     )
-    data = [_out(v) for v in await mandates.views(session, rows)]
-    return MandatePage(data=data, has_more=has_more, next_cursor=data[-1].id if has_more and data else None)
+    views = [_out(v) for v in await mandates.views(session, rows)]
+    return page_of(views, page, lambda out: out, has_more=has_more)
 
 
 @router.get("/mandates/{mandate_id}", response_model=MandateOut)

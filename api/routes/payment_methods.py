@@ -15,6 +15,7 @@ from temporalio.common import WorkflowIDReusePolicy
 from api.deps import CurrentPrincipal, SessionFactoryDep, SettingsDep, TemporalDep
 from api.errors import ApiError
 from api.exact_json import ExactJSONRoute
+from api.pagination import Page, PageQuery, page_of
 from api.payment_flow import refuse_card_data
 from api.schemas.common import ERROR_RESPONSES
 from api.schemas.payments import MethodIn, MethodOut
@@ -70,10 +71,14 @@ async def add_method(
     return method_view(found)
 
 
-@router.get("/methods", response_model=list[MethodOut], responses=ERROR_RESPONSES)
-async def list_methods(principal: CurrentPrincipal, factory: SessionFactoryDep) -> list[MethodOut]:
+@router.get("/methods", response_model=Page[MethodOut], responses=ERROR_RESPONSES)
+async def list_methods(
+    principal: CurrentPrincipal, factory: SessionFactoryDep, page: PageQuery
+) -> Page[MethodOut]:
+    """Your stored payment methods, newest first."""
     async with factory() as s:
-        return [method_view(m) for m in await repo.list_methods(s, principal.id)]
+        rows = await repo.list_methods(s, principal.id, limit=page.limit, starting_after=page.starting_after)
+    return page_of(rows, page, method_view)
 
 
 @router.delete("/methods/{method_id}", status_code=204, responses=ERROR_RESPONSES)

@@ -10,15 +10,16 @@ import asyncio
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 
 from api.auth import Principal, Role
 from api.deps import CurrentPrincipal, SessionFactoryDep, SettingsDep, TemporalDep, require_roles
 from api.errors import ApiError
 from api.exact_json import ExactJSONRoute
 from api.idempotency import IdempotencyKey, op_id
+from api.pagination import Page, PageQuery, page_of
 from api.payment_flow import refuse_card_data
-from api.schemas.common import ERROR_RESPONSES, Page
+from api.schemas.common import ERROR_RESPONSES
 from api.schemas.payments import (
     ConfirmIn,
     CreatePaymentIn,
@@ -209,23 +210,14 @@ async def purchase_credits(
     return CreditsPurchaseOut.of(payment)
 
 
-@router.get("/", response_model=Page, responses=ERROR_RESPONSES)
+@router.get("/", response_model=Page[PaymentOut], responses=ERROR_RESPONSES)
 async def list_payments(
-    principal: CurrentPrincipal,
-    factory: SessionFactoryDep,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    starting_after: Annotated[str | None, Query(max_length=64)] = None,
-) -> Page:
+    principal: CurrentPrincipal, factory: SessionFactoryDep, page: PageQuery
+) -> Page[PaymentOut]:
     """The caller's payments, newest first; pass `next_cursor` as `starting_after`."""
     async with factory() as s:
-        rows = await repo.list_payments(s, principal.id, limit=limit + 1, starting_after=starting_after)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return Page(
-        data=[payment_view(r) for r in rows],
-        has_more=more,
-        next_cursor=rows[-1].id if more and rows else None,
-    )
+        rows = await repo.list_payments(s, principal.id, limit=page.limit, starting_after=page.starting_after)
+    return page_of(rows, page, payment_view)
 
 
 @router.get("/{payment_id}", response_model=PaymentOut, responses=ERROR_RESPONSES)

@@ -21,16 +21,15 @@ from api.auth import Role
 from api.deps import CurrentPrincipal, SessionDep, SessionFactoryDep, SettingsDep, TemporalDep
 from api.exact_json import ExactJSONRoute
 from api.idempotency import IdempotencyKey, op_id
+from api.pagination import Page, PageQuery, page_of
 from api.schemas.common import ERROR_RESPONSES
 from api.schemas.payouts import (
     CreatePayoutIn,
     DestinationIn,
-    DestinationList,
     DestinationOut,
     EarningsList,
     EarningsOut,
     PayoutOut,
-    PayoutPage,
 )
 from config.settings import Settings
 from contracts.payouts import PAYOUT_WORKFLOW
@@ -74,23 +73,29 @@ async def get_earnings(
 
 @router.post("/payouts/destinations", status_code=201, response_model=DestinationOut)
 async def add_destination(
-    body: DestinationIn, principal: CurrentPrincipal, session: SessionDep
+    body: DestinationIn, principal: CurrentPrincipal, session: SessionDep, settings: SettingsDep
 ) -> DestinationOut:
+    """A new destination receives no payout before `usable_from` (MESHPAY_PAYOUT_DESTINATION_
+    COOLING_OFF_SECONDS after it is added); its arrival is the event payout_destination.created."""
     dest = await service.add_destination(
         session,
         payee_id=principal.id,
         provider=body.provider,
         account_ref=body.account,
+        cooling_off_seconds=settings.payout_destination_cooling_off_seconds,
         make_default=body.default,
     )
     return DestinationOut.of(dest)
 
 
-@router.get("/payouts/destinations", response_model=DestinationList)
-async def list_destinations(principal: CurrentPrincipal, session: SessionDep) -> DestinationList:
-    return DestinationList(
-        data=[DestinationOut.of(d) for d in await repo.destinations_of(session, principal.id)]
+@router.get("/payouts/destinations", response_model=Page[DestinationOut])
+async def list_destinations(
+    principal: CurrentPrincipal, session: SessionDep, page: PageQuery
+) -> Page[DestinationOut]:
+    rows = await repo.destinations_of(
+        session, principal.id, limit=page.limit, starting_after=page.starting_after
     )
+    return page_of(rows, page, DestinationOut.of)
 
 
 @router.post("/payouts", status_code=201, response_model=PayoutOut)
@@ -137,24 +142,19 @@ async def start_payout_workflow(client: Client, payout: Payout, settings: Settin
     )
 
 
-@router.get("/payouts", response_model=PayoutPage)
+@router.get("/payouts", response_model=Page[PayoutOut])
 async def list_payouts(
     principal: CurrentPrincipal,
     session: SessionDep,
+    page: PageQuery,
     status: Annotated[str | None, Query(pattern="^(pending|in_transit|paid|failed)$")] = None,
     payee_id: Annotated[str | None, Query(max_length=100, description="admin only")] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    starting_after: Annotated[str | None, Query(max_length=40)] = None,
-) -> PayoutPage:
+) -> Page[PayoutOut]:
     who = payee_id if principal.role is Role.ADMIN else principal.id
     rows, more = await service.list_payouts(
-        session, payee_id=who, status=status, limit=limit, starting_after=starting_after
+        session, payee_id=who, status=status, limit=page.limit, starting_after=page.starting_after
     )
-    return PayoutPage(
-        data=[PayoutOut.of(p) for p in rows],
-        has_more=more,
-        next_cursor=rows[-1].id if more and rows else None,
-    )
+    return page_of(rows, page, PayoutOut.of, has_more=more)
 
 
 @router.get("/payouts/{payout_id}", response_model=PayoutOut)

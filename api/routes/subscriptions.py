@@ -18,6 +18,7 @@ from api.deps import (
 )
 from api.exact_json import ExactJSONRoute
 from api.idempotency import IdempotencyKey, op_id
+from api.pagination import Page, PageQuery, page_of
 from api.schemas.billing import (
     CancelIn,
     ChangeIn,
@@ -63,12 +64,17 @@ async def create_plan(body: PlanIn, session: SessionDep, _: AdminPrincipal) -> P
     return PlanOut.of(plan)
 
 
-@router.get("/plans", response_model=list[PlanOut])
+@router.get("/plans", response_model=Page[PlanOut])
 async def list_plans(
-    session: SessionDep, principal: CurrentPrincipal, include_inactive: bool = False
-) -> list[PlanOut]:
-    plans = await subscriptions.list_plans(session, include_inactive=include_inactive and principal.is_admin)
-    return [PlanOut.of(p) for p in plans]
+    session: SessionDep, principal: CurrentPrincipal, page: PageQuery, include_inactive: bool = False
+) -> Page[PlanOut]:
+    plans = await subscriptions.list_plans(
+        session,
+        include_inactive=include_inactive and principal.is_admin,
+        limit=page.limit,
+        starting_after=page.starting_after,
+    )
+    return page_of(plans, page, PlanOut.of)
 
 
 @router.get("/plans/{plan_id}", response_model=PlanOut)
@@ -155,9 +161,14 @@ async def _own_subscription(session: Any, subscription_id: str, principal_id: st
     return sub
 
 
-@router.get("/subscriptions", response_model=list[SubscriptionOut])
-async def list_subscriptions(session: SessionDep, principal: CurrentPrincipal) -> list[SubscriptionOut]:
-    return [SubscriptionOut.of(s) for s in await subscriptions.list_subscriptions(session, principal.id)]
+@router.get("/subscriptions", response_model=Page[SubscriptionOut])
+async def list_subscriptions(
+    session: SessionDep, principal: CurrentPrincipal, page: PageQuery
+) -> Page[SubscriptionOut]:
+    rows = await subscriptions.list_subscriptions(
+        session, principal.id, limit=page.limit, starting_after=page.starting_after
+    )
+    return page_of(rows, page, SubscriptionOut.of)
 
 
 @router.get("/subscriptions/{subscription_id}", response_model=SubscriptionOut)

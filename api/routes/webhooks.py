@@ -21,7 +21,15 @@ from db.repositories import payments as repo
 from db.session import unit_of_work
 from domain.errors import DomainError
 from domain.money import parse_amount
-from providers.signatures import SignatureError, paypal_api_url, verify_hmac, verify_paypal, verify_stripe
+from providers.signatures import (
+    CRYPTO_SIGNATURE_HEADER,
+    CRYPTO_TIMESTAMP_HEADER,
+    SignatureError,
+    paypal_api_url,
+    verify_crypto_webhook,
+    verify_paypal,
+    verify_stripe,
+)
 from services import payments as svc
 from services.reconcile import start_payment_reconcile
 
@@ -71,10 +79,12 @@ async def stripe_webhook(
 async def paypal_webhook(
     request: Request, factory: SessionFactoryDep, client: TemporalDep, settings: SettingsDep
 ) -> dict[str, Any]:
-    """Verified by PayPal's verify-webhook-signature API for MESHPAY_PAYPAL_WEBHOOK_ID, then the inbox
-    (deduplicated by the event id), then the PaymentWorkflow is signalled once."""
+    """Cheap checks (header shapes, certificate host, transmission time), then PayPal's
+    verify-webhook-signature API for MESHPAY_PAYPAL_WEBHOOK_ID (once per distinct delivery), then the
+    inbox (deduplicated by the event id), then the PaymentWorkflow is signalled once."""
+    payload = await request.body()
     try:
-        event = orjson.loads(await request.body())
+        event = orjson.loads(payload)
     except orjson.JSONDecodeError as exc:
         raise _bad_signature(exc) from exc
     if not isinstance(event, dict):
@@ -87,6 +97,10 @@ async def paypal_webhook(
             api_base=paypal_api_url(settings.paypal_api_base, settings.paypal_environment),
             client_id=settings.paypal_client_id,
             client_secret=settings.paypal_client_secret,
+            cert_hosts=settings.paypal_cert_hosts,
+            tolerance=settings.paypal_webhook_tolerance_seconds,
+            raw_body=payload,
+            cache_size=settings.paypal_verify_cache_size,
         )
     except SignatureError as exc:
         raise _bad_signature(exc) from exc
@@ -113,12 +127,20 @@ async def crypto_webhook(
     factory: SessionFactoryDep,
     client: TemporalDep,
     settings: SettingsDep,
-    signature: Annotated[str | None, Header(alias="X-Meshpay-Signature")] = None,
+    signature: Annotated[str | None, Header(alias=CRYPTO_SIGNATURE_HEADER)] = None,
+    timestamp: Annotated[str | None, Header(alias=CRYPTO_TIMESTAMP_HEADER)] = None,
 ) -> dict[str, Any]:
-    """A chain watcher's deposit report {"chain","address","txid","amount","confirmations"}."""
+    """A chain watcher's deposit report {"chain","address","txid","amount","confirmations"}, signed
+    over "{X-Meshpay-Timestamp}.{body}" and refused outside the tolerance window."""
     payload = await request.body()
     try:
-        verify_hmac(payload, signature, settings.crypto_webhook_secret)
+        verify_crypto_webhook(
+            payload,
+            signature,
+            timestamp,
+            settings.crypto_webhook_secret,
+            tolerance=settings.crypto_webhook_tolerance_seconds,
+        )
     except SignatureError as exc:
         raise _bad_signature(exc) from exc
     try:

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, StrictBool, StrictInt
 
-from api.schemas.common import AmountIn, Omittable, StrictModel
+from api.schemas.common import AmountIn, Omittable, PaymentMethodId, StrictModel
 from db.models.billing import (
     CollectionAttempt,
     Invoice,
@@ -189,16 +189,10 @@ class InvoiceOut(BaseModel):
         )
 
 
-class InvoicePage(BaseModel):
-    data: list[InvoiceOut]
-    has_more: bool
-    next_cursor: str | None = None
-
-
 class PlanIn(StrictModel):
     name: str = Field(..., min_length=1, max_length=200)
     amount: AmountIn
-    currency: str = "USD"
+    currency: str = Field("USD", max_length=10)
     interval_months: StrictInt = Field(1, ge=1, le=12)
     trial_days: StrictInt = Field(0, ge=0, le=365)
     description: str | None = Field(None, max_length=500)
@@ -238,7 +232,7 @@ class PlanOut(BaseModel):
 
 class SubscriptionIn(StrictModel):
     plan_id: str = Field(..., min_length=1, max_length=40)
-    payment_method_id: str | None = Field(None, max_length=200)
+    payment_method_id: PaymentMethodId | None = None
 
 
 class CancelIn(StrictModel):
@@ -283,7 +277,7 @@ class TaxRateIn(StrictModel):
 
 class AccountSettingsIn(StrictModel):
     use_credits_first: StrictBool = Omittable()
-    default_payment_method_id: str | None = Field(None, max_length=200)
+    default_payment_method_id: PaymentMethodId | None = None
     name: str | None = Field(None, max_length=200)
     email: str | None = Field(None, max_length=200)
     address: str | None = Field(None, max_length=500)
@@ -319,7 +313,7 @@ class ItemIn(StrictModel):
     kind: str = Field(..., pattern="^(adjustment|discount)$")
     description: str = Field(..., min_length=1, max_length=300)
     amount: AmountIn
-    currency: str = "USD"
+    currency: str = Field("USD", max_length=10)
     reference: str | None = Field(
         None, max_length=100, description="business key: the same reference adds once"
     )

@@ -129,12 +129,6 @@ class EntryOut(BaseModel):
     run_id: str | None = None
 
 
-class EntryPage(BaseModel):
-    data: list[EntryOut]
-    has_more: bool
-    next_cursor: str | None
-
-
 class StatsOut(BaseModel):
     user_id: str
     currency: str = "CREDIT"

@@ -3,11 +3,11 @@ thresholds are decimals in 0..1 (strings or JSON numbers, parsed exactly)."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field
 
-from api.schemas.common import AmountIn, StrictModel
+from api.schemas.common import AmountIn, PaymentMethodId, StrictModel
 from contracts.escrow import EscrowView
 from domain.escrow import from_ppm
 from domain.money import format_amount
@@ -21,7 +21,7 @@ class CreateEscrowIn(StrictModel):
     currency: str | None = Field(None, min_length=3, max_length=10)
     payee_id: str | None = Field(None, min_length=1, max_length=100)  # default: the quote's agent
     payer_id: str | None = Field(None, min_length=1, max_length=100)  # service/admin creating for a payer
-    signers: list[str] | None = Field(None, min_length=1, max_length=20)
+    signers: list[Annotated[str, Field(max_length=100)]] | None = Field(None, min_length=1, max_length=20)
     required_signatures: int | None = Field(None, ge=1, le=20)
     auto_release_threshold: AmountIn | None = None
     funding_deadline: AwareDatetime | None = None
@@ -38,7 +38,7 @@ class CreateEscrowIn(StrictModel):
 
 class FundIn(StrictModel):
     provider: Literal["credits", "stripe", "paypal", "crypto"] = "credits"
-    payment_method_id: str | None = Field(None, min_length=1, max_length=200)
+    payment_method_id: PaymentMethodId | None = None
     chain: Literal["BTC", "ETH"] | None = None
 
 

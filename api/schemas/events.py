@@ -22,12 +22,6 @@ class EventOut(BaseModel):
     created_at: datetime
 
 
-class EventPage(BaseModel):
-    data: list[EventOut]
-    has_more: bool
-    next_cursor: str | None = None
-
-
 class EndpointIn(StrictModel):
     url: str = Field(max_length=2000, examples=["https://example.com/meshpay/webhooks"])
     event_types: list[Any] | None = Field(
@@ -59,12 +53,6 @@ class EndpointCreated(EndpointOut):
     secret: str = Field(description="the signing secret (Standard Webhooks whsec_…), shown only here")
 
 
-class EndpointPage(BaseModel):
-    data: list[EndpointOut]
-    has_more: bool
-    next_cursor: str | None = None
-
-
 class AttemptOut(BaseModel):
     id: int
     event_id: str
@@ -73,12 +61,6 @@ class AttemptOut(BaseModel):
     succeeded: bool
     duration_ms: int
     created_at: datetime
-
-
-class AttemptPage(BaseModel):
-    data: list[AttemptOut]
-    has_more: bool
-    next_cursor: str | None = None
 
 
 class ResendIn(StrictModel):

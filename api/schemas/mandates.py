@@ -36,9 +36,3 @@ class MandateOut(BaseModel):
     spent_today: str = Field(description="charged under it this UTC day (refunds do not give it back)")
     spent_this_month: str
     created_at: datetime
-
-
-class MandatePage(BaseModel):
-    data: list[MandateOut]
-    has_more: bool
-    next_cursor: str | None

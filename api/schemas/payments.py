@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import AmountIn, StrictModel
+from api.schemas.common import AmountIn, PaymentMethodId, StrictModel
 
 Provider = Literal["stripe", "paypal", "crypto", "credits"]
 
@@ -22,7 +22,7 @@ class CreatePaymentIn(StrictModel):
     currency: str = Field(min_length=3, max_length=10)
     provider: Provider
     purpose: PurposeIn = Field(default_factory=PurposeIn)
-    payment_method_id: str | None = Field(None, min_length=1, max_length=200)
+    payment_method_id: PaymentMethodId | None = None
     chain: Literal["BTC", "ETH"] | None = None
     quote_id: str | None = Field(None, min_length=1, max_length=64)
 
@@ -31,12 +31,12 @@ class CreditsPurchaseIn(StrictModel):
     amount: AmountIn
     currency: str | None = Field(None, min_length=3, max_length=10)
     provider: Literal["stripe", "paypal", "crypto"] = "stripe"
-    payment_method_id: str | None = Field(None, min_length=1, max_length=200)
+    payment_method_id: PaymentMethodId | None = None
     chain: Literal["BTC", "ETH"] | None = None
 
 
 class ConfirmIn(StrictModel):
-    payment_method_id: str | None = Field(None, min_length=1, max_length=200)
+    payment_method_id: PaymentMethodId | None = None
 
 
 class RefundIn(StrictModel):
@@ -52,9 +52,8 @@ class RefundIn(StrictModel):
 class MethodIn(StrictModel):
     provider: Literal["stripe"] = "stripe"
     token: str = Field(
-        min_length=3,
-        max_length=200,
-        pattern=r"^[A-Za-z0-9_]+$",
+        max_length=69,
+        pattern=r"^(pm|card|src|tok)_[A-Za-z0-9_]{1,64}$",
         description="the provider's payment method token (pm_...), never card data",
     )
 

@@ -45,6 +45,7 @@ class DestinationOut(BaseModel):
     account: str
     default: bool
     created_at: datetime
+    usable_from: datetime | None = Field(None, description="no payout goes here before this")
 
     @classmethod
     def of(cls, d: PayoutDestination) -> DestinationOut:
@@ -54,11 +55,8 @@ class DestinationOut(BaseModel):
             account=d.account_ref,
             default=d.is_default,
             created_at=d.created_at,
+            usable_from=d.usable_from,
         )
-
-
-class DestinationList(BaseModel):
-    data: list[DestinationOut]
 
 
 class PayoutOut(BaseModel):
@@ -102,12 +100,6 @@ class PayoutOut(BaseModel):
             paid_at=p.paid_at,
             failed_at=p.failed_at,
         )
-
-
-class PayoutPage(BaseModel):
-    data: list[PayoutOut]
-    has_more: bool
-    next_cursor: str | None = None
 
 
 class DisputeOut(BaseModel):
@@ -155,9 +147,3 @@ class DisputeOut(BaseModel):
             opened_at=d.opened_at,
             closed_at=d.closed_at,
         )
-
-
-class DisputePage(BaseModel):
-    data: list[DisputeOut]
-    has_more: bool
-    next_cursor: str | None = None

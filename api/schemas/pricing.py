@@ -73,7 +73,7 @@ class QuoteCreate(StrictModel):
     """No base price: a quote starts from the agent's listed price (PUT /pricing/agents/{id}/prices)."""
 
     agent_id: str = Field(min_length=1, max_length=100)
-    currency: str = Field("USD", description="which of the agent's listed prices")
+    currency: str = Field("USD", max_length=10, description="which of the agent's listed prices")
     quantity: StrictInt = Field(1, ge=1, le=1_000_000)
     ttl_seconds: StrictInt | None = Field(None, ge=1, description="default 15 minutes")
 

@@ -32,6 +32,9 @@ class PayoutDestination(Base):
     account_ref: Mapped[str] = mapped_column(String(200))
     is_default: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # No payout goes here before this (a stolen token must not be an immediate payout); NULL for
+    # destinations added before the cooling-off period existed.
+    usable_from: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Payout(Base):

@@ -26,6 +26,7 @@ from db.models.billing import (
     UsageRecord,
 )
 from db.models.metering import UsageAggregate
+from db.pagination import keyset_page
 from db.sql import insert_for
 
 # --- accounts, prices, tax ----------------------------------------------------------------------
@@ -410,11 +411,16 @@ async def get_plan(session: AsyncSession, plan_id: str) -> Plan | None:
     return await session.get(Plan, plan_id)
 
 
-async def list_plans(session: AsyncSession, *, include_inactive: bool) -> list[Plan]:
-    stmt = select(Plan).order_by(Plan.created_at, Plan.id)
+async def list_plans(
+    session: AsyncSession, *, include_inactive: bool, limit: int, starting_after: str | None
+) -> list[Plan]:
+    """Oldest first, one page (limit + 1 rows)."""
+    stmt = select(Plan)
     if not include_inactive:
         stmt = stmt.where(Plan.active.is_(True))
-    return list((await session.execute(stmt)).scalars())
+    return await keyset_page(
+        session, stmt, Plan, order=[Plan.created_at], limit=limit, starting_after=starting_after
+    )
 
 
 async def update_plan(session: AsyncSession, plan_id: str, values: dict[str, Any]) -> None:
@@ -434,9 +440,19 @@ async def get_subscription(
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
-async def list_subscriptions(session: AsyncSession, account_id: str) -> list[Subscription]:
-    stmt = select(Subscription).where(Subscription.account_id == account_id).order_by(Subscription.created_at)
-    return list((await session.execute(stmt)).scalars())
+async def list_subscriptions(
+    session: AsyncSession, account_id: str, *, limit: int, starting_after: str | None
+) -> list[Subscription]:
+    """Oldest first, one page (limit + 1 rows)."""
+    stmt = select(Subscription).where(Subscription.account_id == account_id)
+    return await keyset_page(
+        session,
+        stmt,
+        Subscription,
+        order=[Subscription.created_at],
+        limit=limit,
+        starting_after=starting_after,
+    )
 
 
 async def update_subscription(session: AsyncSession, subscription_id: str, values: dict[str, Any]) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models.credits import CreditEntry, CreditLot, CreditLotDraw, CreditLowBalanceEvent, CreditWallet
+from db.pagination import keyset_page
 from db.sql import insert_for
 from domain.credits import Draw, Lot
 
@@ -236,13 +237,12 @@ async def insert_low_balance_event(
     )
 
 
-async def low_balance_events(session: AsyncSession, user_id: str) -> list[CreditLowBalanceEvent]:
-    stmt = (
-        select(CreditLowBalanceEvent)
-        .where(CreditLowBalanceEvent.user_id == user_id)
-        .order_by(CreditLowBalanceEvent.id)
-    )
-    return list((await session.execute(stmt)).scalars().all())
+async def low_balance_events(
+    session: AsyncSession, user_id: str, *, limit: int, starting_after: str | None
+) -> list[CreditLowBalanceEvent]:
+    """Oldest first, one page (limit + 1 rows)."""
+    stmt = select(CreditLowBalanceEvent).where(CreditLowBalanceEvent.user_id == user_id)
+    return await keyset_page(session, stmt, CreditLowBalanceEvent, limit=limit, starting_after=starting_after)
 
 
 async def history(

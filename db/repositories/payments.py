@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, literal, or_, select, update
+from sqlalchemy import func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import MinorUnits, utcnow
@@ -20,6 +20,7 @@ from db.models.payments import (
     ProviderCustomer,
     Refund,
 )
+from db.pagination import keyset_page
 from db.sql import insert_for
 
 # --- payments -----------------------------------------------------------------------------------
@@ -52,23 +53,17 @@ async def payment_by_provider_object(session: AsyncSession, provider: str, objec
 async def list_payments(
     session: AsyncSession, payer_id: str, *, limit: int, starting_after: str | None
 ) -> list[Payment]:
-    """Newest first; keyset pagination on (created_at, id) after the cursor payment."""
+    """Newest first, one page (limit + 1 rows), keyset on (created_at, id)."""
     stmt = select(Payment).where(Payment.payer_id == payer_id)
-    if starting_after:
-        cursor = (
-            await session.execute(
-                select(Payment.created_at, Payment.id).where(
-                    Payment.id == starting_after, Payment.payer_id == payer_id
-                )
-            )
-        ).first()
-        if cursor is not None:
-            created, pid = cursor
-            stmt = stmt.where(
-                or_(Payment.created_at < created, and_(Payment.created_at == created, Payment.id < pid))
-            )
-    stmt = stmt.order_by(Payment.created_at.desc(), Payment.id.desc()).limit(limit)
-    return list((await session.execute(stmt)).scalars())
+    return await keyset_page(
+        session,
+        stmt,
+        Payment,
+        order=[Payment.created_at],
+        limit=limit,
+        starting_after=starting_after,
+        descending=True,
+    )
 
 
 async def move_status(
@@ -203,13 +198,34 @@ async def get_method(session: AsyncSession, method_id: str) -> PaymentMethod | N
     ).scalar_one_or_none()
 
 
-async def list_methods(session: AsyncSession, owner_id: str) -> list[PaymentMethod]:
-    stmt = (
-        select(PaymentMethod)
-        .where(PaymentMethod.owner_id == owner_id, PaymentMethod.deleted_at.is_(None))
-        .order_by(PaymentMethod.created_at.desc())
+async def count_open_payments(
+    session: AsyncSession, payer_id: str, provider: str, *, open_statuses: Iterable[str]
+) -> int:
+    """Open payments of a payer with one provider, counted under a per-payer transaction lock on
+    PostgreSQL so that concurrent starts cannot both pass a cap."""
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        key = f"open-payments:{provider}:{payer_id}"
+        await session.execute(select(func.pg_advisory_xact_lock(func.hashtext(key))))
+    stmt = select(func.count()).where(
+        Payment.payer_id == payer_id, Payment.provider == provider, Payment.status.in_(list(open_statuses))
     )
-    return list((await session.execute(stmt)).scalars())
+    return int((await session.execute(stmt)).scalar_one())
+
+
+async def list_methods(
+    session: AsyncSession, owner_id: str, *, limit: int, starting_after: str | None
+) -> list[PaymentMethod]:
+    """Newest first, one page (limit + 1 rows)."""
+    stmt = select(PaymentMethod).where(PaymentMethod.owner_id == owner_id, PaymentMethod.deleted_at.is_(None))
+    return await keyset_page(
+        session,
+        stmt,
+        PaymentMethod,
+        order=[PaymentMethod.created_at],
+        limit=limit,
+        starting_after=starting_after,
+        descending=True,
+    )
 
 
 async def delete_method(session: AsyncSession, method_id: str, owner_id: str) -> bool:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.base import utcnow
 from db.models.ledger import Account, Balance
 from db.models.payouts import Payout, PayoutDestination, ReserveRelease
+from db.pagination import keyset_page
 from db.sql import insert_for
 
 
@@ -61,13 +62,19 @@ async def destination(session: AsyncSession, destination_id: str) -> PayoutDesti
     return await session.get(PayoutDestination, destination_id)
 
 
-async def destinations_of(session: AsyncSession, payee_id: str) -> Sequence[PayoutDestination]:
-    stmt = (
-        select(PayoutDestination)
-        .where(PayoutDestination.payee_id == payee_id)
-        .order_by(PayoutDestination.created_at, PayoutDestination.id)
+async def destinations_of(
+    session: AsyncSession, payee_id: str, *, limit: int, starting_after: str | None
+) -> Sequence[PayoutDestination]:
+    """Oldest first, one page (limit + 1 rows)."""
+    stmt = select(PayoutDestination).where(PayoutDestination.payee_id == payee_id)
+    return await keyset_page(
+        session,
+        stmt,
+        PayoutDestination,
+        order=[PayoutDestination.created_at],
+        limit=limit,
+        starting_after=starting_after,
     )
-    return (await session.execute(stmt)).scalars().all()
 
 
 async def insert_payout(session: AsyncSession, row: dict[str, Any]) -> bool:
@@ -193,13 +200,18 @@ async def payable_earnings(
     limit: int,
 ) -> list[tuple[str, str, int]]:
     """(payee, currency, balance) of earnings accounts at or above their currency's minimum, that
-    have a default destination; keyset-paginated on (payee, currency)."""
+    have a default destination past its cooling-off period; keyset-paginated on (payee, currency)."""
     if not minimums:
         return []
     above = or_(*(and_(Account.currency == cur, Balance.balance >= m) for cur, m in minimums.items()))
+    now = utcnow()
     has_destination = (
         select(PayoutDestination.id)
-        .where(PayoutDestination.payee_id == Account.owner_id, PayoutDestination.is_default.is_(True))
+        .where(
+            PayoutDestination.payee_id == Account.owner_id,
+            PayoutDestination.is_default.is_(True),
+            or_(PayoutDestination.usable_from.is_(None), PayoutDestination.usable_from <= now),
+        )
         .exists()
     )
     stmt = (

@@ -165,7 +165,7 @@ async def test_plans_are_admin_managed(client: httpx.AsyncClient) -> None:
     assert patched["amount"] == "59.00"
     archived = (await client.delete(f"/plans/{plan['id']}", headers=ADMIN)).json()
     assert archived["active"] is False
-    listed = (await client.get("/plans", headers=auth("u1"))).json()
+    listed = (await client.get("/plans", headers=auth("u1"), params={"limit": 100})).json()["data"]
     assert plan["id"] not in [p["id"] for p in listed]
     sub = await client.post("/subscriptions", json={"plan_id": plan["id"]}, headers=auth(uid("u")))
     assert sub.status_code == 409 and sub.json()["error"]["code"] == "plan_inactive"

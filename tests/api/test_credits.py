@@ -161,5 +161,5 @@ async def test_low_balance_threshold_and_events(api_client) -> None:
         )
     events = (
         await api_client.get(f"{BASE}/low-balance-events", params={"user_id": user}, headers=SERVICE)
-    ).json()
+    ).json()["data"]
     assert [(e["threshold"], e["balance"]) for e in events] == [("5.0000", "4.0000")]

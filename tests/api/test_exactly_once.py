@@ -218,7 +218,7 @@ async def test_subscription_create_retried_after_a_lost_response_subscribes_once
     again = await env.http.post(f"{PAY}/subscriptions", json=body, headers=keyed(user, key))
     assert again.status_code == 201, again.text
     assert again.json()["id"] == first.json()["id"]
-    mine = (await env.http.get(f"{PAY}/subscriptions", headers=auth(user))).json()
+    mine = (await env.http.get(f"{PAY}/subscriptions", headers=auth(user))).json()["data"]
     assert [s["id"] for s in mine] == [first.json()["id"]]  # one subscription, one renewal schedule
 
 
@@ -232,6 +232,7 @@ async def test_payout_retried_after_a_lost_response_holds_the_earnings_once(env:
         f"{PAY}/payouts/destinations", json={"provider": "stripe", "account": "acct_1234abcd"}, headers=h
     )
     assert dest.status_code == 201, dest.text
+    await _past_cooling_off(env, dest.json()["destination_id"])
     body = {"currency": "USD", "amount": "20.00"}
     first = await env.http.post(f"{PAY}/payouts", json=body, headers=keyed(agent, key, "agent"))
     assert first.status_code == 201, first.text
@@ -241,3 +242,15 @@ async def test_payout_retried_after_a_lost_response_holds_the_earnings_once(env:
     assert again.json()["payout_id"] == first.json()["payout_id"]
     earned = (await env.http.get(f"{PAY}/earnings", headers=h)).json()["data"][0]
     assert earned["available"] == "30.00"  # 20.00 held once, not twice
+
+
+async def _past_cooling_off(env: PayEnv, destination_id: str) -> None:
+    """This test is about retries, not the new-destination wait (test_payout_destination_cooling_off)."""
+    from sqlalchemy import update
+
+    from db.models.payouts import PayoutDestination
+
+    async with env.factory() as s, s.begin():
+        await s.execute(
+            update(PayoutDestination).where(PayoutDestination.id == destination_id).values(usable_from=None)
+        )

@@ -19,6 +19,8 @@ async def test_payout_request_holds_earnings_and_starts_the_workflow(
         temporal_client=ts_env.client,
         payout_reserve_percent=Decimal("10"),
         payouts_search_attributes=False,
+        # The flow after the cooling-off period (its refusal: test_payout_destination_cooling_off.py).
+        payout_destination_cooling_off_seconds=0,
         task_queue=uid("tq"),
     )
     agent, other = uid("agent"), uid("agent")

@@ -1,5 +1,5 @@
 """Schemathesis against the app's own /openapi.json: every operation, positive and negative data,
-every response check, once with an admin token and once with a user token.
+every response check (and no response slower than 2 s), with an admin, a user and an agent token.
 
 The app runs in-process (schemathesis' ASGI transport, one event-loop thread for the app) on the
 session's PostgreSQL database, with a real Temporal dev server and a worker from the registry on its
@@ -41,6 +41,24 @@ from tests.support.tokens import auth
 pytestmark = pytest.mark.e2e
 
 EXAMPLES = int(os.environ.get("MESHPAY_FUZZ_EXAMPLES", "6"))
+
+MAX_RESPONSE_SECONDS = 2.0
+
+
+def within_2_seconds(app: Any, headers: dict[str, str]) -> Any:
+    """No request may hold the API for long: bounded work per request (issue 13). The machine is
+    shared, so a slow answer is sent twice more and fails only if it is slow every time: work that
+    really is unbounded (a huge exponent, a backtracking regex) is slow on every try."""
+
+    def responds_within_2_seconds(ctx: Any, response: Any, case: Any) -> None:
+        elapsed = [response.elapsed]
+        while elapsed[-1] > MAX_RESPONSE_SECONDS and len(elapsed) < 3:
+            elapsed.append(case.call(app=app, headers=headers).elapsed)
+        took = ", ".join(f"{e:.2f}" for e in elapsed)
+        assert min(elapsed) <= MAX_RESPONSE_SECONDS, f"{case.operation.label} took {took} s"
+
+    return responds_within_2_seconds
+
 
 CHECKS = [
     not_a_server_error,
@@ -156,6 +174,8 @@ def _load_schema() -> Any:
 schema = _load_schema()
 ADMIN = auth("fuzz_admin", "admin")
 USER = auth("fuzz_user", "user")
+AGENT = auth("fuzz_agent", "agent")
+TOKENS = (ADMIN, USER, AGENT)
 
 
 def _shadowed_by_a_get(path: str) -> bool:
@@ -180,15 +200,17 @@ def test_api_conforms_to_its_schema(case: Any, fuzz_app: Any, known_ids: dict[st
     checks = CHECKS
     if _shadowed_by_a_get(case.operation.path):
         checks = [c for c in CHECKS if c is not allow_header_conformance]
-    for headers in (ADMIN, USER):
-        case.call_and_validate(headers=headers, checks=checks, app=fuzz_app)
+    for headers in TOKENS:
+        timed = [*checks, within_2_seconds(fuzz_app, headers)]
+        case.call_and_validate(headers=headers, checks=timed, app=fuzz_app)
     # Positive cases once more against fuzz_user's real objects (generated ids are nearly always 404).
     positive = case.meta is not None and not case.meta.generation.mode.is_negative
     subs = {k: known_ids[k] for k in case.path_parameters or {} if k in known_ids}
     if positive and subs:
         case.path_parameters.update(subs)
-        for headers in (ADMIN, USER):
-            case.call_and_validate(headers=headers, checks=checks, app=fuzz_app)
+        for headers in TOKENS:
+            timed = [*checks, within_2_seconds(fuzz_app, headers)]
+            case.call_and_validate(headers=headers, checks=timed, app=fuzz_app)
 
 
 # ---------------------------------------------------------------- regressions for what it found

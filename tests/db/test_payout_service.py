@@ -40,7 +40,7 @@ async def payee_with_destination(session_factory, amount: int = 0) -> str:
     payee = uid("agent")
     async with unit_of_work(session_factory) as s:
         await payouts.add_destination(
-            s, payee_id=payee, provider="stripe", account_ref=f"acct_{uid('x')[2:]}"
+            s, payee_id=payee, provider="stripe", account_ref=f"acct_{uid('x')[2:]}", cooling_off_seconds=0
         )
     if amount:
         await fund_earnings(session_factory, payee, amount)

@@ -4,9 +4,6 @@ on the real app, a worker on the Temporal dev server and PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
-import json
 import uuid
 from typing import Any
 
@@ -16,6 +13,7 @@ from config.settings import DEV_WEBHOOK_SECRET
 from db.repositories import payments as repo
 from domain.ledger import system, wallet
 from services import credits, ledger
+from tests.support.crypto_webhooks import crypto_signed as signed
 from tests.support.payments_env import PayEnv, payments_env
 from tests.support.tokens import auth, uid
 
@@ -26,14 +24,6 @@ pytestmark = pytest.mark.e2e
 async def env(dev_env, settings, session_factory, make_app):  # type: ignore[no-untyped-def]
     async with payments_env(dev_env.client, settings, session_factory, make_app) as e:
         yield e
-
-
-def signed(doc: dict[str, Any], secret: str = DEV_WEBHOOK_SECRET) -> tuple[bytes, dict[str, str]]:
-    body = json.dumps(doc).encode()
-    return body, {
-        "X-Meshpay-Signature": hmac.new(secret.encode(), body, hashlib.sha256).hexdigest(),
-        "Content-Type": "application/json",
-    }
 
 
 async def wait_status(env: PayEnv, pid: str, user: str, want: set[str]) -> dict[str, Any]:

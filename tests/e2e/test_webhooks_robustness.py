@@ -7,8 +7,6 @@ nor regress a payment. Each test checks the inbox table, the ledger and the inva
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import json
 import time
 import uuid
@@ -26,6 +24,7 @@ from db.models.platform import WebhookEvent
 from db.repositories import payments as repo
 from domain.ledger import wallet
 from services import ledger
+from tests.support.crypto_webhooks import crypto_signed
 from tests.support.invariants import assert_invariants
 from tests.support.localstripe import count_succeeded_charges, localstripe  # noqa: F401
 from tests.support.payments_env import PayEnv, payments_env, stripe_event, stripe_signed
@@ -253,12 +252,6 @@ async def test_stripe_events_out_of_order_neither_double_count_nor_regress(
 
 
 # --- crypto (the chain watcher's HMAC webhook) ------------------------------------------------------
-
-
-def crypto_signed(doc: dict[str, Any], secret: str = DEV_WEBHOOK_SECRET) -> tuple[bytes, dict[str, str]]:
-    body = json.dumps(doc).encode()
-    sig = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    return body, {"X-Meshpay-Signature": sig, "Content-Type": "application/json"}
 
 
 async def test_crypto_forged_duplicated_and_out_of_order_reports(env: PayEnv) -> None:

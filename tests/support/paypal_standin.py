@@ -64,6 +64,7 @@ class _State:
     refunds: dict[str, dict[str, Any]] = field(default_factory=dict)
     replies: dict[tuple[str, str], tuple[int, dict[str, Any]]] = field(default_factory=dict)
     capture_calls: int = 0  # captures actually executed (a replayed request id is not one)
+    verify_calls: int = 0  # verify-webhook-signature requests answered
     # What PayPal answers next (a test sets them, then resets): PENDING captures and refunds,
     # FAILED / CANCELLED refunds.
     next_capture_status: str = "COMPLETED"
@@ -153,6 +154,8 @@ class _Handler(BaseHTTPRequestHandler):
         except json.JSONDecodeError:
             return self._reply(*_err(400, "INVALID_REQUEST", "MALFORMED_REQUEST_JSON"))
         if parts == ["v1", "notifications", "verify-webhook-signature"]:
+            with self.st.lock:
+                self.st.verify_calls += 1
             return self._reply(200, {"verification_status": self._verify(body)})
         rid = self.headers.get("PayPal-Request-Id")
         endpoint = "/".join(parts)
@@ -384,6 +387,10 @@ class PayPalStandIn:
     @property
     def capture_calls(self) -> int:
         return self._server.state.capture_calls
+
+    @property
+    def verify_calls(self) -> int:
+        return self._server.state.verify_calls
 
     def sign_webhook(
         self, event: dict[str, Any], *, webhook_id: str | None = None, at: datetime | None = None

@@ -7,11 +7,7 @@ route; the completion activity is held open after it has run, so the ordering is
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
-import json
 import uuid
-from typing import Any
 
 import httpx
 from sqlalchemy import func, select
@@ -20,23 +16,17 @@ from temporalio.worker import Worker
 
 from activities.deps import Deps
 from activities.payments import PaymentActivities
-from config.settings import DEV_WEBHOOK_SECRET
 from contracts import payments as c
 from db.models.ledger import LedgerTransaction
 from db.repositories import payments as repo
 from domain.ledger import wallet
 from services import ledger
+from tests.support.crypto_webhooks import crypto_signed as _signed
 from tests.support.invariants import assert_invariants
 from tests.support.tokens import auth, uid
 from workflows.payment import WORKFLOWS
 
 CRYPTO = "/api/v1/payments/webhooks/crypto"
-
-
-def _signed(doc: dict[str, Any]) -> tuple[bytes, dict[str, str]]:
-    body = json.dumps(doc).encode()
-    sig = hmac.new(DEV_WEBHOOK_SECRET.encode(), body, hashlib.sha256).hexdigest()
-    return body, {"X-Meshpay-Signature": sig, "Content-Type": "application/json"}
 
 
 async def _report(http: httpx.AsyncClient, address: str, amount: str, confirmations: int, txid: str) -> None:

@@ -14,7 +14,6 @@ from .agent_signals_out import AgentSignalsOut
 from .api_key_created import ApiKeyCreated
 from .api_key_in import ApiKeyIn
 from .api_key_out import ApiKeyOut
-from .api_key_page import ApiKeyPage
 from .attempt_out import AttemptOut
 from .balance_out import BalanceOut
 from .billing_run_in import BillingRunIn
@@ -46,21 +45,17 @@ from .deliver_in import DeliverIn
 from .demand_in import DemandIn
 from .destination_in import DestinationIn
 from .destination_in_provider import DestinationInProvider
-from .destination_list import DestinationList
 from .destination_out import DestinationOut
 from .difference_out import DifferenceOut
 from .dispute_in import DisputeIn
 from .dispute_out import DisputeOut
-from .dispute_page import DisputePage
 from .earnings_list import EarningsList
 from .earnings_out import EarningsOut
 from .endpoint_created import EndpointCreated
 from .endpoint_in import EndpointIn
 from .endpoint_out import EndpointOut
-from .endpoint_page import EndpointPage
 from .endpoint_patch import EndpointPatch
 from .entry_out import EntryOut
-from .entry_page import EntryPage
 from .error_detail import ErrorDetail
 from .error_response import ErrorResponse
 from .event_out import EventOut
@@ -75,23 +70,31 @@ from .grant_in import GrantIn
 from .grant_out import GrantOut
 from .hosted_pay_out import HostedPayOut
 from .invoice_out import InvoiceOut
-from .invoice_page import InvoicePage
 from .item_in import ItemIn
 from .item_out import ItemOut
 from .line_out import LineOut
 from .low_balance_event_out import LowBalanceEventOut
 from .mandate_in import MandateIn
 from .mandate_out import MandateOut
-from .mandate_page import MandatePage
 from .meter_in import MeterIn
 from .meter_out import MeterOut
 from .method_in import MethodIn
 from .method_out import MethodOut
 from .operations_healthz_response_operations_healthz import OperationsHealthzResponseOperationsHealthz
-from .page import Page
+from .page_api_key_out import PageApiKeyOut
+from .page_destination_out import PageDestinationOut
+from .page_dispute_out import PageDisputeOut
+from .page_endpoint_out import PageEndpointOut
+from .page_entry_out import PageEntryOut
+from .page_invoice_out import PageInvoiceOut
+from .page_low_balance_event_out import PageLowBalanceEventOut
+from .page_mandate_out import PageMandateOut
+from .page_method_out import PageMethodOut
+from .page_payout_out import PagePayoutOut
+from .page_plan_out import PagePlanOut
+from .page_subscription_out import PageSubscriptionOut
 from .payment_out import PaymentOut
 from .payout_out import PayoutOut
-from .payout_page import PayoutPage
 from .plan_in import PlanIn
 from .plan_out import PlanOut
 from .plan_patch import PlanPatch
@@ -163,7 +166,6 @@ __all__ = (
     "ApiKeyCreated",
     "ApiKeyIn",
     "ApiKeyOut",
-    "ApiKeyPage",
     "AttemptOut",
     "BalanceOut",
     "BillingRunIn",
@@ -195,21 +197,17 @@ __all__ = (
     "DemandIn",
     "DestinationIn",
     "DestinationInProvider",
-    "DestinationList",
     "DestinationOut",
     "DifferenceOut",
     "DisputeIn",
     "DisputeOut",
-    "DisputePage",
     "EarningsList",
     "EarningsOut",
     "EndpointCreated",
     "EndpointIn",
     "EndpointOut",
-    "EndpointPage",
     "EndpointPatch",
     "EntryOut",
-    "EntryPage",
     "ErrorDetail",
     "ErrorResponse",
     "EventOut",
@@ -224,23 +222,31 @@ __all__ = (
     "GrantOut",
     "HostedPayOut",
     "InvoiceOut",
-    "InvoicePage",
     "ItemIn",
     "ItemOut",
     "LineOut",
     "LowBalanceEventOut",
     "MandateIn",
     "MandateOut",
-    "MandatePage",
     "MeterIn",
     "MeterOut",
     "MethodIn",
     "MethodOut",
     "OperationsHealthzResponseOperationsHealthz",
-    "Page",
+    "PageApiKeyOut",
+    "PageDestinationOut",
+    "PageDisputeOut",
+    "PageEndpointOut",
+    "PageEntryOut",
+    "PageInvoiceOut",
+    "PageLowBalanceEventOut",
+    "PageMandateOut",
+    "PageMethodOut",
+    "PagePayoutOut",
+    "PagePlanOut",
+    "PageSubscriptionOut",
     "PaymentOut",
     "PayoutOut",
-    "PayoutPage",
     "PlanIn",
     "PlanOut",
     "PlanPatch",

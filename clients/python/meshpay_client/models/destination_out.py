@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..types import UNSET, Unset
 from typing import cast
 import datetime
 
@@ -29,6 +30,7 @@ class DestinationOut:
             default (bool):
             destination_id (str):
             provider (str):
+            usable_from (datetime.datetime | None | Unset): no payout goes here before this
      """
 
     account: str
@@ -36,6 +38,7 @@ class DestinationOut:
     default: bool
     destination_id: str
     provider: str
+    usable_from: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -53,6 +56,14 @@ class DestinationOut:
 
         provider = self.provider
 
+        usable_from: None | str | Unset
+        if isinstance(self.usable_from, Unset):
+            usable_from = UNSET
+        elif isinstance(self.usable_from, datetime.datetime):
+            usable_from = self.usable_from.isoformat()
+        else:
+            usable_from = self.usable_from
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -63,6 +74,8 @@ class DestinationOut:
             "destination_id": destination_id,
             "provider": provider,
         })
+        if usable_from is not UNSET:
+            field_dict["usable_from"] = usable_from
 
         return field_dict
 
@@ -84,12 +97,33 @@ class DestinationOut:
 
         provider = d.pop("provider")
 
+        def _parse_usable_from(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                usable_from_type_0 = datetime.datetime.fromisoformat(data)
+
+
+
+                return usable_from_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        usable_from = _parse_usable_from(d.pop("usable_from", UNSET))
+
+
         destination_out = cls(
             account=account,
             created_at=created_at,
             default=default,
             destination_id=destination_id,
             provider=provider,
+            usable_from=usable_from,
         )
 
 

@@ -8,8 +8,8 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
-from ...models.api_key_page import ApiKeyPage
 from ...models.error_response import ErrorResponse
+from ...models.page_api_key_out import PageApiKeyOut
 from ...types import UNSET, Unset
 from typing import cast
 
@@ -51,9 +51,9 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ApiKeyPage | ErrorResponse | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorResponse | PageApiKeyOut | None:
     if response.status_code == 200:
-        response_200 = ApiKeyPage.from_dict(response.json())
+        response_200 = PageApiKeyOut.from_dict(response.json())
 
 
 
@@ -87,6 +87,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 414:
+        response_414 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_414
+
     if response.status_code == 422:
         response_422 = ErrorResponse.from_dict(response.json())
 
@@ -94,13 +108,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_422
 
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_429
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ApiKeyPage | ErrorResponse]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorResponse | PageApiKeyOut]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -115,21 +136,21 @@ def sync_detailed(
     limit: int | Unset = 20,
     starting_after: None | str | Unset = UNSET,
 
-) -> Response[ApiKeyPage | ErrorResponse]:
+) -> Response[ErrorResponse | PageApiKeyOut]:
     """ List Keys
 
      Every key, oldest id first, without secrets.
 
     Args:
-        limit (int | Unset):  Default: 20.
-        starting_after (None | str | Unset):
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApiKeyPage | ErrorResponse]
+        Response[ErrorResponse | PageApiKeyOut]
      """
 
 
@@ -151,21 +172,21 @@ def sync(
     limit: int | Unset = 20,
     starting_after: None | str | Unset = UNSET,
 
-) -> ApiKeyPage | ErrorResponse | None:
+) -> ErrorResponse | PageApiKeyOut | None:
     """ List Keys
 
      Every key, oldest id first, without secrets.
 
     Args:
-        limit (int | Unset):  Default: 20.
-        starting_after (None | str | Unset):
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApiKeyPage | ErrorResponse
+        ErrorResponse | PageApiKeyOut
      """
 
 
@@ -182,21 +203,21 @@ async def asyncio_detailed(
     limit: int | Unset = 20,
     starting_after: None | str | Unset = UNSET,
 
-) -> Response[ApiKeyPage | ErrorResponse]:
+) -> Response[ErrorResponse | PageApiKeyOut]:
     """ List Keys
 
      Every key, oldest id first, without secrets.
 
     Args:
-        limit (int | Unset):  Default: 20.
-        starting_after (None | str | Unset):
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApiKeyPage | ErrorResponse]
+        Response[ErrorResponse | PageApiKeyOut]
      """
 
 
@@ -218,21 +239,21 @@ async def asyncio(
     limit: int | Unset = 20,
     starting_after: None | str | Unset = UNSET,
 
-) -> ApiKeyPage | ErrorResponse | None:
+) -> ErrorResponse | PageApiKeyOut | None:
     """ List Keys
 
      Every key, oldest id first, without secrets.
 
     Args:
-        limit (int | Unset):  Default: 20.
-        starting_after (None | str | Unset):
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApiKeyPage | ErrorResponse
+        ErrorResponse | PageApiKeyOut
      """
 
 

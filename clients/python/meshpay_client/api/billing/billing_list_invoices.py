@@ -9,7 +9,7 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.error_response import ErrorResponse
-from ...models.invoice_page import InvoicePage
+from ...models.page_invoice_out import PageInvoiceOut
 from ...types import UNSET, Unset
 from typing import cast
 
@@ -17,9 +17,9 @@ from typing import cast
 
 def _get_kwargs(
     *,
+    account_id: None | str | Unset = UNSET,
     limit: int | Unset = 20,
     starting_after: None | str | Unset = UNSET,
-    account_id: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     
@@ -27,6 +27,13 @@ def _get_kwargs(
     
 
     params: dict[str, Any] = {}
+
+    json_account_id: None | str | Unset
+    if isinstance(account_id, Unset):
+        json_account_id = UNSET
+    else:
+        json_account_id = account_id
+    params["account_id"] = json_account_id
 
     params["limit"] = limit
 
@@ -36,13 +43,6 @@ def _get_kwargs(
     else:
         json_starting_after = starting_after
     params["starting_after"] = json_starting_after
-
-    json_account_id: None | str | Unset
-    if isinstance(account_id, Unset):
-        json_account_id = UNSET
-    else:
-        json_account_id = account_id
-    params["account_id"] = json_account_id
 
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
@@ -59,9 +59,9 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorResponse | InvoicePage | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorResponse | PageInvoiceOut | None:
     if response.status_code == 200:
-        response_200 = InvoicePage.from_dict(response.json())
+        response_200 = PageInvoiceOut.from_dict(response.json())
 
 
 
@@ -95,6 +95,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 414:
+        response_414 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_414
+
     if response.status_code == 422:
         response_422 = ErrorResponse.from_dict(response.json())
 
@@ -102,13 +116,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_422
 
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_429
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorResponse | InvoicePage]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorResponse | PageInvoiceOut]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -120,33 +141,33 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient,
+    account_id: None | str | Unset = UNSET,
     limit: int | Unset = 20,
     starting_after: None | str | Unset = UNSET,
-    account_id: None | str | Unset = UNSET,
 
-) -> Response[ErrorResponse | InvoicePage]:
+) -> Response[ErrorResponse | PageInvoiceOut]:
     """ List Invoices
 
      Your invoices, newest first; admins may pass account_id (or see all).
 
     Args:
-        limit (int | Unset):  Default: 20.
-        starting_after (None | str | Unset):
         account_id (None | str | Unset):
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse | InvoicePage]
+        Response[ErrorResponse | PageInvoiceOut]
      """
 
 
     kwargs = _get_kwargs(
-        limit=limit,
+        account_id=account_id,
+limit=limit,
 starting_after=starting_after,
-account_id=account_id,
 
     )
 
@@ -159,67 +180,67 @@ account_id=account_id,
 def sync(
     *,
     client: AuthenticatedClient,
+    account_id: None | str | Unset = UNSET,
     limit: int | Unset = 20,
     starting_after: None | str | Unset = UNSET,
-    account_id: None | str | Unset = UNSET,
 
-) -> ErrorResponse | InvoicePage | None:
+) -> ErrorResponse | PageInvoiceOut | None:
     """ List Invoices
 
      Your invoices, newest first; admins may pass account_id (or see all).
 
     Args:
-        limit (int | Unset):  Default: 20.
-        starting_after (None | str | Unset):
         account_id (None | str | Unset):
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse | InvoicePage
+        ErrorResponse | PageInvoiceOut
      """
 
 
     return sync_detailed(
         client=client,
+account_id=account_id,
 limit=limit,
 starting_after=starting_after,
-account_id=account_id,
 
     ).parsed
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
+    account_id: None | str | Unset = UNSET,
     limit: int | Unset = 20,
     starting_after: None | str | Unset = UNSET,
-    account_id: None | str | Unset = UNSET,
 
-) -> Response[ErrorResponse | InvoicePage]:
+) -> Response[ErrorResponse | PageInvoiceOut]:
     """ List Invoices
 
      Your invoices, newest first; admins may pass account_id (or see all).
 
     Args:
-        limit (int | Unset):  Default: 20.
-        starting_after (None | str | Unset):
         account_id (None | str | Unset):
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse | InvoicePage]
+        Response[ErrorResponse | PageInvoiceOut]
      """
 
 
     kwargs = _get_kwargs(
-        limit=limit,
+        account_id=account_id,
+limit=limit,
 starting_after=starting_after,
-account_id=account_id,
 
     )
 
@@ -232,33 +253,33 @@ account_id=account_id,
 async def asyncio(
     *,
     client: AuthenticatedClient,
+    account_id: None | str | Unset = UNSET,
     limit: int | Unset = 20,
     starting_after: None | str | Unset = UNSET,
-    account_id: None | str | Unset = UNSET,
 
-) -> ErrorResponse | InvoicePage | None:
+) -> ErrorResponse | PageInvoiceOut | None:
     """ List Invoices
 
      Your invoices, newest first; admins may pass account_id (or see all).
 
     Args:
-        limit (int | Unset):  Default: 20.
-        starting_after (None | str | Unset):
         account_id (None | str | Unset):
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse | InvoicePage
+        ErrorResponse | PageInvoiceOut
      """
 
 
     return (await asyncio_detailed(
         client=client,
+account_id=account_id,
 limit=limit,
 starting_after=starting_after,
-account_id=account_id,
 
     )).parsed

@@ -9,7 +9,7 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.error_response import ErrorResponse
-from ...models.low_balance_event_out import LowBalanceEventOut
+from ...models.page_low_balance_event_out import PageLowBalanceEventOut
 from ...types import UNSET, Unset
 from typing import cast
 
@@ -18,6 +18,8 @@ from typing import cast
 def _get_kwargs(
     *,
     user_id: None | str | Unset = UNSET,
+    limit: int | Unset = 20,
+    starting_after: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     
@@ -32,6 +34,15 @@ def _get_kwargs(
     else:
         json_user_id = user_id
     params["user_id"] = json_user_id
+
+    params["limit"] = limit
+
+    json_starting_after: None | str | Unset
+    if isinstance(starting_after, Unset):
+        json_starting_after = UNSET
+    else:
+        json_starting_after = starting_after
+    params["starting_after"] = json_starting_after
 
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
@@ -48,16 +59,11 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorResponse | list[LowBalanceEventOut] | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorResponse | PageLowBalanceEventOut | None:
     if response.status_code == 200:
-        response_200 = []
-        _response_200 = response.json()
-        for response_200_item_data in (_response_200):
-            response_200_item = LowBalanceEventOut.from_dict(response_200_item_data)
+        response_200 = PageLowBalanceEventOut.from_dict(response.json())
 
 
-
-            response_200.append(response_200_item)
 
         return response_200
 
@@ -89,6 +95,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 414:
+        response_414 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_414
+
     if response.status_code == 422:
         response_422 = ErrorResponse.from_dict(response.json())
 
@@ -96,13 +116,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_422
 
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_429
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorResponse | list[LowBalanceEventOut]]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorResponse | PageLowBalanceEventOut]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -115,26 +142,32 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     user_id: None | str | Unset = UNSET,
+    limit: int | Unset = 20,
+    starting_after: None | str | Unset = UNSET,
 
-) -> Response[ErrorResponse | list[LowBalanceEventOut]]:
+) -> Response[ErrorResponse | PageLowBalanceEventOut]:
     """ Low Balance Events
 
      Recorded downward crossings of the low-balance threshold, oldest first.
 
     Args:
         user_id (None | str | Unset):
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse | list[LowBalanceEventOut]]
+        Response[ErrorResponse | PageLowBalanceEventOut]
      """
 
 
     kwargs = _get_kwargs(
         user_id=user_id,
+limit=limit,
+starting_after=starting_after,
 
     )
 
@@ -148,27 +181,33 @@ def sync(
     *,
     client: AuthenticatedClient,
     user_id: None | str | Unset = UNSET,
+    limit: int | Unset = 20,
+    starting_after: None | str | Unset = UNSET,
 
-) -> ErrorResponse | list[LowBalanceEventOut] | None:
+) -> ErrorResponse | PageLowBalanceEventOut | None:
     """ Low Balance Events
 
      Recorded downward crossings of the low-balance threshold, oldest first.
 
     Args:
         user_id (None | str | Unset):
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse | list[LowBalanceEventOut]
+        ErrorResponse | PageLowBalanceEventOut
      """
 
 
     return sync_detailed(
         client=client,
 user_id=user_id,
+limit=limit,
+starting_after=starting_after,
 
     ).parsed
 
@@ -176,26 +215,32 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     user_id: None | str | Unset = UNSET,
+    limit: int | Unset = 20,
+    starting_after: None | str | Unset = UNSET,
 
-) -> Response[ErrorResponse | list[LowBalanceEventOut]]:
+) -> Response[ErrorResponse | PageLowBalanceEventOut]:
     """ Low Balance Events
 
      Recorded downward crossings of the low-balance threshold, oldest first.
 
     Args:
         user_id (None | str | Unset):
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse | list[LowBalanceEventOut]]
+        Response[ErrorResponse | PageLowBalanceEventOut]
      """
 
 
     kwargs = _get_kwargs(
         user_id=user_id,
+limit=limit,
+starting_after=starting_after,
 
     )
 
@@ -209,26 +254,32 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     user_id: None | str | Unset = UNSET,
+    limit: int | Unset = 20,
+    starting_after: None | str | Unset = UNSET,
 
-) -> ErrorResponse | list[LowBalanceEventOut] | None:
+) -> ErrorResponse | PageLowBalanceEventOut | None:
     """ Low Balance Events
 
      Recorded downward crossings of the low-balance threshold, oldest first.
 
     Args:
         user_id (None | str | Unset):
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse | list[LowBalanceEventOut]
+        ErrorResponse | PageLowBalanceEventOut
      """
 
 
     return (await asyncio_detailed(
         client=client,
 user_id=user_id,
+limit=limit,
+starting_after=starting_after,
 
     )).parsed

@@ -8,8 +8,8 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
-from ...models.entry_page import EntryPage
 from ...models.error_response import ErrorResponse
+from ...models.page_entry_out import PageEntryOut
 from ...types import UNSET, Unset
 from typing import cast
 
@@ -59,9 +59,9 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> EntryPage | ErrorResponse | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorResponse | PageEntryOut | None:
     if response.status_code == 200:
-        response_200 = EntryPage.from_dict(response.json())
+        response_200 = PageEntryOut.from_dict(response.json())
 
 
 
@@ -95,6 +95,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 414:
+        response_414 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_414
+
     if response.status_code == 422:
         response_422 = ErrorResponse.from_dict(response.json())
 
@@ -102,13 +116,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_422
 
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_429
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[EntryPage | ErrorResponse]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorResponse | PageEntryOut]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -124,22 +145,22 @@ def sync_detailed(
     limit: int | Unset = 20,
     starting_after: None | str | Unset = UNSET,
 
-) -> Response[EntryPage | ErrorResponse]:
+) -> Response[ErrorResponse | PageEntryOut]:
     """ Transactions
 
      The wallet's history, newest first, with the running balance after each entry.
 
     Args:
         user_id (None | str | Unset):
-        limit (int | Unset):  Default: 20.
-        starting_after (None | str | Unset):
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[EntryPage | ErrorResponse]
+        Response[ErrorResponse | PageEntryOut]
      """
 
 
@@ -163,22 +184,22 @@ def sync(
     limit: int | Unset = 20,
     starting_after: None | str | Unset = UNSET,
 
-) -> EntryPage | ErrorResponse | None:
+) -> ErrorResponse | PageEntryOut | None:
     """ Transactions
 
      The wallet's history, newest first, with the running balance after each entry.
 
     Args:
         user_id (None | str | Unset):
-        limit (int | Unset):  Default: 20.
-        starting_after (None | str | Unset):
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EntryPage | ErrorResponse
+        ErrorResponse | PageEntryOut
      """
 
 
@@ -197,22 +218,22 @@ async def asyncio_detailed(
     limit: int | Unset = 20,
     starting_after: None | str | Unset = UNSET,
 
-) -> Response[EntryPage | ErrorResponse]:
+) -> Response[ErrorResponse | PageEntryOut]:
     """ Transactions
 
      The wallet's history, newest first, with the running balance after each entry.
 
     Args:
         user_id (None | str | Unset):
-        limit (int | Unset):  Default: 20.
-        starting_after (None | str | Unset):
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[EntryPage | ErrorResponse]
+        Response[ErrorResponse | PageEntryOut]
      """
 
 
@@ -236,22 +257,22 @@ async def asyncio(
     limit: int | Unset = 20,
     starting_after: None | str | Unset = UNSET,
 
-) -> EntryPage | ErrorResponse | None:
+) -> ErrorResponse | PageEntryOut | None:
     """ Transactions
 
      The wallet's history, newest first, with the running balance after each entry.
 
     Args:
         user_id (None | str | Unset):
-        limit (int | Unset):  Default: 20.
-        starting_after (None | str | Unset):
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EntryPage | ErrorResponse
+        ErrorResponse | PageEntryOut
      """
 
 

@@ -99,12 +99,33 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 414:
+        response_414 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_414
+
     if response.status_code == 422:
         response_422 = ErrorResponse.from_dict(response.json())
 
 
 
         return response_422
+
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -135,8 +156,8 @@ def sync_detailed(
     Args:
         contract_id (None | str | Unset):
         status (None | str | Unset):
-        limit (int | Unset):  Default: 20.
-        starting_after (None | str | Unset):
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -175,8 +196,8 @@ def sync(
     Args:
         contract_id (None | str | Unset):
         status (None | str | Unset):
-        limit (int | Unset):  Default: 20.
-        starting_after (None | str | Unset):
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -210,8 +231,8 @@ async def asyncio_detailed(
     Args:
         contract_id (None | str | Unset):
         status (None | str | Unset):
-        limit (int | Unset):  Default: 20.
-        starting_after (None | str | Unset):
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -250,8 +271,8 @@ async def asyncio(
     Args:
         contract_id (None | str | Unset):
         status (None | str | Unset):
-        limit (int | Unset):  Default: 20.
-        starting_after (None | str | Unset):
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -9,7 +9,7 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.error_response import ErrorResponse
-from ...models.mandate_page import MandatePage
+from ...models.page_mandate_out import PageMandateOut
 from ...types import UNSET, Unset
 from typing import cast
 
@@ -59,9 +59,9 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorResponse | MandatePage | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorResponse | PageMandateOut | None:
     if response.status_code == 200:
-        response_200 = MandatePage.from_dict(response.json())
+        response_200 = PageMandateOut.from_dict(response.json())
 
 
 
@@ -95,6 +95,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 414:
+        response_414 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_414
+
     if response.status_code == 422:
         response_422 = ErrorResponse.from_dict(response.json())
 
@@ -102,13 +116,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_422
 
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_429
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorResponse | MandatePage]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorResponse | PageMandateOut]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -124,7 +145,7 @@ def sync_detailed(
     limit: int | Unset = 20,
     starting_after: None | str | Unset = UNSET,
 
-) -> Response[ErrorResponse | MandatePage]:
+) -> Response[ErrorResponse | PageMandateOut]:
     """ List Mandates
 
      Newest first: a user's own mandates, an agent's mandates granted to it, anyone's for services
@@ -132,15 +153,15 @@ def sync_detailed(
 
     Args:
         user_id (None | str | Unset): services/admins: one user's
-        limit (int | Unset):  Default: 20.
-        starting_after (None | str | Unset):
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse | MandatePage]
+        Response[ErrorResponse | PageMandateOut]
      """
 
 
@@ -164,7 +185,7 @@ def sync(
     limit: int | Unset = 20,
     starting_after: None | str | Unset = UNSET,
 
-) -> ErrorResponse | MandatePage | None:
+) -> ErrorResponse | PageMandateOut | None:
     """ List Mandates
 
      Newest first: a user's own mandates, an agent's mandates granted to it, anyone's for services
@@ -172,15 +193,15 @@ def sync(
 
     Args:
         user_id (None | str | Unset): services/admins: one user's
-        limit (int | Unset):  Default: 20.
-        starting_after (None | str | Unset):
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse | MandatePage
+        ErrorResponse | PageMandateOut
      """
 
 
@@ -199,7 +220,7 @@ async def asyncio_detailed(
     limit: int | Unset = 20,
     starting_after: None | str | Unset = UNSET,
 
-) -> Response[ErrorResponse | MandatePage]:
+) -> Response[ErrorResponse | PageMandateOut]:
     """ List Mandates
 
      Newest first: a user's own mandates, an agent's mandates granted to it, anyone's for services
@@ -207,15 +228,15 @@ async def asyncio_detailed(
 
     Args:
         user_id (None | str | Unset): services/admins: one user's
-        limit (int | Unset):  Default: 20.
-        starting_after (None | str | Unset):
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse | MandatePage]
+        Response[ErrorResponse | PageMandateOut]
      """
 
 
@@ -239,7 +260,7 @@ async def asyncio(
     limit: int | Unset = 20,
     starting_after: None | str | Unset = UNSET,
 
-) -> ErrorResponse | MandatePage | None:
+) -> ErrorResponse | PageMandateOut | None:
     """ List Mandates
 
      Newest first: a user's own mandates, an agent's mandates granted to it, anyone's for services
@@ -247,15 +268,15 @@ async def asyncio(
 
     Args:
         user_id (None | str | Unset): services/admins: one user's
-        limit (int | Unset):  Default: 20.
-        starting_after (None | str | Unset):
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse | MandatePage
+        ErrorResponse | PageMandateOut
      """
 
 

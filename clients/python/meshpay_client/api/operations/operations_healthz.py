@@ -8,6 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
+from ...models.error_response import ErrorResponse
 from ...models.operations_healthz_response_operations_healthz import OperationsHealthzResponseOperationsHealthz
 from typing import cast
 
@@ -32,7 +33,7 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> OperationsHealthzResponseOperationsHealthz | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorResponse | OperationsHealthzResponseOperationsHealthz | None:
     if response.status_code == 200:
         response_200 = OperationsHealthzResponseOperationsHealthz.from_dict(response.json())
 
@@ -40,13 +41,34 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_200
 
+    if response.status_code == 413:
+        response_413 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 414:
+        response_414 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_414
+
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_429
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[OperationsHealthzResponseOperationsHealthz]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorResponse | OperationsHealthzResponseOperationsHealthz]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -59,7 +81,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 
-) -> Response[OperationsHealthzResponseOperationsHealthz]:
+) -> Response[ErrorResponse | OperationsHealthzResponseOperationsHealthz]:
     """ Healthz
 
     Raises:
@@ -67,7 +89,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[OperationsHealthzResponseOperationsHealthz]
+        Response[ErrorResponse | OperationsHealthzResponseOperationsHealthz]
      """
 
 
@@ -85,7 +107,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
 
-) -> OperationsHealthzResponseOperationsHealthz | None:
+) -> ErrorResponse | OperationsHealthzResponseOperationsHealthz | None:
     """ Healthz
 
     Raises:
@@ -93,7 +115,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        OperationsHealthzResponseOperationsHealthz
+        ErrorResponse | OperationsHealthzResponseOperationsHealthz
      """
 
 
@@ -106,7 +128,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 
-) -> Response[OperationsHealthzResponseOperationsHealthz]:
+) -> Response[ErrorResponse | OperationsHealthzResponseOperationsHealthz]:
     """ Healthz
 
     Raises:
@@ -114,7 +136,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[OperationsHealthzResponseOperationsHealthz]
+        Response[ErrorResponse | OperationsHealthzResponseOperationsHealthz]
      """
 
 
@@ -132,7 +154,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
 
-) -> OperationsHealthzResponseOperationsHealthz | None:
+) -> ErrorResponse | OperationsHealthzResponseOperationsHealthz | None:
     """ Healthz
 
     Raises:
@@ -140,7 +162,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        OperationsHealthzResponseOperationsHealthz
+        ErrorResponse | OperationsHealthzResponseOperationsHealthz
      """
 
 

@@ -9,7 +9,6 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.error_response import ErrorResponse
-from ...models.page import Page
 from ...types import UNSET, Unset
 from typing import cast
 
@@ -51,14 +50,7 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorResponse | Page | None:
-    if response.status_code == 200:
-        response_200 = Page.from_dict(response.json())
-
-
-
-        return response_200
-
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorResponse | None:
     if response.status_code == 401:
         response_401 = ErrorResponse.from_dict(response.json())
 
@@ -87,6 +79,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 414:
+        response_414 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_414
+
     if response.status_code == 422:
         response_422 = ErrorResponse.from_dict(response.json())
 
@@ -94,13 +100,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_422
 
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_429
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorResponse | Page]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -115,21 +128,21 @@ def sync_detailed(
     limit: int | Unset = 20,
     starting_after: None | str | Unset = UNSET,
 
-) -> Response[ErrorResponse | Page]:
+) -> Response[ErrorResponse]:
     """ List Payments
 
      The caller's payments, newest first; pass `next_cursor` as `starting_after`.
 
     Args:
-        limit (int | Unset):  Default: 20.
-        starting_after (None | str | Unset):
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse | Page]
+        Response[ErrorResponse]
      """
 
 
@@ -151,21 +164,21 @@ def sync(
     limit: int | Unset = 20,
     starting_after: None | str | Unset = UNSET,
 
-) -> ErrorResponse | Page | None:
+) -> ErrorResponse | None:
     """ List Payments
 
      The caller's payments, newest first; pass `next_cursor` as `starting_after`.
 
     Args:
-        limit (int | Unset):  Default: 20.
-        starting_after (None | str | Unset):
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse | Page
+        ErrorResponse
      """
 
 
@@ -182,21 +195,21 @@ async def asyncio_detailed(
     limit: int | Unset = 20,
     starting_after: None | str | Unset = UNSET,
 
-) -> Response[ErrorResponse | Page]:
+) -> Response[ErrorResponse]:
     """ List Payments
 
      The caller's payments, newest first; pass `next_cursor` as `starting_after`.
 
     Args:
-        limit (int | Unset):  Default: 20.
-        starting_after (None | str | Unset):
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse | Page]
+        Response[ErrorResponse]
      """
 
 
@@ -218,21 +231,21 @@ async def asyncio(
     limit: int | Unset = 20,
     starting_after: None | str | Unset = UNSET,
 
-) -> ErrorResponse | Page | None:
+) -> ErrorResponse | None:
     """ List Payments
 
      The caller's payments, newest first; pass `next_cursor` as `starting_after`.
 
     Args:
-        limit (int | Unset):  Default: 20.
-        starting_after (None | str | Unset):
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse | Page
+        ErrorResponse
      """
 
 

@@ -9,7 +9,7 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.error_response import ErrorResponse
-from ...models.payout_page import PayoutPage
+from ...models.page_payout_out import PagePayoutOut
 from ...types import UNSET, Unset
 from typing import cast
 
@@ -67,9 +67,9 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorResponse | PayoutPage | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorResponse | PagePayoutOut | None:
     if response.status_code == 200:
-        response_200 = PayoutPage.from_dict(response.json())
+        response_200 = PagePayoutOut.from_dict(response.json())
 
 
 
@@ -103,6 +103,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 414:
+        response_414 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_414
+
     if response.status_code == 422:
         response_422 = ErrorResponse.from_dict(response.json())
 
@@ -110,13 +124,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_422
 
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_429
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorResponse | PayoutPage]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorResponse | PagePayoutOut]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -133,21 +154,21 @@ def sync_detailed(
     limit: int | Unset = 20,
     starting_after: None | str | Unset = UNSET,
 
-) -> Response[ErrorResponse | PayoutPage]:
+) -> Response[ErrorResponse | PagePayoutOut]:
     """ List Payouts
 
     Args:
         status (None | str | Unset):
         payee_id (None | str | Unset): admin only
-        limit (int | Unset):  Default: 20.
-        starting_after (None | str | Unset):
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse | PayoutPage]
+        Response[ErrorResponse | PagePayoutOut]
      """
 
 
@@ -173,21 +194,21 @@ def sync(
     limit: int | Unset = 20,
     starting_after: None | str | Unset = UNSET,
 
-) -> ErrorResponse | PayoutPage | None:
+) -> ErrorResponse | PagePayoutOut | None:
     """ List Payouts
 
     Args:
         status (None | str | Unset):
         payee_id (None | str | Unset): admin only
-        limit (int | Unset):  Default: 20.
-        starting_after (None | str | Unset):
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse | PayoutPage
+        ErrorResponse | PagePayoutOut
      """
 
 
@@ -208,21 +229,21 @@ async def asyncio_detailed(
     limit: int | Unset = 20,
     starting_after: None | str | Unset = UNSET,
 
-) -> Response[ErrorResponse | PayoutPage]:
+) -> Response[ErrorResponse | PagePayoutOut]:
     """ List Payouts
 
     Args:
         status (None | str | Unset):
         payee_id (None | str | Unset): admin only
-        limit (int | Unset):  Default: 20.
-        starting_after (None | str | Unset):
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse | PayoutPage]
+        Response[ErrorResponse | PagePayoutOut]
      """
 
 
@@ -248,21 +269,21 @@ async def asyncio(
     limit: int | Unset = 20,
     starting_after: None | str | Unset = UNSET,
 
-) -> ErrorResponse | PayoutPage | None:
+) -> ErrorResponse | PagePayoutOut | None:
     """ List Payouts
 
     Args:
         status (None | str | Unset):
         payee_id (None | str | Unset): admin only
-        limit (int | Unset):  Default: 20.
-        starting_after (None | str | Unset):
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse | PayoutPage
+        ErrorResponse | PagePayoutOut
      """
 
 

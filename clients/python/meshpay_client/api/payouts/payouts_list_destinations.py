@@ -8,24 +8,42 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
-from ...models.destination_list import DestinationList
 from ...models.error_response import ErrorResponse
+from ...models.page_destination_out import PageDestinationOut
+from ...types import UNSET, Unset
 from typing import cast
 
 
 
 def _get_kwargs(
-    
+    *,
+    limit: int | Unset = 20,
+    starting_after: None | str | Unset = UNSET,
+
 ) -> dict[str, Any]:
     
 
     
 
-    
+    params: dict[str, Any] = {}
+
+    params["limit"] = limit
+
+    json_starting_after: None | str | Unset
+    if isinstance(starting_after, Unset):
+        json_starting_after = UNSET
+    else:
+        json_starting_after = starting_after
+    params["starting_after"] = json_starting_after
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/api/v1/payments/payouts/destinations",
+        "params": params,
     }
 
 
@@ -33,9 +51,9 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> DestinationList | ErrorResponse | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorResponse | PageDestinationOut | None:
     if response.status_code == 200:
-        response_200 = DestinationList.from_dict(response.json())
+        response_200 = PageDestinationOut.from_dict(response.json())
 
 
 
@@ -69,6 +87,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 414:
+        response_414 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_414
+
     if response.status_code == 422:
         response_422 = ErrorResponse.from_dict(response.json())
 
@@ -76,13 +108,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_422
 
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_429
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[DestinationList | ErrorResponse]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorResponse | PageDestinationOut]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -94,21 +133,29 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient,
+    limit: int | Unset = 20,
+    starting_after: None | str | Unset = UNSET,
 
-) -> Response[DestinationList | ErrorResponse]:
+) -> Response[ErrorResponse | PageDestinationOut]:
     """ List Destinations
+
+    Args:
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DestinationList | ErrorResponse]
+        Response[ErrorResponse | PageDestinationOut]
      """
 
 
     kwargs = _get_kwargs(
-        
+        limit=limit,
+starting_after=starting_after,
+
     )
 
     response = client.get_httpx_client().request(
@@ -120,42 +167,58 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
+    limit: int | Unset = 20,
+    starting_after: None | str | Unset = UNSET,
 
-) -> DestinationList | ErrorResponse | None:
+) -> ErrorResponse | PageDestinationOut | None:
     """ List Destinations
+
+    Args:
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DestinationList | ErrorResponse
+        ErrorResponse | PageDestinationOut
      """
 
 
     return sync_detailed(
         client=client,
+limit=limit,
+starting_after=starting_after,
 
     ).parsed
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
+    limit: int | Unset = 20,
+    starting_after: None | str | Unset = UNSET,
 
-) -> Response[DestinationList | ErrorResponse]:
+) -> Response[ErrorResponse | PageDestinationOut]:
     """ List Destinations
+
+    Args:
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DestinationList | ErrorResponse]
+        Response[ErrorResponse | PageDestinationOut]
      """
 
 
     kwargs = _get_kwargs(
-        
+        limit=limit,
+starting_after=starting_after,
+
     )
 
     response = await client.get_async_httpx_client().request(
@@ -167,20 +230,28 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
+    limit: int | Unset = 20,
+    starting_after: None | str | Unset = UNSET,
 
-) -> DestinationList | ErrorResponse | None:
+) -> ErrorResponse | PageDestinationOut | None:
     """ List Destinations
+
+    Args:
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DestinationList | ErrorResponse
+        ErrorResponse | PageDestinationOut
      """
 
 
     return (await asyncio_detailed(
         client=client,
+limit=limit,
+starting_after=starting_after,
 
     )).parsed

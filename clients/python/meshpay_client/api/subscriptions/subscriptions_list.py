@@ -9,23 +9,41 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.error_response import ErrorResponse
-from ...models.subscription_out import SubscriptionOut
+from ...models.page_subscription_out import PageSubscriptionOut
+from ...types import UNSET, Unset
 from typing import cast
 
 
 
 def _get_kwargs(
-    
+    *,
+    limit: int | Unset = 20,
+    starting_after: None | str | Unset = UNSET,
+
 ) -> dict[str, Any]:
     
 
     
 
-    
+    params: dict[str, Any] = {}
+
+    params["limit"] = limit
+
+    json_starting_after: None | str | Unset
+    if isinstance(starting_after, Unset):
+        json_starting_after = UNSET
+    else:
+        json_starting_after = starting_after
+    params["starting_after"] = json_starting_after
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/api/v1/payments/subscriptions",
+        "params": params,
     }
 
 
@@ -33,16 +51,11 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorResponse | list[SubscriptionOut] | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorResponse | PageSubscriptionOut | None:
     if response.status_code == 200:
-        response_200 = []
-        _response_200 = response.json()
-        for response_200_item_data in (_response_200):
-            response_200_item = SubscriptionOut.from_dict(response_200_item_data)
+        response_200 = PageSubscriptionOut.from_dict(response.json())
 
 
-
-            response_200.append(response_200_item)
 
         return response_200
 
@@ -74,6 +87,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 414:
+        response_414 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_414
+
     if response.status_code == 422:
         response_422 = ErrorResponse.from_dict(response.json())
 
@@ -81,13 +108,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_422
 
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_429
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorResponse | list[SubscriptionOut]]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorResponse | PageSubscriptionOut]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -99,21 +133,29 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient,
+    limit: int | Unset = 20,
+    starting_after: None | str | Unset = UNSET,
 
-) -> Response[ErrorResponse | list[SubscriptionOut]]:
+) -> Response[ErrorResponse | PageSubscriptionOut]:
     """ List Subscriptions
+
+    Args:
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse | list[SubscriptionOut]]
+        Response[ErrorResponse | PageSubscriptionOut]
      """
 
 
     kwargs = _get_kwargs(
-        
+        limit=limit,
+starting_after=starting_after,
+
     )
 
     response = client.get_httpx_client().request(
@@ -125,42 +167,58 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
+    limit: int | Unset = 20,
+    starting_after: None | str | Unset = UNSET,
 
-) -> ErrorResponse | list[SubscriptionOut] | None:
+) -> ErrorResponse | PageSubscriptionOut | None:
     """ List Subscriptions
+
+    Args:
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse | list[SubscriptionOut]
+        ErrorResponse | PageSubscriptionOut
      """
 
 
     return sync_detailed(
         client=client,
+limit=limit,
+starting_after=starting_after,
 
     ).parsed
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
+    limit: int | Unset = 20,
+    starting_after: None | str | Unset = UNSET,
 
-) -> Response[ErrorResponse | list[SubscriptionOut]]:
+) -> Response[ErrorResponse | PageSubscriptionOut]:
     """ List Subscriptions
+
+    Args:
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse | list[SubscriptionOut]]
+        Response[ErrorResponse | PageSubscriptionOut]
      """
 
 
     kwargs = _get_kwargs(
-        
+        limit=limit,
+starting_after=starting_after,
+
     )
 
     response = await client.get_async_httpx_client().request(
@@ -172,20 +230,28 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
+    limit: int | Unset = 20,
+    starting_after: None | str | Unset = UNSET,
 
-) -> ErrorResponse | list[SubscriptionOut] | None:
+) -> ErrorResponse | PageSubscriptionOut | None:
     """ List Subscriptions
+
+    Args:
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse | list[SubscriptionOut]
+        ErrorResponse | PageSubscriptionOut
      """
 
 
     return (await asyncio_detailed(
         client=client,
+limit=limit,
+starting_after=starting_after,
 
     )).parsed

@@ -9,7 +9,7 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.error_response import ErrorResponse
-from ...models.plan_out import PlanOut
+from ...models.page_plan_out import PagePlanOut
 from ...types import UNSET, Unset
 from typing import cast
 
@@ -18,6 +18,8 @@ from typing import cast
 def _get_kwargs(
     *,
     include_inactive: bool | Unset = False,
+    limit: int | Unset = 20,
+    starting_after: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     
@@ -27,6 +29,15 @@ def _get_kwargs(
     params: dict[str, Any] = {}
 
     params["include_inactive"] = include_inactive
+
+    params["limit"] = limit
+
+    json_starting_after: None | str | Unset
+    if isinstance(starting_after, Unset):
+        json_starting_after = UNSET
+    else:
+        json_starting_after = starting_after
+    params["starting_after"] = json_starting_after
 
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
@@ -43,16 +54,11 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorResponse | list[PlanOut] | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorResponse | PagePlanOut | None:
     if response.status_code == 200:
-        response_200 = []
-        _response_200 = response.json()
-        for response_200_item_data in (_response_200):
-            response_200_item = PlanOut.from_dict(response_200_item_data)
+        response_200 = PagePlanOut.from_dict(response.json())
 
 
-
-            response_200.append(response_200_item)
 
         return response_200
 
@@ -84,6 +90,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 414:
+        response_414 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_414
+
     if response.status_code == 422:
         response_422 = ErrorResponse.from_dict(response.json())
 
@@ -91,13 +111,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_422
 
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_429
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorResponse | list[PlanOut]]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorResponse | PagePlanOut]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -110,24 +137,30 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     include_inactive: bool | Unset = False,
+    limit: int | Unset = 20,
+    starting_after: None | str | Unset = UNSET,
 
-) -> Response[ErrorResponse | list[PlanOut]]:
+) -> Response[ErrorResponse | PagePlanOut]:
     """ List Plans
 
     Args:
         include_inactive (bool | Unset):  Default: False.
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse | list[PlanOut]]
+        Response[ErrorResponse | PagePlanOut]
      """
 
 
     kwargs = _get_kwargs(
         include_inactive=include_inactive,
+limit=limit,
+starting_after=starting_after,
 
     )
 
@@ -141,25 +174,31 @@ def sync(
     *,
     client: AuthenticatedClient,
     include_inactive: bool | Unset = False,
+    limit: int | Unset = 20,
+    starting_after: None | str | Unset = UNSET,
 
-) -> ErrorResponse | list[PlanOut] | None:
+) -> ErrorResponse | PagePlanOut | None:
     """ List Plans
 
     Args:
         include_inactive (bool | Unset):  Default: False.
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse | list[PlanOut]
+        ErrorResponse | PagePlanOut
      """
 
 
     return sync_detailed(
         client=client,
 include_inactive=include_inactive,
+limit=limit,
+starting_after=starting_after,
 
     ).parsed
 
@@ -167,24 +206,30 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     include_inactive: bool | Unset = False,
+    limit: int | Unset = 20,
+    starting_after: None | str | Unset = UNSET,
 
-) -> Response[ErrorResponse | list[PlanOut]]:
+) -> Response[ErrorResponse | PagePlanOut]:
     """ List Plans
 
     Args:
         include_inactive (bool | Unset):  Default: False.
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse | list[PlanOut]]
+        Response[ErrorResponse | PagePlanOut]
      """
 
 
     kwargs = _get_kwargs(
         include_inactive=include_inactive,
+limit=limit,
+starting_after=starting_after,
 
     )
 
@@ -198,24 +243,30 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     include_inactive: bool | Unset = False,
+    limit: int | Unset = 20,
+    starting_after: None | str | Unset = UNSET,
 
-) -> ErrorResponse | list[PlanOut] | None:
+) -> ErrorResponse | PagePlanOut | None:
     """ List Plans
 
     Args:
         include_inactive (bool | Unset):  Default: False.
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse | list[PlanOut]
+        ErrorResponse | PagePlanOut
      """
 
 
     return (await asyncio_detailed(
         client=client,
 include_inactive=include_inactive,
+limit=limit,
+starting_after=starting_after,
 
     )).parsed

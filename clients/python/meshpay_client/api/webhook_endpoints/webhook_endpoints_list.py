@@ -8,8 +8,8 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
-from ...models.endpoint_page import EndpointPage
 from ...models.error_response import ErrorResponse
+from ...models.page_endpoint_out import PageEndpointOut
 from ...types import UNSET, Unset
 from typing import cast
 
@@ -51,9 +51,9 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> EndpointPage | ErrorResponse | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorResponse | PageEndpointOut | None:
     if response.status_code == 200:
-        response_200 = EndpointPage.from_dict(response.json())
+        response_200 = PageEndpointOut.from_dict(response.json())
 
 
 
@@ -87,6 +87,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 414:
+        response_414 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_414
+
     if response.status_code == 422:
         response_422 = ErrorResponse.from_dict(response.json())
 
@@ -94,13 +108,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_422
 
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_429
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[EndpointPage | ErrorResponse]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorResponse | PageEndpointOut]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -115,19 +136,19 @@ def sync_detailed(
     limit: int | Unset = 20,
     starting_after: None | str | Unset = UNSET,
 
-) -> Response[EndpointPage | ErrorResponse]:
+) -> Response[ErrorResponse | PageEndpointOut]:
     """ List Endpoints
 
     Args:
-        limit (int | Unset):  Default: 20.
-        starting_after (None | str | Unset):
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[EndpointPage | ErrorResponse]
+        Response[ErrorResponse | PageEndpointOut]
      """
 
 
@@ -149,19 +170,19 @@ def sync(
     limit: int | Unset = 20,
     starting_after: None | str | Unset = UNSET,
 
-) -> EndpointPage | ErrorResponse | None:
+) -> ErrorResponse | PageEndpointOut | None:
     """ List Endpoints
 
     Args:
-        limit (int | Unset):  Default: 20.
-        starting_after (None | str | Unset):
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EndpointPage | ErrorResponse
+        ErrorResponse | PageEndpointOut
      """
 
 
@@ -178,19 +199,19 @@ async def asyncio_detailed(
     limit: int | Unset = 20,
     starting_after: None | str | Unset = UNSET,
 
-) -> Response[EndpointPage | ErrorResponse]:
+) -> Response[ErrorResponse | PageEndpointOut]:
     """ List Endpoints
 
     Args:
-        limit (int | Unset):  Default: 20.
-        starting_after (None | str | Unset):
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[EndpointPage | ErrorResponse]
+        Response[ErrorResponse | PageEndpointOut]
      """
 
 
@@ -212,19 +233,19 @@ async def asyncio(
     limit: int | Unset = 20,
     starting_after: None | str | Unset = UNSET,
 
-) -> EndpointPage | ErrorResponse | None:
+) -> ErrorResponse | PageEndpointOut | None:
     """ List Endpoints
 
     Args:
-        limit (int | Unset):  Default: 20.
-        starting_after (None | str | Unset):
+        limit (int | Unset): page size Default: 20.
+        starting_after (None | str | Unset): the previous page's next_cursor
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EndpointPage | ErrorResponse
+        ErrorResponse | PageEndpointOut
      """
 
 

@@ -18,11 +18,15 @@ from typing import cast
 def _get_kwargs(
     *,
     x_meshpay_signature: None | str | Unset = UNSET,
+    x_meshpay_timestamp: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(x_meshpay_signature, Unset):
         headers["X-Meshpay-Signature"] = x_meshpay_signature
+
+    if not isinstance(x_meshpay_timestamp, Unset):
+        headers["X-Meshpay-Timestamp"] = x_meshpay_timestamp
 
 
 
@@ -56,12 +60,33 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_400
 
+    if response.status_code == 413:
+        response_413 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 414:
+        response_414 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_414
+
     if response.status_code == 422:
         response_422 = ErrorResponse.from_dict(response.json())
 
 
 
         return response_422
+
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -82,14 +107,18 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     x_meshpay_signature: None | str | Unset = UNSET,
+    x_meshpay_timestamp: None | str | Unset = UNSET,
 
 ) -> Response[ErrorResponse | WebhooksCryptoResponseWebhooksCrypto]:
     r""" Crypto Webhook
 
-     A chain watcher's deposit report {\"chain\",\"address\",\"txid\",\"amount\",\"confirmations\"}.
+     A chain watcher's deposit report {\"chain\",\"address\",\"txid\",\"amount\",\"confirmations\"},
+    signed
+    over \"{X-Meshpay-Timestamp}.{body}\" and refused outside the tolerance window.
 
     Args:
         x_meshpay_signature (None | str | Unset):
+        x_meshpay_timestamp (None | str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -102,6 +131,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         x_meshpay_signature=x_meshpay_signature,
+x_meshpay_timestamp=x_meshpay_timestamp,
 
     )
 
@@ -115,14 +145,18 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     x_meshpay_signature: None | str | Unset = UNSET,
+    x_meshpay_timestamp: None | str | Unset = UNSET,
 
 ) -> ErrorResponse | WebhooksCryptoResponseWebhooksCrypto | None:
     r""" Crypto Webhook
 
-     A chain watcher's deposit report {\"chain\",\"address\",\"txid\",\"amount\",\"confirmations\"}.
+     A chain watcher's deposit report {\"chain\",\"address\",\"txid\",\"amount\",\"confirmations\"},
+    signed
+    over \"{X-Meshpay-Timestamp}.{body}\" and refused outside the tolerance window.
 
     Args:
         x_meshpay_signature (None | str | Unset):
+        x_meshpay_timestamp (None | str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -136,6 +170,7 @@ def sync(
     return sync_detailed(
         client=client,
 x_meshpay_signature=x_meshpay_signature,
+x_meshpay_timestamp=x_meshpay_timestamp,
 
     ).parsed
 
@@ -143,14 +178,18 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     x_meshpay_signature: None | str | Unset = UNSET,
+    x_meshpay_timestamp: None | str | Unset = UNSET,
 
 ) -> Response[ErrorResponse | WebhooksCryptoResponseWebhooksCrypto]:
     r""" Crypto Webhook
 
-     A chain watcher's deposit report {\"chain\",\"address\",\"txid\",\"amount\",\"confirmations\"}.
+     A chain watcher's deposit report {\"chain\",\"address\",\"txid\",\"amount\",\"confirmations\"},
+    signed
+    over \"{X-Meshpay-Timestamp}.{body}\" and refused outside the tolerance window.
 
     Args:
         x_meshpay_signature (None | str | Unset):
+        x_meshpay_timestamp (None | str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -163,6 +202,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         x_meshpay_signature=x_meshpay_signature,
+x_meshpay_timestamp=x_meshpay_timestamp,
 
     )
 
@@ -176,14 +216,18 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     x_meshpay_signature: None | str | Unset = UNSET,
+    x_meshpay_timestamp: None | str | Unset = UNSET,
 
 ) -> ErrorResponse | WebhooksCryptoResponseWebhooksCrypto | None:
     r""" Crypto Webhook
 
-     A chain watcher's deposit report {\"chain\",\"address\",\"txid\",\"amount\",\"confirmations\"}.
+     A chain watcher's deposit report {\"chain\",\"address\",\"txid\",\"amount\",\"confirmations\"},
+    signed
+    over \"{X-Meshpay-Timestamp}.{body}\" and refused outside the tolerance window.
 
     Args:
         x_meshpay_signature (None | str | Unset):
+        x_meshpay_timestamp (None | str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -197,5 +241,6 @@ async def asyncio(
     return (await asyncio_detailed(
         client=client,
 x_meshpay_signature=x_meshpay_signature,
+x_meshpay_timestamp=x_meshpay_timestamp,
 
     )).parsed

@@ -48,12 +48,33 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_400
 
+    if response.status_code == 413:
+        response_413 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 414:
+        response_414 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_414
+
     if response.status_code == 422:
         response_422 = ErrorResponse.from_dict(response.json())
 
 
 
         return response_422
+
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -77,8 +98,9 @@ def sync_detailed(
 ) -> Response[ErrorResponse | WebhooksPaypalResponseWebhooksPaypal]:
     """ Paypal Webhook
 
-     Verified by PayPal's verify-webhook-signature API for MESHPAY_PAYPAL_WEBHOOK_ID, then the inbox
-    (deduplicated by the event id), then the PaymentWorkflow is signalled once.
+     Cheap checks (header shapes, certificate host, transmission time), then PayPal's
+    verify-webhook-signature API for MESHPAY_PAYPAL_WEBHOOK_ID (once per distinct delivery), then the
+    inbox (deduplicated by the event id), then the PaymentWorkflow is signalled once.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -106,8 +128,9 @@ def sync(
 ) -> ErrorResponse | WebhooksPaypalResponseWebhooksPaypal | None:
     """ Paypal Webhook
 
-     Verified by PayPal's verify-webhook-signature API for MESHPAY_PAYPAL_WEBHOOK_ID, then the inbox
-    (deduplicated by the event id), then the PaymentWorkflow is signalled once.
+     Cheap checks (header shapes, certificate host, transmission time), then PayPal's
+    verify-webhook-signature API for MESHPAY_PAYPAL_WEBHOOK_ID (once per distinct delivery), then the
+    inbox (deduplicated by the event id), then the PaymentWorkflow is signalled once.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -130,8 +153,9 @@ async def asyncio_detailed(
 ) -> Response[ErrorResponse | WebhooksPaypalResponseWebhooksPaypal]:
     """ Paypal Webhook
 
-     Verified by PayPal's verify-webhook-signature API for MESHPAY_PAYPAL_WEBHOOK_ID, then the inbox
-    (deduplicated by the event id), then the PaymentWorkflow is signalled once.
+     Cheap checks (header shapes, certificate host, transmission time), then PayPal's
+    verify-webhook-signature API for MESHPAY_PAYPAL_WEBHOOK_ID (once per distinct delivery), then the
+    inbox (deduplicated by the event id), then the PaymentWorkflow is signalled once.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -159,8 +183,9 @@ async def asyncio(
 ) -> ErrorResponse | WebhooksPaypalResponseWebhooksPaypal | None:
     """ Paypal Webhook
 
-     Verified by PayPal's verify-webhook-signature API for MESHPAY_PAYPAL_WEBHOOK_ID, then the inbox
-    (deduplicated by the event id), then the PaymentWorkflow is signalled once.
+     Cheap checks (header shapes, certificate host, transmission time), then PayPal's
+    verify-webhook-signature API for MESHPAY_PAYPAL_WEBHOOK_ID (once per distinct delivery), then the
+    inbox (deduplicated by the event id), then the PaymentWorkflow is signalled once.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -8,31 +8,32 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
-  from ..models.mandate_out import MandateOut
+  from ..models.dispute_out import DisputeOut
 
 
 
 
 
-T = TypeVar("T", bound="MandatePage")
+T = TypeVar("T", bound="PageDisputeOut")
 
 
 
 @_attrs_define
-class MandatePage:
+class PageDisputeOut:
     """ 
         Attributes:
-            data (list[MandateOut]):
+            data (list[DisputeOut]):
             has_more (bool):
-            next_cursor (None | str):
+            next_cursor (None | str | Unset): pass as starting_after to get the next page
      """
 
-    data: list[MandateOut]
+    data: list[DisputeOut]
     has_more: bool
-    next_cursor: None | str
+    next_cursor: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -40,7 +41,7 @@ class MandatePage:
 
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.mandate_out import MandateOut
+        from ..models.dispute_out import DisputeOut
         data = []
         for data_item_data in self.data:
             data_item = data_item_data.to_dict()
@@ -50,8 +51,11 @@ class MandatePage:
 
         has_more = self.has_more
 
-        next_cursor: None | str
-        next_cursor = self.next_cursor
+        next_cursor: None | str | Unset
+        if isinstance(self.next_cursor, Unset):
+            next_cursor = UNSET
+        else:
+            next_cursor = self.next_cursor
 
 
         field_dict: dict[str, Any] = {}
@@ -59,8 +63,9 @@ class MandatePage:
         field_dict.update({
             "data": data,
             "has_more": has_more,
-            "next_cursor": next_cursor,
         })
+        if next_cursor is not UNSET:
+            field_dict["next_cursor"] = next_cursor
 
         return field_dict
 
@@ -68,12 +73,12 @@ class MandatePage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.mandate_out import MandateOut
+        from ..models.dispute_out import DisputeOut
         d = dict(src_dict)
         data = []
         _data = d.pop("data")
         for data_item_data in (_data):
-            data_item = MandateOut.from_dict(data_item_data)
+            data_item = DisputeOut.from_dict(data_item_data)
 
 
 
@@ -82,23 +87,25 @@ class MandatePage:
 
         has_more = d.pop("has_more")
 
-        def _parse_next_cursor(data: object) -> None | str:
+        def _parse_next_cursor(data: object) -> None | str | Unset:
             if data is None:
                 return data
-            return cast(None | str, data)
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
 
-        next_cursor = _parse_next_cursor(d.pop("next_cursor"))
+        next_cursor = _parse_next_cursor(d.pop("next_cursor", UNSET))
 
 
-        mandate_page = cls(
+        page_dispute_out = cls(
             data=data,
             has_more=has_more,
             next_cursor=next_cursor,
         )
 
 
-        mandate_page.additional_properties = d
-        return mandate_page
+        page_dispute_out.additional_properties = d
+        return page_dispute_out
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
@@ -17,22 +18,22 @@ if TYPE_CHECKING:
 
 
 
-T = TypeVar("T", bound="EntryPage")
+T = TypeVar("T", bound="PageEntryOut")
 
 
 
 @_attrs_define
-class EntryPage:
+class PageEntryOut:
     """ 
         Attributes:
             data (list[EntryOut]):
             has_more (bool):
-            next_cursor (None | str):
+            next_cursor (None | str | Unset): pass as starting_after to get the next page
      """
 
     data: list[EntryOut]
     has_more: bool
-    next_cursor: None | str
+    next_cursor: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -50,8 +51,11 @@ class EntryPage:
 
         has_more = self.has_more
 
-        next_cursor: None | str
-        next_cursor = self.next_cursor
+        next_cursor: None | str | Unset
+        if isinstance(self.next_cursor, Unset):
+            next_cursor = UNSET
+        else:
+            next_cursor = self.next_cursor
 
 
         field_dict: dict[str, Any] = {}
@@ -59,8 +63,9 @@ class EntryPage:
         field_dict.update({
             "data": data,
             "has_more": has_more,
-            "next_cursor": next_cursor,
         })
+        if next_cursor is not UNSET:
+            field_dict["next_cursor"] = next_cursor
 
         return field_dict
 
@@ -82,23 +87,25 @@ class EntryPage:
 
         has_more = d.pop("has_more")
 
-        def _parse_next_cursor(data: object) -> None | str:
+        def _parse_next_cursor(data: object) -> None | str | Unset:
             if data is None:
                 return data
-            return cast(None | str, data)
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
 
-        next_cursor = _parse_next_cursor(d.pop("next_cursor"))
+        next_cursor = _parse_next_cursor(d.pop("next_cursor", UNSET))
 
 
-        entry_page = cls(
+        page_entry_out = cls(
             data=data,
             has_more=has_more,
             next_cursor=next_cursor,
         )
 
 
-        entry_page.additional_properties = d
-        return entry_page
+        page_entry_out.additional_properties = d
+        return page_entry_out
 
     @property
     def additional_keys(self) -> list[str]:

@@ -12,26 +12,26 @@ from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
-  from ..models.endpoint_out import EndpointOut
+  from ..models.method_out import MethodOut
 
 
 
 
 
-T = TypeVar("T", bound="EndpointPage")
+T = TypeVar("T", bound="PageMethodOut")
 
 
 
 @_attrs_define
-class EndpointPage:
+class PageMethodOut:
     """ 
         Attributes:
-            data (list[EndpointOut]):
+            data (list[MethodOut]):
             has_more (bool):
-            next_cursor (None | str | Unset):
+            next_cursor (None | str | Unset): pass as starting_after to get the next page
      """
 
-    data: list[EndpointOut]
+    data: list[MethodOut]
     has_more: bool
     next_cursor: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -41,7 +41,7 @@ class EndpointPage:
 
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.endpoint_out import EndpointOut
+        from ..models.method_out import MethodOut
         data = []
         for data_item_data in self.data:
             data_item = data_item_data.to_dict()
@@ -73,12 +73,12 @@ class EndpointPage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.endpoint_out import EndpointOut
+        from ..models.method_out import MethodOut
         d = dict(src_dict)
         data = []
         _data = d.pop("data")
         for data_item_data in (_data):
-            data_item = EndpointOut.from_dict(data_item_data)
+            data_item = MethodOut.from_dict(data_item_data)
 
 
 
@@ -97,15 +97,15 @@ class EndpointPage:
         next_cursor = _parse_next_cursor(d.pop("next_cursor", UNSET))
 
 
-        endpoint_page = cls(
+        page_method_out = cls(
             data=data,
             has_more=has_more,
             next_cursor=next_cursor,
         )
 
 
-        endpoint_page.additional_properties = d
-        return endpoint_page
+        page_method_out.additional_properties = d
+        return page_method_out
 
     @property
     def additional_keys(self) -> list[str]:

@@ -11,25 +11,27 @@ from ..types import UNSET, Unset
 from ..types import UNSET, Unset
 from typing import cast
 
+if TYPE_CHECKING:
+  from ..models.destination_out import DestinationOut
 
 
 
 
 
-T = TypeVar("T", bound="Page")
+T = TypeVar("T", bound="PageDestinationOut")
 
 
 
 @_attrs_define
-class Page:
+class PageDestinationOut:
     """ 
         Attributes:
-            data (list[Any]):
+            data (list[DestinationOut]):
             has_more (bool):
             next_cursor (None | str | Unset): pass as starting_after to get the next page
      """
 
-    data: list[Any]
+    data: list[DestinationOut]
     has_more: bool
     next_cursor: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -39,7 +41,11 @@ class Page:
 
 
     def to_dict(self) -> dict[str, Any]:
-        data = self.data
+        from ..models.destination_out import DestinationOut
+        data = []
+        for data_item_data in self.data:
+            data_item = data_item_data.to_dict()
+            data.append(data_item)
 
 
 
@@ -67,8 +73,16 @@ class Page:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.destination_out import DestinationOut
         d = dict(src_dict)
-        data = cast(list[Any], d.pop("data"))
+        data = []
+        _data = d.pop("data")
+        for data_item_data in (_data):
+            data_item = DestinationOut.from_dict(data_item_data)
+
+
+
+            data.append(data_item)
 
 
         has_more = d.pop("has_more")
@@ -83,15 +97,15 @@ class Page:
         next_cursor = _parse_next_cursor(d.pop("next_cursor", UNSET))
 
 
-        page = cls(
+        page_destination_out = cls(
             data=data,
             has_more=has_more,
             next_cursor=next_cursor,
         )
 
 
-        page.additional_properties = d
-        return page
+        page_destination_out.additional_properties = d
+        return page_destination_out
 
     @property
     def additional_keys(self) -> list[str]:

@@ -12,26 +12,26 @@ from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
-  from ..models.payout_out import PayoutOut
+  from ..models.invoice_out import InvoiceOut
 
 
 
 
 
-T = TypeVar("T", bound="PayoutPage")
+T = TypeVar("T", bound="PageInvoiceOut")
 
 
 
 @_attrs_define
-class PayoutPage:
+class PageInvoiceOut:
     """ 
         Attributes:
-            data (list[PayoutOut]):
+            data (list[InvoiceOut]):
             has_more (bool):
-            next_cursor (None | str | Unset):
+            next_cursor (None | str | Unset): pass as starting_after to get the next page
      """
 
-    data: list[PayoutOut]
+    data: list[InvoiceOut]
     has_more: bool
     next_cursor: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -41,7 +41,7 @@ class PayoutPage:
 
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.payout_out import PayoutOut
+        from ..models.invoice_out import InvoiceOut
         data = []
         for data_item_data in self.data:
             data_item = data_item_data.to_dict()
@@ -73,12 +73,12 @@ class PayoutPage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.payout_out import PayoutOut
+        from ..models.invoice_out import InvoiceOut
         d = dict(src_dict)
         data = []
         _data = d.pop("data")
         for data_item_data in (_data):
-            data_item = PayoutOut.from_dict(data_item_data)
+            data_item = InvoiceOut.from_dict(data_item_data)
 
 
 
@@ -97,15 +97,15 @@ class PayoutPage:
         next_cursor = _parse_next_cursor(d.pop("next_cursor", UNSET))
 
 
-        payout_page = cls(
+        page_invoice_out = cls(
             data=data,
             has_more=has_more,
             next_cursor=next_cursor,
         )
 
 
-        payout_page.additional_properties = d
-        return payout_page
+        page_invoice_out.additional_properties = d
+        return page_invoice_out
 
     @property
     def additional_keys(self) -> list[str]:

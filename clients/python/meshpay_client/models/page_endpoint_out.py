@@ -12,26 +12,26 @@ from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
-  from ..models.api_key_out import ApiKeyOut
+  from ..models.endpoint_out import EndpointOut
 
 
 
 
 
-T = TypeVar("T", bound="ApiKeyPage")
+T = TypeVar("T", bound="PageEndpointOut")
 
 
 
 @_attrs_define
-class ApiKeyPage:
+class PageEndpointOut:
     """ 
         Attributes:
-            data (list[ApiKeyOut]):
+            data (list[EndpointOut]):
             has_more (bool):
-            next_cursor (None | str | Unset):
+            next_cursor (None | str | Unset): pass as starting_after to get the next page
      """
 
-    data: list[ApiKeyOut]
+    data: list[EndpointOut]
     has_more: bool
     next_cursor: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -41,7 +41,7 @@ class ApiKeyPage:
 
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.api_key_out import ApiKeyOut
+        from ..models.endpoint_out import EndpointOut
         data = []
         for data_item_data in self.data:
             data_item = data_item_data.to_dict()
@@ -73,12 +73,12 @@ class ApiKeyPage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.api_key_out import ApiKeyOut
+        from ..models.endpoint_out import EndpointOut
         d = dict(src_dict)
         data = []
         _data = d.pop("data")
         for data_item_data in (_data):
-            data_item = ApiKeyOut.from_dict(data_item_data)
+            data_item = EndpointOut.from_dict(data_item_data)
 
 
 
@@ -97,15 +97,15 @@ class ApiKeyPage:
         next_cursor = _parse_next_cursor(d.pop("next_cursor", UNSET))
 
 
-        api_key_page = cls(
+        page_endpoint_out = cls(
             data=data,
             has_more=has_more,
             next_cursor=next_cursor,
         )
 
 
-        api_key_page.additional_properties = d
-        return api_key_page
+        page_endpoint_out.additional_properties = d
+        return page_endpoint_out
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,27 +8,32 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
-  from ..models.destination_out import DestinationOut
+  from ..models.subscription_out import SubscriptionOut
 
 
 
 
 
-T = TypeVar("T", bound="DestinationList")
+T = TypeVar("T", bound="PageSubscriptionOut")
 
 
 
 @_attrs_define
-class DestinationList:
+class PageSubscriptionOut:
     """ 
         Attributes:
-            data (list[DestinationOut]):
+            data (list[SubscriptionOut]):
+            has_more (bool):
+            next_cursor (None | str | Unset): pass as starting_after to get the next page
      """
 
-    data: list[DestinationOut]
+    data: list[SubscriptionOut]
+    has_more: bool
+    next_cursor: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -36,7 +41,7 @@ class DestinationList:
 
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.destination_out import DestinationOut
+        from ..models.subscription_out import SubscriptionOut
         data = []
         for data_item_data in self.data:
             data_item = data_item_data.to_dict()
@@ -44,12 +49,23 @@ class DestinationList:
 
 
 
+        has_more = self.has_more
+
+        next_cursor: None | str | Unset
+        if isinstance(self.next_cursor, Unset):
+            next_cursor = UNSET
+        else:
+            next_cursor = self.next_cursor
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
             "data": data,
+            "has_more": has_more,
         })
+        if next_cursor is not UNSET:
+            field_dict["next_cursor"] = next_cursor
 
         return field_dict
 
@@ -57,25 +73,39 @@ class DestinationList:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.destination_out import DestinationOut
+        from ..models.subscription_out import SubscriptionOut
         d = dict(src_dict)
         data = []
         _data = d.pop("data")
         for data_item_data in (_data):
-            data_item = DestinationOut.from_dict(data_item_data)
+            data_item = SubscriptionOut.from_dict(data_item_data)
 
 
 
             data.append(data_item)
 
 
-        destination_list = cls(
+        has_more = d.pop("has_more")
+
+        def _parse_next_cursor(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        next_cursor = _parse_next_cursor(d.pop("next_cursor", UNSET))
+
+
+        page_subscription_out = cls(
             data=data,
+            has_more=has_more,
+            next_cursor=next_cursor,
         )
 
 
-        destination_list.additional_properties = d
-        return destination_list
+        page_subscription_out.additional_properties = d
+        return page_subscription_out
 
     @property
     def additional_keys(self) -> list[str]:

@@ -12,26 +12,26 @@ from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
-  from ..models.dispute_out import DisputeOut
+  from ..models.low_balance_event_out import LowBalanceEventOut
 
 
 
 
 
-T = TypeVar("T", bound="DisputePage")
+T = TypeVar("T", bound="PageLowBalanceEventOut")
 
 
 
 @_attrs_define
-class DisputePage:
+class PageLowBalanceEventOut:
     """ 
         Attributes:
-            data (list[DisputeOut]):
+            data (list[LowBalanceEventOut]):
             has_more (bool):
-            next_cursor (None | str | Unset):
+            next_cursor (None | str | Unset): pass as starting_after to get the next page
      """
 
-    data: list[DisputeOut]
+    data: list[LowBalanceEventOut]
     has_more: bool
     next_cursor: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -41,7 +41,7 @@ class DisputePage:
 
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.dispute_out import DisputeOut
+        from ..models.low_balance_event_out import LowBalanceEventOut
         data = []
         for data_item_data in self.data:
             data_item = data_item_data.to_dict()
@@ -73,12 +73,12 @@ class DisputePage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.dispute_out import DisputeOut
+        from ..models.low_balance_event_out import LowBalanceEventOut
         d = dict(src_dict)
         data = []
         _data = d.pop("data")
         for data_item_data in (_data):
-            data_item = DisputeOut.from_dict(data_item_data)
+            data_item = LowBalanceEventOut.from_dict(data_item_data)
 
 
 
@@ -97,15 +97,15 @@ class DisputePage:
         next_cursor = _parse_next_cursor(d.pop("next_cursor", UNSET))
 
 
-        dispute_page = cls(
+        page_low_balance_event_out = cls(
             data=data,
             has_more=has_more,
             next_cursor=next_cursor,
         )
 
 
-        dispute_page.additional_properties = d
-        return dispute_page
+        page_low_balance_event_out.additional_properties = d
+        return page_low_balance_event_out
 
     @property
     def additional_keys(self) -> list[str]:

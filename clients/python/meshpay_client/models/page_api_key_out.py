@@ -12,26 +12,26 @@ from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
-  from ..models.invoice_out import InvoiceOut
+  from ..models.api_key_out import ApiKeyOut
 
 
 
 
 
-T = TypeVar("T", bound="InvoicePage")
+T = TypeVar("T", bound="PageApiKeyOut")
 
 
 
 @_attrs_define
-class InvoicePage:
+class PageApiKeyOut:
     """ 
         Attributes:
-            data (list[InvoiceOut]):
+            data (list[ApiKeyOut]):
             has_more (bool):
-            next_cursor (None | str | Unset):
+            next_cursor (None | str | Unset): pass as starting_after to get the next page
      """
 
-    data: list[InvoiceOut]
+    data: list[ApiKeyOut]
     has_more: bool
     next_cursor: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -41,7 +41,7 @@ class InvoicePage:
 
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.invoice_out import InvoiceOut
+        from ..models.api_key_out import ApiKeyOut
         data = []
         for data_item_data in self.data:
             data_item = data_item_data.to_dict()
@@ -73,12 +73,12 @@ class InvoicePage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.invoice_out import InvoiceOut
+        from ..models.api_key_out import ApiKeyOut
         d = dict(src_dict)
         data = []
         _data = d.pop("data")
         for data_item_data in (_data):
-            data_item = InvoiceOut.from_dict(data_item_data)
+            data_item = ApiKeyOut.from_dict(data_item_data)
 
 
 
@@ -97,15 +97,15 @@ class InvoicePage:
         next_cursor = _parse_next_cursor(d.pop("next_cursor", UNSET))
 
 
-        invoice_page = cls(
+        page_api_key_out = cls(
             data=data,
             has_more=has_more,
             next_cursor=next_cursor,
         )
 
 
-        invoice_page.additional_properties = d
-        return invoice_page
+        page_api_key_out.additional_properties = d
+        return page_api_key_out
 
     @property
     def additional_keys(self) -> list[str]:
