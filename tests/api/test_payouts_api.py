@@ -95,7 +95,12 @@ async def test_payout_workflow_starts_only_after_the_hold_commits(
 
     tq = uid("tq")
     s2 = settings.model_copy(update={"task_queue": tq, "payouts_search_attributes": False})
-    app = make_app(temporal_client=ts_env.client, payouts_search_attributes=False, task_queue=tq)
+    app = make_app(
+        temporal_client=ts_env.client,
+        payouts_search_attributes=False,
+        task_queue=tq,
+        payout_destination_cooling_off_seconds=0,  # the destination is added just before the payout
+    )
     real_start = ts_env.client.start_workflow
 
     async def slow_start(*args, **kwargs):  # the workflow is running; the commit comes 1.5 s later
@@ -158,7 +163,12 @@ async def test_a_payout_whose_workflow_start_failed_is_started_by_the_reconciler
 
     tq = uid("tq")
     s2 = settings.model_copy(update={"task_queue": tq, "payouts_search_attributes": False})
-    app = make_app(temporal_client=ts_env.client, payouts_search_attributes=False, task_queue=tq)
+    app = make_app(
+        temporal_client=ts_env.client,
+        payouts_search_attributes=False,
+        task_queue=tq,
+        payout_destination_cooling_off_seconds=0,  # the destination is added just before the payout
+    )
     agent = uid("agent")
     await fund_earnings(session_factory, agent, 2_000)
     h = auth(agent, "agent")
