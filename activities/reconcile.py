@@ -193,6 +193,19 @@ class ReconcileActivities:
                 else:
                     try:
                         intent = await self.provider(row.provider).retrieve(row.provider_object_id)
+                    except (ProviderDeclined, stripe.InvalidRequestError) as exc:
+                        # The provider answered: it does not know this object (a 4xx). That is a
+                        # difference of this payment, not an outage of the provider.
+                        diffs.append(
+                            c.Difference(
+                                "provider_object_missing",
+                                row.provider,
+                                row.provider_object_id,
+                                row.id,
+                                f"{type(exc).__name__}: {exc}"[:200],
+                            )
+                        )
+                        continue
                     except Exception as exc:
                         down[row.provider] = f"{type(exc).__name__}: {str(exc)[:200]}"
                         intent = None

@@ -368,3 +368,28 @@ async def test_paypal_refund_failed_is_never_left_unreported(
             f"\nrefund FAILED at PayPal: API {r.status_code}; ledger refunded {row.refunded_amount}; {mine}"
         )
         await assert_invariants(env.factory)
+
+
+async def test_an_object_the_provider_does_not_know_is_that_payments_difference_not_an_outage(
+    env: PayEnv,
+    localstripe: str,  # noqa: F811
+) -> None:
+    """One payment naming a PaymentIntent Stripe has never heard of (404) is listed as missing; the
+    sweep still compares every other Stripe payment (found in the full run, where other tests' rows
+    named objects of another stand-in and hid every real difference behind 'provider unavailable')."""
+    user = uid("buyer")
+    pid, pi_id = await _purchase(env, user)
+    await _end_workflow(env, pid, "expired")
+    _pay_at_stripe(localstripe, pi_id)
+    ghost, ghost_pi = await _purchase(env, uid("buyer"))
+    async with unit_of_work(env.factory) as s:
+        await pay_repo.update_payment(s, ghost, provider_object_id="pi_unknown_to_stripe_0000")
+
+    report = await _admin_reconcile(env)
+    by_payment = {d["payment_id"]: d["kind"] for d in report["differences"]}
+    assert by_payment.get(ghost) == "provider_object_missing", report["differences"]
+    assert by_payment.get(pid) == "captured_not_in_ledger"
+    assert "stripe" not in {
+        d["provider"] for d in report["differences"] if d["kind"] == "provider_unavailable"
+    }
+    del ghost_pi
