@@ -27,7 +27,7 @@ class CouponIn(StrictModel):
     kind: str = Field(..., pattern="^(percent|fixed)$")
     percent_off: AmountIn | None = None
     amount_off: AmountIn | None = None
-    currency: str | None = None
+    currency: str | None = Field(None, max_length=10)
     duration: str = Field(..., pattern="^(once|repeating|forever)$")
     duration_periods: StrictInt | None = Field(None, ge=1, le=120)
     max_redemptions: StrictInt | None = Field(None, ge=1)

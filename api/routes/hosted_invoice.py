@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from api.deps import SessionDep, SessionFactoryDep, SettingsDep, get_temporal
 from api.exact_json import ExactJSONRoute
-from api.schemas.common import ERROR_RESPONSES
+from api.schemas.common import ERROR_RESPONSES, ErrorResponse
 from config.settings import Settings
 from contracts.payments import PaymentPurpose
 from db.repositories import payments as pay_repo
@@ -115,7 +115,12 @@ def _js(value: str) -> str:
     return json.dumps(value).replace("<", "\\u003c")
 
 
-@router.get("/invoices/hosted/{token}", response_class=HTMLResponse, include_in_schema=True)
+@router.get(
+    "/invoices/hosted/{token}",
+    response_class=HTMLResponse,
+    include_in_schema=True,
+    responses={404: {"model": ErrorResponse, "description": "no invoice has this signed link"}},
+)
 async def hosted_invoice(token: str, session: SessionDep, settings: SettingsDep) -> HTMLResponse:
     """The invoice as a web page for the customer (no login: the signed link is the key)."""
     d = await _detail(session, settings, token)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Annotated
 
 from pydantic import BaseModel, Field, StrictInt
 
@@ -18,7 +19,9 @@ from domain.usage_lines import UsageLine
 class MeterIn(StrictModel):
     aggregation: str = Field("sum", pattern="^(sum|count|max|unique_count|latest)$")
     precision: StrictInt = Field(0, ge=0, le=12, description="decimal places a quantity may carry")
-    group_by: list[str] = Field(default_factory=list, max_length=3, description="properties to split by")
+    group_by: list[Annotated[str, Field(max_length=50)]] = Field(
+        default_factory=list, max_length=3, description="properties to split by"
+    )
     unique_property: str | None = Field(None, max_length=50, description="unique_count: the property")
     display_name: str | None = Field(None, max_length=200)
 
@@ -38,7 +41,7 @@ class TierIn(StrictModel):
 
 
 class PriceIn(StrictModel):
-    currency: str = "USD"
+    currency: str = Field("USD", max_length=10)
     model: str = Field("per_unit", pattern="^(per_unit|tiered|volume|package)$")
     tiers: list[TierIn] = Field(..., min_length=1, max_length=20)
     package_size: AmountIn | None = None
