@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from api.deps import SessionDep, SessionFactoryDep, SettingsDep, get_temporal
 from api.exact_json import ExactJSONRoute
-from api.schemas.common import ERROR_RESPONSES, ErrorResponse
+from api.schemas.common import ERROR_RESPONSES
 from config.settings import Settings
 from contracts.payments import PaymentPurpose
 from db.repositories import payments as pay_repo
@@ -119,11 +119,19 @@ def _js(value: str) -> str:
     "/invoices/hosted/{token}",
     response_class=HTMLResponse,
     include_in_schema=True,
-    responses={404: {"model": ErrorResponse, "description": "no invoice has this signed link"}},
+    responses={404: {"description": "no invoice has this signed link (an HTML page too)"}},
 )
 async def hosted_invoice(token: str, session: SessionDep, settings: SettingsDep) -> HTMLResponse:
     """The invoice as a web page for the customer (no login: the signed link is the key)."""
-    d = await _detail(session, settings, token)
+    try:
+        d = await _detail(session, settings, token)
+    except NotFound:  # a person followed a bad link: tell them in a page, not in JSON
+        return HTMLResponse(
+            "<!doctype html><title>Invoice not found</title><h1>Invoice not found</h1>"
+            "<p>This link is not valid. Ask the seller for a new one.</p>",
+            status_code=404,
+            headers={"Cache-Control": "no-store", "X-Robots-Tag": "noindex"},
+        )
     return HTMLResponse(
         _page(d, settings, token),
         headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"},
