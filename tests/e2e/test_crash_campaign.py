@@ -48,7 +48,8 @@ from tests.support.workload import Workload
 
 pytestmark = [pytest.mark.e2e, pytest.mark.long_capable]
 ROOT = Path(__file__).resolve().parents[2]
-LONG_LIVED = {"CreditExpiryWorkflow"}  # waits for the next expiry forever (continue-as-new)
+# Wait forever by design (continue-as-new): the credits expiry sweeper, the outbound-webhook dispatcher.
+LONG_LIVED = {"CreditExpiryWorkflow", "WebhookDispatcherWorkflow"}
 CI_KILLS, LONG_KILLS = 30, 300
 
 

@@ -31,7 +31,6 @@ from tests.support.tokens import auth
 
 ADMIN = auth("cc_admin", "admin")
 SERVICE = auth("cc_service", "service")
-AGENT = auth("cc_agent", "agent")
 CREDIT = 10**4  # one credit in minor units (exponent 4)
 
 
@@ -214,7 +213,11 @@ class Workload:
         )
         for ref in ("job1", "job2", "job3", "job1"):  # job1 twice: deducted once
             await self.call(
-                "POST", "/credits/deduct", AGENT, {"user_id": user, "amount": "5", "reference": ref}
+                # the orchestrator (a service) charges per execution; an agent would need a mandate
+                "POST",
+                "/credits/deduct",
+                SERVICE,
+                {"user_id": user, "amount": "5", "reference": ref},
             )
         await self.call(
             "POST",
