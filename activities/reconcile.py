@@ -62,6 +62,15 @@ async def _list_since(service: Any, since: datetime) -> list[dict[str, Any]]:
     return [o for o in found if int(o.get("created") or at) >= at]
 
 
+def _object_unknown(exc: BaseException) -> bool:
+    """A provider's 4xx about one object (Stripe's http_status, PayPal's response_code, our
+    ProviderDeclined), as opposed to an outage (5xx, timeouts, connection errors)."""
+    if isinstance(exc, ProviderDeclined):
+        return True
+    status = getattr(exc, "http_status", None) or getattr(exc, "response_code", None)
+    return isinstance(status, int) and 400 <= status < 500 and status not in (401, 403, 429)
+
+
 class ReconcileActivities:
     def __init__(self, deps: Deps, providers: dict[str, PaymentProvider] | None = None) -> None:
         self.deps = deps
@@ -193,22 +202,23 @@ class ReconcileActivities:
                 else:
                     try:
                         intent = await self.provider(row.provider).retrieve(row.provider_object_id)
-                    except (ProviderDeclined, stripe.InvalidRequestError) as exc:
-                        # The provider answered: it does not know this object (a 4xx). That is a
-                        # difference of this payment, not an outage of the provider.
-                        diffs.append(
-                            c.Difference(
-                                "provider_object_missing",
-                                row.provider,
-                                row.provider_object_id,
-                                row.id,
-                                f"{type(exc).__name__}: {exc}"[:200],
-                            )
-                        )
-                        continue
                     except Exception as exc:
-                        down[row.provider] = f"{type(exc).__name__}: {str(exc)[:200]}"
-                        intent = None
+                        if not _object_unknown(exc):
+                            down[row.provider] = f"{type(exc).__name__}: {str(exc)[:200]}"
+                            intent = None
+                        else:
+                            # The provider answered: it does not know this object (a 4xx). That is
+                            # this payment's difference, not an outage that hides every other one.
+                            diffs.append(
+                                c.Difference(
+                                    "provider_object_missing",
+                                    row.provider,
+                                    row.provider_object_id,
+                                    row.id,
+                                    f"{type(exc).__name__}: {exc}"[:200],
+                                )
+                            )
+                            continue
                 if intent is None:
                     diffs.append(
                         c.Difference(
