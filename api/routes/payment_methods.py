@@ -7,16 +7,14 @@ never logged. Attaching the token at the provider runs in a workflow (the API ca
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 from temporalio.common import WorkflowIDReusePolicy
 
 from api.deps import CurrentPrincipal, SessionFactoryDep, SettingsDep, TemporalDep
 from api.errors import ApiError
 from api.exact_json import ExactJSONRoute
 from api.pagination import Page, PageQuery, page_of
-from api.payment_flow import refuse_card_data
 from api.schemas.common import ERROR_RESPONSES
 from api.schemas.payments import MethodIn, MethodOut
 from contracts.payments import ATTACH_METHOD_WORKFLOW, AttachedMethod, AttachMethodInput
@@ -27,7 +25,6 @@ from domain.errors import InvalidAmount
 from services import temporal_gateway as gateway
 
 router = APIRouter(tags=["payment methods"], route_class=ExactJSONRoute)
-NoCardData = Annotated[None, Depends(refuse_card_data)]
 
 
 def method_view(m: PaymentMethod) -> MethodOut:
@@ -44,7 +41,6 @@ def method_view(m: PaymentMethod) -> MethodOut:
 
 @router.post("/methods", status_code=201, response_model=MethodOut, responses=ERROR_RESPONSES)
 async def add_method(
-    _: NoCardData,
     body: MethodIn,
     principal: CurrentPrincipal,
     factory: SessionFactoryDep,

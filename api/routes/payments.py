@@ -18,7 +18,6 @@ from api.errors import ApiError
 from api.exact_json import ExactJSONRoute
 from api.idempotency import IdempotencyKey, op_id
 from api.pagination import Page, PageQuery, page_of
-from api.payment_flow import refuse_card_data
 from api.schemas.common import ERROR_RESPONSES
 from api.schemas.payments import (
     ConfirmIn,
@@ -53,7 +52,6 @@ from services import temporal_gateway as gateway
 from services.payment_start import await_next_action, next_action_of, start_payment
 
 router = APIRouter(tags=["payments"], route_class=ExactJSONRoute)
-NoCardData = Annotated[None, Depends(refuse_card_data)]
 Refunder = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.SERVICE))]
 
 
@@ -152,7 +150,6 @@ async def create_payment(
     factory: SessionFactoryDep,
     client: TemporalDep,
     settings: SettingsDep,
-    _: NoCardData,
     idempotency_key: IdempotencyKey = None,
 ) -> PaymentOut:
     """Start a payment; 201 with the provider's next step (client_secret | approval_url | address)."""
@@ -186,7 +183,6 @@ async def purchase_credits(
     factory: SessionFactoryDep,
     client: TemporalDep,
     settings: SettingsDep,
-    _: NoCardData,
     idempotency_key: IdempotencyKey = None,
 ) -> CreditsPurchaseOut:
     """Buy credits at the server's price in a currency they are sold in (`credit_prices`; any
@@ -235,7 +231,6 @@ async def confirm_payment(
     factory: SessionFactoryDep,
     client: TemporalDep,
     settings: SettingsDep,
-    _: NoCardData,
     idempotency_key: IdempotencyKey = None,
 ) -> PaymentOut:
     """Stripe: confirm with a stored method; PayPal: capture after the buyer approved.
